@@ -1,0 +1,187 @@
+"""The tables. Times are aware UTC (`DateTime(timezone=True)`); zones are IANA names.
+
+SQLite drops the zone on the way back, so `UtcDateTime` re-attaches UTC on load.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """An aware datetime stored as UTC; naive values are refused."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime refused: store aware UTC times")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class UserState(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    BLOCKED = "blocked"
+
+
+class User(Base):
+    """A person who has opened the bot, with onboarding progress and preferences."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    language: Mapped[str] = mapped_column(String(16), default="en")
+    onboarding_step: Mapped[str] = mapped_column(String(32))
+    country: Mapped[str | None] = mapped_column(String(8))
+    tz: Mapped[str | None] = mapped_column(String(64))
+    adult: Mapped[bool | None] = mapped_column(Boolean)
+    consent_health_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    consent_reminders_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    quiet_start: Mapped[str] = mapped_column(String(5), default="22:30")
+    quiet_end: Mapped[str] = mapped_column(String(5), default="07:30")
+    bedtime: Mapped[str | None] = mapped_column(String(5))
+    workout_days: Mapped[str | None] = mapped_column(String(32))
+    workout_time: Mapped[str | None] = mapped_column(String(5))
+    state: Mapped[str] = mapped_column(String(16), default=UserState.ACTIVE)
+    paused_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class Episode(Base):
+    """One twitch episode: its onset, its urgency level and the rule ids behind it."""
+
+    __tablename__ = "episodes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    opened_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    onset_date: Mapped[dt.date | None] = mapped_column(Date)
+    level: Mapped[str | None] = mapped_column(String(4))
+    reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    followup: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="triage")
+
+
+class TriageSession(Base):
+    """Triage progress: the current question and the answers so far, saved after every tap."""
+
+    __tablename__ = "triage_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    episode_id: Mapped[int] = mapped_column(ForeignKey("episodes.id", ondelete="CASCADE"))
+    step: Mapped[str] = mapped_column(String(32))
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    selection: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class Reminder(Base):
+    """A nudge or a check-in series, due at `next_due_at` (UTC), claimed by the dispatcher."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (Index("ix_reminders_due", "active", "next_due_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    episode_id: Mapped[int | None] = mapped_column(ForeignKey("episodes.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    schedule: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    tz: Mapped[str] = mapped_column(String(64))
+    next_due_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    lease_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    sent_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class Delivery(Base):
+    """One occurrence of a reminder. Unique per (reminder, local occurrence): never sent twice."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("reminder_id", "occurrence", name="uq_delivery_occurrence"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reminder_id: Mapped[int] = mapped_column(
+        ForeignKey("reminders.id", ondelete="CASCADE"), index=True
+    )
+    occurrence: Mapped[str] = mapped_column(String(40))
+    due_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    response: Mapped[str | None] = mapped_column(String(16))
+    responded_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class CheckIn(Base):
+    """A check-in's answers and the level after it."""
+
+    __tablename__ = "checkins"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    episode_id: Mapped[int] = mapped_column(
+        ForeignKey("episodes.id", ondelete="CASCADE"), index=True
+    )
+    delivery_id: Mapped[int | None] = mapped_column(
+        ForeignKey("deliveries.id", ondelete="SET NULL")
+    )
+    step: Mapped[str] = mapped_column(String(32))
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    selection: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    level_after: Mapped[str | None] = mapped_column(String(4))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    completed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class ProcessedUpdate(Base):
+    """Update ids the webhook has already processed (pruned after a day)."""
+
+    __tablename__ = "processed_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    processed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
