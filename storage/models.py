@@ -47,7 +47,7 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+    """The declarative base every table derives from."""
 
 
 class UserState(StrEnum):

@@ -1,0 +1,39 @@
+"""Local schedules: when a planned nudge or check-in happens, in the person's wall-clock time.
+
+Pure values. The scheduler turns them into UTC instants in the person's IANA zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class LocalSchedule:
+    """Wall-clock times on a set of local dates.
+
+    `times` happen on every date from `start` to `end` inclusive (open-ended when `end` is
+    None) whose weekday (0 = Monday) is in `weekdays` (every day when None). When `dates` is
+    given, only those dates count (one-offs such as N_MED_TALK on day 1 and day 4).
+    """
+
+    times: tuple[dt.time, ...]
+    start: dt.date
+    end: dt.date | None = None
+    weekdays: frozenset[int] | None = None
+    dates: tuple[dt.date, ...] | None = None
+
+
+@dataclass(frozen=True)
+class PlannedNudge:
+    """One nudge of the plan (spec §3.4), by its spec id, with its local schedule.
+
+    `slot` tells apart two messages of one nudge with different words (N_WARMUP's warm-up
+    and cool-down, N_CAFF_TRIM's morning cap and afternoon cut-off); None when all slots
+    read alike.
+    """
+
+    nudge_id: str
+    schedule: LocalSchedule
+    slot: str | None = None
