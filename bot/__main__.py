@@ -1,0 +1,85 @@
+"""The command line, and the composition root: the only place concrete pieces are wired.
+
+python -m bot run          poll Telegram (TELEGRAM_API_URL) with TELEGRAM_BOT_TOKEN
+python -m bot playground   no token, no internet: a local Bot API and a terminal chat
+python -m bot migrate      bring the database to the newest schema
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from bot.config import ConfigError, Settings
+from bot.logsetup import configure_logging
+from bot.runner import make_clock, serve
+from storage.migrate import upgrade
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="A Telegram bot for people bothered by muscle twitches.",
+    )
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser(
+        "run",
+        help="run the bot against Telegram (needs TELEGRAM_BOT_TOKEN)",
+        description="Poll the Bot API at TELEGRAM_API_URL and send reminders. "
+        "Upgrades a SQLite database first.",
+    )
+    play = commands.add_parser(
+        "playground",
+        help="chat with the bot in this terminal, offline",
+        description="Start a local stand-in for the Telegram Bot API on 127.0.0.1, run the "
+        "real bot against it, and chat with it here: type messages, pick buttons by number, "
+        "/loc LAT LON shares a location, /quit ends.",
+    )
+    play.add_argument(
+        "--speed", type=float, default=None, help="run the bot's clock N times faster"
+    )
+    play.add_argument(
+        "--database",
+        default="sqlite+aiosqlite:///./data/playground.sqlite3",
+        help="database URL for the playground (default: %(default)s)",
+    )
+    commands.add_parser(
+        "migrate",
+        help="upgrade the database to the newest schema",
+        description="Run the Alembic migrations against DATABASE_URL.",
+    )
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = Settings.from_environment()
+    except ConfigError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "migrate":
+        configure_logging(settings.log_level, [])
+        upgrade(settings.database_url)
+        print("Database is up to date.")
+        return 0
+    if args.command == "playground":
+        from bot.playground.session import run_playground
+
+        return asyncio.run(run_playground(settings, args.database, args.speed))
+    if settings.telegram_bot_token is None:
+        print(
+            "Configuration error: TELEGRAM_BOT_TOKEN is missing (get one from @BotFather; "
+            "or try `python -m bot playground`, which needs none)",
+            file=sys.stderr,
+        )
+        return 2
+    configure_logging(settings.log_level, [settings.telegram_bot_token])
+    asyncio.run(serve(settings, settings.telegram_bot_token, make_clock(settings)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""Building the python-telegram-bot `Application`: the handler table and its limits.
+
+| group | handler                         | what                                        |
+|-------|---------------------------------|---------------------------------------------|
+| -1    | any update from a non-private chat | refuse politely, store nothing, stop      |
+| 0     | /start /help /privacy           | onboarding and information                  |
+| 0     | `o:` buttons, location          | onboarding steps                            |
+| 0     | text                            | danger words first, then by where one stands |
+| 0     | other commands, other buttons   | point to /help; answer stale buttons gently |
+"""
+
+from __future__ import annotations
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.catalogue import catalogue_for
+from bot.deps import KEY, Deps
+from bot.handlers import common, onboarding, router
+from bot.ratelimit import ChatRateLimiter
+
+COMMANDS = ("start", "triage", "help", "privacy")
+
+
+def build_application(token: str, deps: Deps) -> Application:  # type: ignore[type-arg]
+    """The bot, wired to its dependencies; not started."""
+    settings = deps.settings
+    app = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(settings.bot_base_url)
+        .base_file_url(settings.bot_file_url)
+        .rate_limiter(ChatRateLimiter(settings.rate_global, settings.rate_per_chat))
+        .concurrent_updates(False)
+        .post_init(_register_commands)
+        .build()
+    )
+    app.bot_data[KEY] = deps
+    add_handlers(app)
+    return app
+
+
+def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(TypeHandler(Update, _private_only), group=-1)
+    app.add_handler(CommandHandler("start", onboarding.on_start))
+    app.add_handler(CommandHandler("help", common.on_help))
+    app.add_handler(CommandHandler("privacy", common.on_privacy))
+    app.add_handler(CallbackQueryHandler(onboarding.on_button, pattern=r"^o:"))
+    app.add_handler(MessageHandler(filters.LOCATION, onboarding.on_location))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, router.on_text))
+    app.add_handler(MessageHandler(filters.COMMAND, common.on_unknown_command))
+    app.add_handler(CallbackQueryHandler(router.on_bad_callback))
+    app.add_error_handler(common.on_error)
+
+
+async def _private_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    chat = update.effective_chat
+    if chat is not None and chat.type != "private":
+        await common.on_not_private(update, context)
+
+
+async def _register_commands(app: Application) -> None:  # type: ignore[type-arg]
+    catalogue = catalogue_for(None)
+    await app.bot.set_my_commands(
+        [BotCommand(name, catalogue.text(f"command.{name}")) for name in COMMANDS]
+    )

@@ -1,0 +1,127 @@
+"""Configuration: the only module that reads the environment.
+
+`Settings.from_mapping` takes a plain mapping, so tests pass a dict. A missing or malformed
+value raises `ConfigError` with one plain line naming the variable; the command line prints
+that line and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, ValidationError, field_validator
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from storage.db import DEFAULT_SQLITE_URL
+
+ENV_FILE = Path(".env")
+TOKEN_SHAPE = "digits, a colon, then at least 30 letters, digits, '_' or '-'"
+
+ENV_NAMES = {
+    "telegram_bot_token": "TELEGRAM_BOT_TOKEN",
+    "telegram_api_url": "TELEGRAM_API_URL",
+    "database_url": "DATABASE_URL",
+    "log_level": "LOG_LEVEL",
+    "clock_speed": "CLOCK_SPEED",
+    "rate_global": "RATE_LIMIT_PER_SECOND",
+    "rate_per_chat": "RATE_LIMIT_PER_CHAT_PER_SECOND",
+    "retention_days": "RETENTION_DAYS",
+}
+
+
+class ConfigError(Exception):
+    """A configuration value is missing or malformed. The message is one plain line."""
+
+
+class Settings(BaseModel):
+    """Every setting the bot reads, with its default."""
+
+    model_config = {"frozen": True}
+
+    telegram_bot_token: str | None = Field(default=None, repr=False)
+    telegram_api_url: str = "https://api.telegram.org"
+    database_url: str = DEFAULT_SQLITE_URL
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    clock_speed: float = Field(default=1.0, gt=0, le=100_000)
+    rate_global: float = Field(default=30.0, gt=0)
+    rate_per_chat: float = Field(default=1.0, gt=0)
+    retention_days: int = Field(default=180, ge=1)
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        head, sep, tail = value.partition(":")
+        if not (sep and head.isdigit() and len(tail) >= 30):
+            raise ValueError(f"does not look like a bot token ({TOKEN_SHAPE})")
+        if not all(ch.isalnum() or ch in "_-" for ch in tail):
+            raise ValueError(f"does not look like a bot token ({TOKEN_SHAPE})")
+        return value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError(
+                "is not a database URL (e.g. sqlite+aiosqlite:///./data/bot.sqlite3)"
+            ) from None
+        if url.drivername not in {"sqlite+aiosqlite", "postgresql+asyncpg"}:
+            raise ValueError("must use sqlite+aiosqlite:// or postgresql+asyncpg://")
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @property
+    def bot_base_url(self) -> str:
+        """What python-telegram-bot appends the token to: `{TELEGRAM_API_URL}/bot`."""
+        return f"{self.telegram_api_url}/bot"
+
+    @property
+    def bot_file_url(self) -> str:
+        return f"{self.telegram_api_url}/file/bot"
+
+    @classmethod
+    def from_mapping(cls, environ: Mapping[str, str]) -> Settings:
+        """Settings from environment-style names; raises ConfigError naming the variable."""
+        values = {field: environ[name] for field, name in ENV_NAMES.items() if name in environ}
+        try:
+            return cls.model_validate(values)
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            name = ENV_NAMES.get(str(error["loc"][0]), str(error["loc"][0]))
+            message = str(error["msg"]).removeprefix("Value error, ")
+            raise ConfigError(f"{name} {message}") from None
+
+    @classmethod
+    def from_environment(cls) -> Settings:
+        """Settings from `.env` (when present) overlaid by the real environment."""
+        return cls.from_mapping({**read_env_file(ENV_FILE), **os.environ})
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """KEY=value lines of an optional `.env` file; comments and blank lines ignored."""
+    if not path.is_file():
+        return {}
+    values: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key, sep, value = line.strip().partition("=")
+        if sep and not key.startswith("#"):
+            values[key.strip()] = value.strip().strip("'\"")
+    return values

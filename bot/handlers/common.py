@@ -1,0 +1,99 @@
+"""Commands every person can use from the first day, the private-chat guard, unknown input and
+the error handler."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop, ContextTypes
+
+from bot.deps import deps
+from bot.replies import catalogue, say
+from storage.models import User
+from storage.users import UserRepository
+
+log = logging.getLogger(__name__)
+
+
+async def load_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> User | None:
+    tg_user = update.effective_user
+    if tg_user is None:
+        return None
+    async with deps(context).sessions.begin() as session:
+        return await UserRepository(session).get(tg_user.id)
+
+
+async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str, **values: object):  # type: ignore[no-untyped-def]
+    """Replies with catalogue message `key` in the person's language and country."""
+    user = await load_user(update, context)
+    language = update.effective_user.language_code if update.effective_user else None
+    assert update.effective_message
+    text = say(catalogue(user, language), key, user, **values)
+    return await update.effective_message.reply_text(text)
+
+
+async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/help: what the bot can do, and the emergency number."""
+    await reply(update, context, "help.text")
+
+
+async def on_privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/privacy: what is stored, why, for how long, and how to delete it."""
+    await reply(update, context, "privacy.text", retention=deps(context).settings.retention_days)
+
+
+async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command the bot does not have: point to /help."""
+    await reply(update, context, "error.unknown_command")
+
+
+async def on_not_private(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Anything in a group or channel: say it only works in private chats, store nothing."""
+    chat = update.effective_chat
+    log.info("refused an update from a %s chat", chat.type if chat else "unknown")
+    if update.callback_query:
+        await update.callback_query.answer()
+    if chat is not None and (update.effective_message or update.my_chat_member):
+        language = update.effective_user.language_code if update.effective_user else None
+        text = say(catalogue(None, language), "error.group_only_private", None)
+        try:
+            await context.bot.send_message(chat.id, text)
+        except TelegramError as exc:
+            log.info("could not answer in chat %s: %s", chat.id, type(exc).__name__)
+    raise ApplicationHandlerStop
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Logs the failure with the update id (never its content) and apologises briefly."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    # Exception messages can carry SQL parameters or message text (health data), so only the
+    # error's class and where it was raised are logged.
+    log.error(
+        "update %s failed: %s at %s", update_id, type(context.error).__name__, _where(context.error)
+    )
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if update.effective_chat.type != "private":
+        return
+    if update.callback_query:
+        try:
+            await update.callback_query.answer()
+        except TelegramError as exc:
+            log.info("could not answer the query of update %s: %s", update_id, type(exc).__name__)
+    language = update.effective_user.language_code if update.effective_user else None
+    try:
+        text = say(catalogue(None, language), "error.apology", None)
+        await context.bot.send_message(update.effective_chat.id, text)
+    except TelegramError as exc:
+        log.warning("could not apologise for update %s: %s", update_id, type(exc).__name__)
+
+
+def _where(error: BaseException | None) -> str:
+    """`file:line in function` of the innermost frame of `error`'s traceback."""
+    if error is None or error.__traceback__ is None:
+        return "unknown"
+    frame = traceback.extract_tb(error.__traceback__)[-1]
+    return f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno} in {frame.name}"

@@ -1,0 +1,47 @@
+"""Logging set-up: ids only, and secrets redacted.
+
+httpx logs every request URL, and Bot API URLs contain the token, so httpx is quietened to
+WARNING, and every log record, from any logger and for any handler, has each known secret
+replaced as the record is made (a record factory, so handlers added later are covered too).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+REDACTED = "[redacted]"
+_secrets: set[str] = set()
+_base_factory: Callable[..., logging.LogRecord] | None = None
+
+
+def _redacting_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+    assert _base_factory is not None
+    record = _base_factory(*args, **kwargs)
+    if _secrets:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            return record
+        if any(secret in message for secret in _secrets):
+            for secret in _secrets:
+                message = message.replace(secret, REDACTED)
+            record.msg, record.args = message, None
+    return record
+
+
+def redact(secrets: Iterable[str]) -> None:
+    """From now on, no log record carries any of `secrets`."""
+    global _base_factory
+    _secrets.update(secret for secret in secrets if secret)
+    if _base_factory is None:
+        _base_factory = logging.getLogRecordFactory()
+        logging.setLogRecordFactory(_redacting_factory)
+
+
+def configure_logging(level: str, secrets: Iterable[str]) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    redact(secrets)
+    for noisy in ("httpx", "httpcore", "apscheduler", "aiohttp.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -1,0 +1,54 @@
+"""Running the bot: polling until asked to stop, with the dispatcher beside it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from contextlib import suppress
+
+from bot.app import build_application
+from bot.config import Settings
+from bot.deps import Deps
+from scheduler.clock import Clock, ScaledClock, SystemClock
+from storage.db import create_engine, is_sqlite, session_factory
+from storage.migrate import upgrade_async
+
+log = logging.getLogger(__name__)
+
+
+def make_clock(settings: Settings) -> Clock:
+    return SystemClock() if settings.clock_speed == 1 else ScaledClock(settings.clock_speed)
+
+
+async def serve(
+    settings: Settings, token: str, clock: Clock, stop: asyncio.Event | None = None
+) -> None:
+    """Polls for updates and runs the dispatcher until `stop` is set (or SIGINT/SIGTERM)."""
+    stop = stop or _stop_on_signals()
+    if is_sqlite(settings.database_url):
+        await upgrade_async(settings.database_url)
+    engine = create_engine(settings.database_url)
+    deps = Deps(sessions=session_factory(engine), clock=clock, settings=settings)
+    app = build_application(token, deps)
+    try:
+        async with app:
+            await app.start()
+            assert app.updater
+            await app.updater.start_polling(drop_pending_updates=False)
+            log.info("bot started; polling %s", settings.telegram_api_url)
+            await stop.wait()
+            await app.updater.stop()
+            await app.stop()
+    finally:
+        await engine.dispose()
+    log.info("bot stopped")
+
+
+def _stop_on_signals() -> asyncio.Event:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop.set)
+    return stop

@@ -1,0 +1,79 @@
+"""Time zones: validating IANA names, finding a zone from a shared location, and the short
+lists offered as buttons."""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import cache
+
+SUGGESTED: dict[str, tuple[str, ...]] = {
+    "GB": ("Europe/London",),
+    "EU": (
+        "Europe/Dublin",
+        "Europe/Lisbon",
+        "Europe/Paris",
+        "Europe/Berlin",
+        "Europe/Madrid",
+        "Europe/Rome",
+        "Europe/Warsaw",
+        "Europe/Athens",
+        "Europe/Helsinki",
+    ),
+    "US": (
+        "America/New_York",
+        "America/Chicago",
+        "America/Denver",
+        "America/Phoenix",
+        "America/Los_Angeles",
+        "America/Anchorage",
+        "Pacific/Honolulu",
+    ),
+    "CA": (
+        "America/St_Johns",
+        "America/Halifax",
+        "America/Toronto",
+        "America/Winnipeg",
+        "America/Edmonton",
+        "America/Vancouver",
+    ),
+}
+WORLD = (
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Los_Angeles",
+    "Asia/Kolkata",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "UTC",
+)
+
+
+def suggestions(country: str | None) -> tuple[str, ...]:
+    return SUGGESTED.get(country or "", WORLD)
+
+
+@cache
+def _by_lowercase() -> dict[str, str]:
+    return {name.lower(): name for name in zoneinfo.available_timezones()}
+
+
+def canonical(name: str) -> str | None:
+    """The IANA zone for a typed name ("europe/london", " Europe/London "), or None."""
+    cleaned = name.strip().replace(" ", "_")
+    return _by_lowercase().get(cleaned.lower())
+
+
+@cache
+def _finder():  # type: ignore[no-untyped-def]
+    from timezonefinder import TimezoneFinder
+
+    return TimezoneFinder()
+
+
+def zone_at(latitude: float, longitude: float) -> str | None:
+    """The zone at a point, looked up offline; None at sea or for nonsense coordinates."""
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return None
+    found = _finder().timezone_at(lng=longitude, lat=latitude)
+    return canonical(found) if found else None
