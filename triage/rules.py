@@ -1,0 +1,345 @@
+"""The urgency rules of spec §3.2 as data, the derived values they read, and the self-care tips.
+
+Each rule carries its spec id verbatim (R-U2), its level, its reason code, its sources and a
+predicate over `Facts`. The product choices that §7 asks a clinician to confirm are named
+constants below, so each one is changed in exactly one place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from triage.levels import Level
+
+# ---- Product choices awaiting clinical review (§7) -------------------------------------------
+
+PPI_LEVEL = Level.L3
+"""§7.1: long-term PPI use with twitching (R-U7). The FDA says seek care promptly."""
+
+FACE_SPREAD_LEVEL = Level.L2
+"""§7.2: twitch spreading from the eye across the face (R-S6); facial weakness is L4 already."""
+
+TONGUE_MIN_ONSET_DAYS = 3
+"""§7.4: tongue twitching counts (R-R9) once it has lasted this many days (Q3 != D_LT3D)."""
+
+PREGNANCY_LEVEL = Level.L1
+"""§7.4: pregnancy, mention it to the midwife or GP (R-R10)."""
+
+FEVER_LEVEL = Level.L2
+"""§7.4: fever or feeling generally unwell with the twitching (R-S9)."""
+
+LONG_DURATIONS = frozenset({"D_2_6W", "D_GT6W"})
+"""§7.3: the firm L1 threshold is 2 weeks (R-R1)."""
+
+EYELID_SOFT_PROMPT_DURATIONS = frozenset({"D_3_13D"})
+"""§7.3: the soft one-week optician prompt. The spec asks for "D_3_13D and onset at least 7
+days ago", which the 3-13 day band cannot tell apart, so the whole band gets the prompt: the
+line is conditional ("if it's still going at the one-week mark") and changes no level."""
+
+RECURRENT_EPISODES_90D = 3
+"""R-R7: the third episode within 90 days counts as "keeps coming back" (product choice)."""
+
+# ---- Derived values (§3.2 `derived`) ----------------------------------------------------------
+
+ONSET_DAYS_MIN: Mapping[str, int] = MappingProxyType(
+    {"D_LT3D": 0, "D_3_13D": 3, "D_2_6W": 14, "D_GT6W": 42, "D_RECUR": 14}
+)
+"""Q3 option -> the fewest days ago the twitch can have started."""
+
+ALL_OVER_SITES = 99
+"""n_sites when A_ALLOVER is chosen (§3.2)."""
+
+Answers = Mapping[str, frozenset[str]]
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the rules read: every chosen option id plus the §3.2 derived values."""
+
+    chosen: frozenset[str]
+    duration: str | None
+    n_sites: int
+    caffeine_high: bool
+    caffeine_moderate: bool
+    episodes_90d: int
+
+    def has(self, *option_ids: str) -> bool:
+        """True when any of `option_ids` was chosen (option ids are unique across questions)."""
+        return not self.chosen.isdisjoint(option_ids)
+
+
+def derive(answers: Answers, episodes_90d: int = 0) -> Facts:
+    """Collect the chosen options and compute n_sites and the caffeine bands (§3.2)."""
+    chosen = frozenset().union(*answers.values())
+    duration = next(iter(answers.get("Q3_DURATION", ())), None)
+    return Facts(
+        chosen=chosen,
+        duration=duration,
+        n_sites=n_sites(answers.get("Q2_AREA", frozenset())),
+        caffeine_high="C5P" in chosen or {"C3_4", "C_STRONG_Y"} <= chosen,
+        caffeine_moderate="C3_4" in chosen and "C_STRONG_Y" not in chosen,
+        episodes_90d=episodes_90d,
+    )
+
+
+def n_sites(areas: frozenset[str]) -> int:
+    """Places twitching: one eyelid and both eyes count as one place; all over counts as 99."""
+    if "A_ALLOVER" in areas:
+        return ALL_OVER_SITES
+    eyes = {"A_EYELID", "A_EYES_BOTH"}
+    return len(areas - eyes) + (1 if areas & eyes else 0)
+
+
+def onset_date(duration: str | None, today: dt.date) -> dt.date | None:
+    """today - Q3.onset_days_min, or None before Q3 is answered."""
+    if duration is None:
+        return None
+    return today - dt.timedelta(days=ONSET_DAYS_MIN[duration])
+
+
+# ---- Rules (§3.2 `rules`) ---------------------------------------------------------------------
+
+Predicate = Callable[[Facts], bool]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One urgency rule: fires when `applies(facts)` holds."""
+
+    id: str
+    level: Level
+    reason: str
+    sources: tuple[str, ...]
+    applies: Predicate
+
+
+def _emergency(f: Facts) -> bool:
+    return any(o.startswith("E_") and o != "E_NONE" for o in f.chosen)
+
+
+def _tongue(f: Facts) -> bool:
+    days = ONSET_DAYS_MIN.get(f.duration or "", -1)
+    return f.has("A_TONGUE") and days >= TONGUE_MIN_ONSET_DAYS
+
+
+RULES: tuple[Rule, ...] = (
+    # L4: Q1 only; the flow stops there (§3.1 step 2).
+    Rule(
+        "R-E1",
+        Level.L4,
+        "emergency_sign",
+        ("S9", "S10", "S11", "S12", "S13", "S14", "S36"),
+        _emergency,
+    ),
+    # L3
+    Rule(
+        "R-U1",
+        Level.L3,
+        "recent_neck_surgery_possible_low_calcium",
+        ("S20",),
+        lambda f: f.has("X_NECKSURG"),
+    ),
+    Rule(
+        "R-U2",
+        Level.L3,
+        "speech_or_swallowing_change",
+        ("S7", "S9"),
+        lambda f: f.has("N_BULBAR"),
+    ),
+    Rule(
+        "R-U3",
+        Level.L3,
+        "possible_significant_dehydration",
+        ("S21",),
+        lambda f: f.has("S_DEHYD"),
+    ),
+    Rule("R-U4", Level.L3, "vision_change", ("S15", "S18"), lambda f: f.has("V_DOUBLE")),
+    Rule(
+        "R-U5",
+        Level.L3,
+        "droop_with_weakness_pattern",
+        ("S15",),
+        lambda f: f.has("V_DROOP") and f.has("V_DOUBLE", "N_BULBAR", "N_WEAK"),
+    ),
+    Rule(
+        "R-U6",
+        Level.L3,
+        "weakness_getting_worse",
+        ("S9",),
+        lambda f: f.has("N_WEAK") and f.has("T_SPREADING"),
+    ),
+    Rule(
+        "R-U7",
+        PPI_LEVEL,
+        "long_term_ppi_possible_low_magnesium",
+        ("S14",),
+        lambda f: f.has("M_PPI"),
+    ),
+    Rule(
+        "R-U8",
+        Level.L3,
+        "possible_low_potassium",
+        ("S6", "S30"),
+        lambda f: f.has("M_DIURETIC", "M_ASTHMA") and f.has("N_WEAK", "N_STIFF"),
+    ),
+    # L2
+    Rule("R-S1", Level.L2, "weakness", ("S1", "S7", "S9"), lambda f: f.has("N_WEAK")),
+    Rule(
+        "R-S2",
+        Level.L2,
+        "muscle_thinning_or_weight_loss",
+        ("S4", "S7"),
+        lambda f: f.has("N_WASTING"),
+    ),
+    Rule(
+        "R-S3",
+        Level.L2,
+        "numbness_beyond_twitch",
+        ("S4", "S18"),
+        lambda f: f.has("N_NUMB_WIDE"),
+    ),
+    Rule(
+        "R-S4",
+        Level.L2,
+        "balance_or_coordination",
+        ("S12", "S18"),
+        lambda f: f.has("N_BALANCE"),
+    ),
+    Rule(
+        "R-S5",
+        Level.L2,
+        "eyelid_closing",
+        ("S2", "S3"),
+        lambda f: f.has("V_CLOSES", "A_EYES_BOTH"),
+    ),
+    Rule(
+        "R-S6",
+        FACE_SPREAD_LEVEL,
+        "spreading_across_face",
+        ("S2", "S3", "S16"),
+        lambda f: f.has("T_FACESPREAD"),
+    ),
+    Rule("R-S7", Level.L2, "red_or_swollen_eye", ("S2", "S3"), lambda f: f.has("V_RED")),
+    Rule("R-S8", Level.L2, "drooping_eyelid", ("S2", "S3"), lambda f: f.has("V_DROOP")),
+    Rule(
+        "R-S9",
+        FEVER_LEVEL,
+        "fever_or_unwell",
+        ("product_choice",),
+        lambda f: f.has("S_FEVER"),
+    ),
+    Rule(
+        "R-S10",
+        Level.L2,
+        "diuretic_electrolytes",
+        ("S4", "S6"),
+        lambda f: f.has("M_DIURETIC"),
+    ),
+    # L1
+    Rule(
+        "R-R1",
+        Level.L1,
+        "longer_than_2_weeks",
+        ("S1", "S2", "S4"),
+        lambda f: f.duration in LONG_DURATIONS,
+    ),
+    Rule(
+        "R-R2",
+        Level.L1,
+        "more_than_one_place",
+        ("S1",),
+        lambda f: f.n_sites >= 2 or f.has("T_MOVES"),
+    ),
+    Rule("R-R3", Level.L1, "stiffness_or_cramps", ("S1", "S5"), lambda f: f.has("N_STIFF")),
+    Rule(
+        "R-R4",
+        Level.L1,
+        "possible_medicine_effect",
+        ("S1", "S4", "S6", "S30"),
+        lambda f: f.has("M_NEWMED", "M_STIM", "M_ANTIDEP", "M_STEROID", "M_ASTHMA"),
+    ),
+    Rule(
+        "R-R5",
+        Level.L1,
+        "joint_rash_tiredness_pattern",
+        ("S17",),
+        lambda f: f.has("S_LUPUS"),
+    ),
+    Rule(
+        "R-R6",
+        Level.L1,
+        "bothering_you",
+        ("source_article", "S32"),
+        lambda f: f.has("B_HIGH", "B_DOCTOR"),
+    ),
+    Rule(
+        "R-R7",
+        Level.L1,
+        "keeps_coming_back",
+        ("product_choice",),
+        lambda f: f.duration == "D_RECUR" or f.episodes_90d >= RECURRENT_EPISODES_90D,
+    ),
+    Rule(
+        "R-R8",
+        Level.L1,
+        "thyroid_type_symptoms",
+        ("S19",),
+        lambda f: f.has("S_THYROID"),
+    ),
+    Rule("R-R9", Level.L1, "tongue_twitch", ("product_choice", "S31"), _tongue),
+    Rule(
+        "R-R10",
+        PREGNANCY_LEVEL,
+        "pregnancy_tell_midwife",
+        ("product_choice",),
+        lambda f: f.has("X_PREGNANT"),
+    ),
+    Rule("R-R11", Level.L1, "known_condition", ("S35",), lambda f: f.has("X_KNOWN_DX")),
+)
+"""Every firing rule, in spec order (which breaks ties between reasons of one level)."""
+
+NO_RED_FLAGS = Rule("R-0", Level.L0, "no_red_flags", (), lambda f: True)
+"""R-0: stands in when no rule in RULES fired."""
+
+ALL_RULES: tuple[Rule, ...] = (*RULES, NO_RED_FLAGS)
+
+MEDICINE_RULE_IDS = frozenset({"R-R4", "R-U7", "R-U8", "R-S10"})
+"""Rules after which the bot shows the §3.3 medicine line."""
+
+
+def fired(facts: Facts) -> tuple[Rule, ...]:
+    """Every rule that applies, highest level first, spec order within a level; R-0 if none."""
+    hits = [rule for rule in RULES if rule.applies(facts)] or [NO_RED_FLAGS]
+    return tuple(sorted(hits, key=lambda rule: -rule.level.rank))
+
+
+# ---- Self-care tips (shown at L0-L2 only, §0.2.6) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tip:
+    """A self-care tip id (catalogue key tip.<id>) and when it applies."""
+
+    id: str
+    applies: Predicate
+
+
+TIPS: tuple[Tip, ...] = (
+    Tip("caffeine", lambda f: f.caffeine_moderate or f.caffeine_high),
+    Tip("sleep", lambda f: f.has("TR_SLEEP")),
+    # Fluid advice never goes to someone told to limit fluids (§3.4 N_FLUID_CARE).
+    Tip("hydrate", lambda f: f.has("TR_SWEAT", "TR_EXERCISE") and not f.has("X_FLUIDLIM")),
+    Tip("stress", lambda f: f.has("TR_STRESS")),
+    Tip("screens", lambda f: f.has("TR_SCREENS", "A_EYELID")),
+    Tip("alcohol", lambda f: f.has("TR_ALCOHOL")),
+    Tip("diet", lambda f: f.has("TR_DIET")),
+    Tip("exercise", lambda f: f.has("TR_EXERCISE")),
+)
+
+
+def tips_for(facts: Facts) -> tuple[str, ...]:
+    """Ids of the tips that apply, in a fixed order."""
+    return tuple(tip.id for tip in TIPS if tip.applies(facts))
