@@ -25,7 +25,7 @@ from telegram.ext import (
 
 from bot.catalogue import catalogue_for
 from bot.deps import KEY, Deps
-from bot.handlers import common, onboarding, router
+from bot.handlers import common, onboarding, router, triage
 from bot.ratelimit import ChatRateLimiter
 
 COMMANDS = ("start", "triage", "help", "privacy")
@@ -54,7 +54,9 @@ def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("start", onboarding.on_start))
     app.add_handler(CommandHandler("help", common.on_help))
     app.add_handler(CommandHandler("privacy", common.on_privacy))
+    app.add_handler(CommandHandler("triage", triage.on_triage))
     app.add_handler(CallbackQueryHandler(onboarding.on_button, pattern=r"^o:"))
+    app.add_handler(CallbackQueryHandler(triage.on_button, pattern=r"^t:"))
     app.add_handler(MessageHandler(filters.LOCATION, onboarding.on_location))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, router.on_text))
     app.add_handler(MessageHandler(filters.COMMAND, common.on_unknown_command))

@@ -26,6 +26,8 @@ from bot import callbacks, zones
 from bot.catalogue import Catalogue
 from bot.countries import COUNTRIES
 from bot.deps import deps
+from bot.handlers import triage
+from bot.handlers.common import ONBOARDED
 from bot.replies import catalogue, keyboard, say
 from storage.models import User
 from storage.users import UserRepository
@@ -41,17 +43,13 @@ class Step(StrEnum):
     AGE = "age"
     COUNTRY = "country"
     TIMEZONE = "timezone"
-    DONE = "done"
+    DONE = ONBOARDED
     DECLINED = "declined"
     UNDER18 = "under18"
 
 
 RESTARTABLE = {Step.INTRO, Step.DECLINED, Step.UNDER18}
 COUNTRY_CHOICES = (*COUNTRIES, "OTHER")
-
-
-def is_onboarded(user: User | None) -> bool:
-    return user is not None and user.onboarding_step == Step.DONE
 
 
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -224,7 +222,7 @@ async def finish(
         reminders=cat.text(f"onboarding.done_reminders_{reminders}"),
     )
     await message.reply_text(text, reply_markup=ReplyKeyboardRemove())
-    await message.reply_text(say(cat, "onboarding.next_step", user))
+    await triage.begin(update, context, user)
 
 
 async def reshow(update: Update, user: User, cat: Catalogue) -> None:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from telegram import Update
 from telegram.ext import ContextTypes
-from triage.keywords import Concern, scan
 
 from bot import callbacks
-from bot.handlers import common, onboarding
+from bot.handlers import common, onboarding, triage
 from bot.replies import catalogue, say
 from storage.models import User
+from triage.keywords import Concern, scan
 
 CONCERN_KEYS = {
     Concern.EMERGENCY: "emergency",
@@ -31,8 +31,10 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if concern is not None:
         await on_concern(update, context, user, concern)
         return
-    if user is not None and not onboarding.is_onboarded(user):
+    if user is not None and not common.is_onboarded(user):
         await onboarding.on_text(update, context, user)
+        return
+    if user is not None and await triage.on_text(update, context, user):
         return
     language = update.effective_user.language_code if update.effective_user else None
     await message.reply_text(say(catalogue(user, language), "error.not_understood", user))
@@ -44,8 +46,16 @@ async def on_concern(
     """Shows the emergency text, crisis signposting, or the "could this be..." answer."""
     assert update.effective_message
     language = update.effective_user.language_code if update.effective_user else None
-    text = say(catalogue(user, language), CONCERN_KEYS[concern], user)
-    await update.effective_message.reply_text(text)
+    cat = catalogue(user, language)
+    await update.effective_message.reply_text(say(cat, CONCERN_KEYS[concern], user))
+    if user is None:
+        return
+    if concern == Concern.DISEASE_QUESTION:
+        # §5.5: answer, then carry on where the person was.
+        await triage.on_text_resume(update, context, user)
+    elif await triage.stop_active(context, user):
+        # §5.6: a crisis (or an emergency) stops the flow.
+        await update.effective_message.reply_text(cat.text("triage_ui.stopped_for_safety"))
 
 
 async def on_bad_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -1,0 +1,440 @@
+"""The questionnaire in Telegram: one question per message, ticks edited in place, the
+result with its advice. Every answer is saved before the next question is sent, so a restart
+between two answers resumes at the same question.
+
+Callback data: `t:<session>:<question>:<option>` (an answer or a tick), `t:<session>:<question>:DONE`
+(finish a multi-select), `t:<session>:resume|restart`, and `t:sos` (Emergency help).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import zoneinfo
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot import callbacks
+from bot.catalogue import Catalogue
+from bot.deps import deps
+from bot.handlers.common import is_onboarded
+from bot.replies import catalogue, keyboard, say
+from bot.results import compose_result
+from storage.episodes import EpisodeRepository
+from storage.models import Episode, TriageSession, User
+from storage.users import UserRepository
+from triage.flow import Ask, Finished, Step, TriageState, advance, current_step, start
+from triage.outcome import Outcome
+from triage.questions import MAIN_ORDER, InvalidAnswer, Kind, Question, toggle
+
+log = logging.getLogger(__name__)
+AREA = "t"
+DONE = "DONE"
+SOS = "sos"
+PINNED_NONE = {"Q6_NERVE", "Q7_EYE_BODY"}  # spec §2 UI notes: "None of these" pinned at the top
+EPISODE_WINDOW = dt.timedelta(days=90)
+
+
+@dataclass(frozen=True)
+class Tap:
+    """What a tap did, decided inside the transaction and acted on after the commit."""
+
+    kind: str  # "tick", "next", "finished", "stale", "empty", "foreign", "closed"
+    session: TriageSession | None = None
+    step: Step | None = None
+    answered: tuple[str, frozenset[str]] | None = None
+
+
+def local_today(user: User, now: dt.datetime) -> dt.date:
+    return now.astimezone(zoneinfo.ZoneInfo(user.tz or "UTC")).date()
+
+
+async def on_triage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/triage: a new episode, or a choice to carry on the one in progress."""
+    d, message = deps(context), update.effective_message
+    assert message and update.effective_user
+    async with d.sessions.begin() as session:
+        user = await UserRepository(session).get(update.effective_user.id)
+        active = await EpisodeRepository(session).active_session(user.id) if user else None
+    cat = catalogue(user, update.effective_user.language_code)
+    if user is None or not is_onboarded(user):
+        await message.reply_text(cat.text("triage_ui.not_onboarded"))
+    elif user.consent_health_at is None:
+        await message.reply_text(cat.text("triage_ui.no_consent"))
+    elif active is not None:
+        rows = [
+            [(cat.text("triage_ui.continue"), callbacks.encode(AREA, active.id, "resume"))],
+            [(cat.text("triage_ui.restart"), callbacks.encode(AREA, active.id, "restart"))],
+        ]
+        await message.reply_text(cat.text("triage_ui.in_progress"), reply_markup=keyboard(rows))
+    else:
+        await begin(update, context, user)
+
+
+async def begin(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User) -> None:
+    """Opens a new episode and asks the first question."""
+    d = deps(context)
+    now = d.clock.now()
+    async with d.sessions.begin() as session:
+        episodes = EpisodeRepository(session)
+        previous = await episodes.opened_since(user.id, now - EPISODE_WINDOW)
+        ask = start(episodes_90d=previous + 1)
+        episode = await episodes.open(user.id, now)
+        triage = await episodes.start_session(
+            user.id, episode.id, ask.question.id, ask.state.to_json(), now
+        )
+    log.info("user %s started triage session %s (episode %s)", user.id, triage.id, episode.id)
+    await send_question(update, context, user, triage, ask.question)
+
+
+async def send_question(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    user: User,
+    triage: TriageSession,
+    question: Question,
+) -> None:
+    """Sends `question` as a new message and remembers it as the session's keyboard."""
+    cat = catalogue(user)
+    text, markup = render(cat, user, triage, question, frozenset(triage.selection))
+    assert update.effective_chat
+    sent = await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
+    async with deps(context).sessions.begin() as session:
+        row = await EpisodeRepository(session).session_by_id(triage.id)
+        if row is not None and row.step == question.id:
+            row.message_id = sent.message_id
+
+
+def render(
+    cat: Catalogue,
+    user: User,
+    triage: TriageSession,
+    question: Question,
+    selection: frozenset[str],
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The question's text and keyboard, with ticks on the selected options."""
+    lines = [cat.text("triage_ui.progress", n=_number(question.id), total=len(MAIN_ORDER))]
+    lines.append(say(cat, f"question.{question.id}.text", user))
+    if question.kind == Kind.MULTI:
+        lines.append(cat.text("triage_ui.pick_all"))
+    return "\n\n".join(lines), keyboard(_rows(cat, triage, question, selection))
+
+
+def _rows(
+    cat: Catalogue, triage: TriageSession, question: Question, selection: frozenset[str]
+) -> list[list[tuple[str, str]]]:
+    options = list(question.options)
+    if question.id in PINNED_NONE:
+        options.sort(key=lambda option: not option.exclusive)
+    rows = []
+    for option in options:
+        label = cat.text(f"option.{option.id}")
+        if option.id in selection:
+            label = cat.text("triage_ui.ticked", label=label)
+        rows.append([(label, callbacks.encode(AREA, triage.id, question.id, option.id))])
+    if question.kind == Kind.MULTI:
+        done = callbacks.encode(AREA, triage.id, question.id, DONE)
+        rows.append([(cat.text("triage_ui.done"), done)])
+    rows.append([(cat.text("triage_ui.emergency_button"), callbacks.encode(AREA, SOS))])
+    return rows
+
+
+def _number(question_id: str) -> int:
+    main = question_id.split("_")[0]  # Q6_WEAK_CHECK belongs to Q6
+    return next(i for i, qid in enumerate(MAIN_ORDER, 1) if qid.split("_")[0] == main)
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A tap on a questionnaire button: the Emergency help button, resume/restart, or an answer."""
+    query = update.callback_query
+    assert query and update.effective_user
+    parsed = callbacks.decode(query.data)
+    if parsed.fields == (SOS,):
+        await on_sos(update, context)
+        return
+    session_id = parsed.int_field(0)
+    if len(parsed.fields) == 2:
+        await on_resume_or_restart(update, context, session_id, parsed.field(1))
+        return
+    await on_answer(update, context, session_id, parsed.field(1), parsed.field(2))
+
+
+async def on_sos(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The Emergency help button: the L4 text, at once."""
+    query, user = update.callback_query, await _user(update, context)
+    assert query and update.effective_chat
+    await query.answer()
+    cat = catalogue(user)
+    await context.bot.send_message(update.effective_chat.id, say(cat, "emergency", user))
+
+
+async def on_answer(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    session_id: int,
+    question_id: str,
+    option_id: str,
+) -> None:
+    """An answer or a tick: validated against the stored session, saved, then acted on."""
+    d, query = deps(context), update.callback_query
+    assert query and update.effective_user
+    async with d.sessions.begin() as session:
+        user = await UserRepository(session).get(update.effective_user.id)
+        triage = await EpisodeRepository(session).session_by_id(session_id)
+        tap = _decide(user, triage, question_id, option_id, d.clock.now())
+        if tap.kind == "finished":
+            assert tap.session and isinstance(tap.step, Finished)
+            await _record_outcome(session, tap.session, tap.step.outcome)
+    cat = catalogue(user, update.effective_user.language_code)
+    await ACTIONS[tap.kind](update, context, user, cat, tap)
+
+
+def _decide(
+    user: User | None,
+    triage: TriageSession | None,
+    question_id: str,
+    option_id: str,
+    now: dt.datetime,
+) -> Tap:
+    if user is None or triage is None or triage.user_id != user.id:
+        return Tap("foreign")
+    if triage.status != "active":
+        return Tap("closed", triage)
+    if triage.step != question_id:
+        return Tap("stale", triage)
+    state = TriageState.from_json(triage.answers)
+    assert state.current is not None
+    question = _question_of(state, user, now)
+    try:
+        return _apply(user, triage, state, question, option_id, now)
+    except InvalidAnswer:
+        return Tap("stale", triage)
+
+
+def _question_of(state: TriageState, user: User, now: dt.datetime) -> Question:
+    step = current_step(state, local_today(user, now))
+    assert isinstance(step, Ask)
+    return step.question
+
+
+def _apply(
+    user: User,
+    triage: TriageSession,
+    state: TriageState,
+    question: Question,
+    option_id: str,
+    now: dt.datetime,
+) -> Tap:
+    selection = frozenset(triage.selection)
+    if question.kind == Kind.MULTI and option_id != DONE:
+        triage.selection = sorted(toggle(question, selection, option_id))
+        triage.version += 1
+        triage.updated_at = now
+        return Tap("tick", triage)
+    if question.kind == Kind.MULTI and not selection:
+        return Tap("empty", triage)
+    answer = selection if question.kind == Kind.MULTI else frozenset({option_id})
+    step = advance(state, answer, local_today(user, now))
+    triage.answers = step.state.to_json()
+    triage.selection = []
+    triage.version += 1
+    triage.updated_at = now
+    if isinstance(step, Finished):
+        triage.status = "finished"
+        return Tap("finished", triage, step, (question.id, answer))
+    triage.step = step.question.id
+    triage.message_id = None
+    return Tap("next", triage, step, (question.id, answer))
+
+
+async def _record_outcome(session: AsyncSession, triage: TriageSession, outcome: Outcome) -> None:
+    episode = await session.get(Episode, triage.episode_id)
+    assert episode is not None
+    episode.level = outcome.level.value
+    episode.reasons = [reason.rule_id for reason in outcome.reasons]
+    episode.answers = dict(triage.answers)
+    episode.onset_date = outcome.onset_date
+    episode.status = "open"
+
+
+async def _on_tick(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User | None, cat: Catalogue, tap: Tap
+) -> None:
+    query = update.callback_query
+    assert query and user and tap.session
+    await query.answer()
+    state = TriageState.from_json(tap.session.answers)
+    question = _question_of(state, user, deps(context).clock.now())
+    text, markup = render(cat, user, tap.session, question, frozenset(tap.session.selection))
+    await _edit(query.message, text, markup)
+
+
+async def _on_next(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User | None, cat: Catalogue, tap: Tap
+) -> None:
+    query = update.callback_query
+    assert query and user and tap.session and isinstance(tap.step, Ask)
+    await query.answer()
+    await _show_answered(query.message, cat, user, tap)
+    await send_question(update, context, user, tap.session, tap.step.question)
+
+
+async def _on_finished(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User | None, cat: Catalogue, tap: Tap
+) -> None:
+    query = update.callback_query
+    assert query and user and tap.session and isinstance(tap.step, Finished)
+    await query.answer()
+    await _show_answered(query.message, cat, user, tap)
+    log.info(
+        "triage session %s finished at %s by %s",
+        tap.session.id,
+        tap.step.outcome.level,
+        ",".join(tap.step.outcome.rule_ids),
+    )
+    assert update.effective_chat
+    for text in compose_result(cat, user, tap.step.outcome):
+        await context.bot.send_message(update.effective_chat.id, text)
+
+
+async def _on_stale(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User | None, cat: Catalogue, tap: Tap
+) -> None:
+    query = update.callback_query
+    assert query and user and tap.session
+    await query.answer(cat.text("triage_ui.moved_on"))
+    await resend_current(update, context, user, tap.session)
+
+
+async def _on_empty(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User | None, cat: Catalogue, tap: Tap
+) -> None:
+    assert update.callback_query
+    await update.callback_query.answer(cat.text("triage_ui.nothing_ticked"), show_alert=True)
+
+
+async def _on_foreign(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User | None, cat: Catalogue, tap: Tap
+) -> None:
+    assert update.callback_query
+    await update.callback_query.answer(cat.text("error.stale_button_alert"))
+
+
+async def _on_closed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User | None, cat: Catalogue, tap: Tap
+) -> None:
+    assert update.callback_query
+    await update.callback_query.answer(cat.text("triage_ui.finished_session"), show_alert=True)
+
+
+ACTIONS = {
+    "tick": _on_tick,
+    "next": _on_next,
+    "finished": _on_finished,
+    "stale": _on_stale,
+    "empty": _on_empty,
+    "foreign": _on_foreign,
+    "closed": _on_closed,
+}
+
+
+async def _show_answered(message: object, cat: Catalogue, user: User, tap: Tap) -> None:
+    """Turns the answered question's message into a record of the answer, without buttons."""
+    assert tap.answered
+    question_id, answer = tap.answered
+    labels = ", ".join(cat.text(f"option.{option}") for option in sorted(answer))
+    text = cat.text(
+        "triage_ui.answered",
+        question=say(cat, f"question.{question_id}.text", user),
+        answers=labels,
+    )
+    await _edit(message, text, None)
+
+
+async def _edit(message: object, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    edit = getattr(message, "edit_text", None)
+    if edit is None:
+        return
+    try:
+        await edit(text, reply_markup=markup)
+    except BadRequest as exc:
+        # Two devices tapping the same keyboard can ask for an identical edit; Telegram
+        # refuses those with "message is not modified", which is harmless.
+        if "not modified" not in str(exc):
+            raise
+
+
+async def resend_current(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, triage: TriageSession
+) -> None:
+    """Shows the session's current question again as a new message."""
+    state = TriageState.from_json(triage.answers)
+    question = _question_of(state, user, deps(context).clock.now())
+    await send_question(update, context, user, triage, question)
+
+
+async def on_resume_or_restart(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, session_id: int, choice: str
+) -> None:
+    """The answer to "carry on or start again?" after /triage in the middle of one."""
+    d, query = deps(context), update.callback_query
+    assert query and update.effective_user
+    async with d.sessions.begin() as session:
+        user = await UserRepository(session).get(update.effective_user.id)
+        triage = await EpisodeRepository(session).session_by_id(session_id)
+        usable = user and triage and triage.user_id == user.id and triage.status == "active"
+        if usable and choice == "restart":
+            assert triage
+            triage.status = "abandoned"
+    cat = catalogue(user, update.effective_user.language_code)
+    if not usable or choice not in ("resume", "restart"):
+        await query.answer(cat.text("error.stale_button_alert"))
+        return
+    assert user and triage
+    await query.answer()
+    await _edit(query.message, cat.text("triage_ui.in_progress"), None)
+    if choice == "resume":
+        await resend_current(update, context, user, triage)
+        return
+    await context.bot.send_message(user.chat_id, cat.text("triage_ui.restarted"))
+    await begin(update, context, user)
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User) -> bool:
+    """Text while a question waits for a tap: ask for the buttons. False when none waits."""
+    async with deps(context).sessions.begin() as session:
+        triage = await EpisodeRepository(session).active_session(user.id)
+    if triage is None:
+        return False
+    assert update.effective_message
+    cat = catalogue(user)
+    await update.effective_message.reply_text(say(cat, "error.text_instead_of_button", user))
+    await resend_current(update, context, user, triage)
+    return True
+
+
+async def stop_active(context: ContextTypes.DEFAULT_TYPE, user: User) -> bool:
+    """Ends a questionnaire in progress (after a crisis or emergency message)."""
+    async with deps(context).sessions.begin() as session:
+        triage = await EpisodeRepository(session).active_session(user.id)
+        if triage is not None:
+            triage.status = "abandoned"
+    return triage is not None
+
+
+async def _user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> User | None:
+    assert update.effective_user
+    async with deps(context).sessions.begin() as session:
+        return await UserRepository(session).get(update.effective_user.id)
+
+
+async def on_text_resume(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User) -> None:
+    """Shows the current question again, if a questionnaire is in progress."""
+    async with deps(context).sessions.begin() as session:
+        triage = await EpisodeRepository(session).active_session(user.id)
+    if triage is not None:
+        await resend_current(update, context, user, triage)

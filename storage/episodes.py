@@ -1,0 +1,84 @@
+"""Episodes and triage sessions. Never commits: the caller owns the transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Episode, TriageSession
+
+ACTIVE = "active"
+
+
+class EpisodeRepository:
+    """Twitch episodes of one person, and the triage sessions that assess them."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def open(self, user_id: int, now: dt.datetime) -> Episode:
+        episode = Episode(user_id=user_id, opened_at=now, status="triage", reasons=[], answers={})
+        self.session.add(episode)
+        await self.session.flush()
+        return episode
+
+    async def get(self, episode_id: int) -> Episode | None:
+        return await self.session.get(Episode, episode_id)
+
+    async def latest(self, user_id: int) -> Episode | None:
+        query = (
+            select(Episode)
+            .where(Episode.user_id == user_id, Episode.level.is_not(None))
+            .order_by(Episode.opened_at.desc(), Episode.id.desc())
+            .limit(1)
+        )
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def opened_since(self, user_id: int, since: dt.datetime) -> int:
+        """Episodes assessed since `since` (R-R7 counts episodes in 90 days)."""
+        query = select(func.count(Episode.id)).where(
+            Episode.user_id == user_id, Episode.opened_at >= since, Episode.level.is_not(None)
+        )
+        return int((await self.session.execute(query)).scalar_one())
+
+    async def close_open(self, user_id: int, now: dt.datetime, *, keep: int | None = None) -> None:
+        """Closes the person's open episodes (kept in history), except `keep`."""
+        query = select(Episode).where(Episode.user_id == user_id, Episode.closed_at.is_(None))
+        for episode in (await self.session.execute(query)).scalars():
+            if episode.id != keep:
+                episode.closed_at = now
+                episode.status = "closed"
+
+    async def active_session(self, user_id: int) -> TriageSession | None:
+        query = (
+            select(TriageSession)
+            .where(TriageSession.user_id == user_id, TriageSession.status == ACTIVE)
+            .order_by(TriageSession.id.desc())
+            .limit(1)
+            .with_for_update()
+        )
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def start_session(
+        self, user_id: int, episode_id: int, step: str, answers: dict[str, object], now: dt.datetime
+    ) -> TriageSession:
+        triage = TriageSession(
+            user_id=user_id,
+            episode_id=episode_id,
+            step=step,
+            answers=answers,
+            selection=[],
+            version=0,
+            status=ACTIVE,
+            created_at=now,
+            updated_at=now,
+        )
+        self.session.add(triage)
+        await self.session.flush()
+        return triage
+
+    async def session_by_id(self, session_id: int) -> TriageSession | None:
+        query = select(TriageSession).where(TriageSession.id == session_id).with_for_update()
+        return (await self.session.execute(query)).scalar_one_or_none()

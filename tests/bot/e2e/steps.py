@@ -1,0 +1,36 @@
+"""Scripted steps a person takes, shared by the end-to-end tests."""
+
+from __future__ import annotations
+
+from bot.playground.users import ScriptedUser
+
+
+async def read_until(user: ScriptedUser, fragment: str, limit: int = 8) -> str:
+    """Reads the bot's messages until one contains `fragment`; returns its text."""
+    seen = []
+    for _ in range(limit):
+        message = await user.next_message()
+        text = message.text or message.caption or ""
+        seen.append(text)
+        if fragment in text:
+            return text
+    raise AssertionError(f"no message containing {fragment!r}; saw: {seen}")
+
+
+async def onboard(
+    user: ScriptedUser, *, reminders: bool = True, country: str = "United Kingdom"
+) -> None:
+    """/start through consent, age, country and zone, up to the first triage question."""
+    await user.send("/start")
+    await read_until(user, "store and use your answers")
+    await user.tap("I agree you can store and use my answers about my health")
+    await read_until(user, "reminders and check-ins?")
+    await user.tap("Yes, send reminders and check-ins" if reminders else "No reminders, thanks")
+    await read_until(user, "18 or over?")
+    await user.tap("I'm 18 or over")
+    await read_until(user, "Which country")
+    await user.tap(country)
+    await read_until(user, "Or pick one:")
+    await user.tap("Europe/London" if country == "United Kingdom" else "Europe/Berlin")
+    await read_until(user, "All set.")
+    await read_until(user, "Question 1 of 10")
