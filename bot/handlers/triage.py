@@ -2,8 +2,9 @@
 result with its advice. Every answer is saved before the next question is sent, so a restart
 between two answers resumes at the same question.
 
-Callback data: `t:<session>:<question>:<option>` (an answer or a tick), `t:<session>:<question>:DONE`
-(finish a multi-select), `t:<session>:resume|restart`, and `t:sos` (Emergency help).
+Callback data: `t:<session>:<question>:<option>` (an answer or a tick),
+`t:<session>:<question>:DONE` (finish a multi-select), `t:<session>:resume|restart`, and
+`t:sos` (the Emergency help button).
 """
 
 from __future__ import annotations

@@ -49,7 +49,7 @@ async def test_a_full_onboarding_records_consents_country_and_zone_then_starts_t
         "Europe/London",
         "done",
     )
-    done = [m.text or "" for m in person.transcript() if "All set." in (m.text or "")][0]
+    done = next(m.text or "" for m in person.transcript() if "All set." in (m.text or ""))
     assert "Europe/London" in done and "09:00" in done and "999" in done
 
 
