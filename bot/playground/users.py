@@ -1,0 +1,286 @@
+"""Scripted Telegram users: the person's side of a chat with the bot, for tests and the terminal.
+
+A `ScriptedUser` turns what a person does (type, share a location, tap a button) into the
+updates Telegram would queue for the bot, and reads back what the bot sent as `SentMessage`
+events. It talks to the fake Bot API through the `ChatHub` port, so it knows nothing of HTTP.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import time
+from collections.abc import Callable
+from typing import Any, Protocol
+
+JSON = dict[str, Any]
+
+# Telegram gives groups small negative ids and supergroups and channels ids below -10**12.
+_SUPERGROUP_BASE = -1_000_000_000_000
+CHAT_TYPES = ("private", "group", "supergroup", "channel")
+
+
+@dataclasses.dataclass(frozen=True)
+class Button:
+    """A keyboard button: inline ones carry callback data (or a URL), reply ones only text."""
+
+    text: str
+    callback_data: str | None = None
+    url: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class SentMessage:
+    """A message as the person sees it at one moment: sent, edited or deleted by the bot."""
+
+    message_id: int
+    chat_id: int
+    text: str | None
+    caption: str | None
+    buttons: list[list[Button]]
+    reply_keyboard: bool
+    edited: bool
+    deleted: bool
+    file: bytes | None
+    filename: str | None
+    method: str
+    at: float
+    parse_mode: str | None = None
+    removes_keyboard: bool = False
+
+    def button_labels(self) -> list[str]:
+        """The button texts, row by row, flattened."""
+        return [button.text for row in self.buttons for button in row]
+
+    def flat_buttons(self) -> list[Button]:
+        """The buttons, row by row, flattened: the order the terminal numbers them in."""
+        return [button for row in self.buttons for button in row]
+
+
+class ChatHub(Protocol):
+    """What a scripted user needs from the fake Bot API (implemented by `FakeBotApi`)."""
+
+    bot_username: str
+
+    def deliver(self, kind: str, payload: JSON) -> None: ...
+
+    def new_message_id(self, chat_id: int) -> int: ...
+
+    def events(self, chat_id: int) -> list[SentMessage]: ...
+
+    def messages(self, chat_id: int) -> list[SentMessage]: ...
+
+    def message_json(self, message: SentMessage) -> JSON: ...
+
+    def register_query(self, query_id: str, answers: list[str]) -> None: ...
+
+    def join(self, chat_id: int, chat: JSON) -> None: ...
+
+    async def wait_until(self, predicate: Callable[[], bool], timeout: float | None) -> bool: ...
+
+
+def chat_id_for(user_id: int, chat_type: str) -> int:
+    """The chat a user talks to the bot in: their own id in private, a negative id otherwise."""
+    if chat_type not in CHAT_TYPES:
+        raise ValueError(f"unknown chat type {chat_type!r}")
+    if chat_type == "private":
+        return user_id
+    if chat_type == "group":
+        return -user_id
+    return _SUPERGROUP_BASE - user_id
+
+
+def command_entities(text: str) -> list[JSON]:
+    """A bot_command entity for a leading "/word", so PTB's CommandHandler matches it."""
+    if not text.startswith("/") or len(text) < 2:
+        return []
+    command = text.split(maxsplit=1)[0]
+    return [{"type": "bot_command", "offset": 0, "length": len(command.encode("utf-16-le")) // 2}]
+
+
+class ScriptedUser:
+    """One person in one chat with the bot; obtain it from `FakeBotApi.user(...)`."""
+
+    def __init__(
+        self,
+        hub: ChatHub,
+        *,
+        user_id: int,
+        first_name: str,
+        chat_type: str = "private",
+        language_code: str = "en",
+    ) -> None:
+        self.user_id = user_id
+        self.chat_id = chat_id_for(user_id, chat_type)
+        self.chat_type = chat_type
+        self.first_name = first_name
+        self.language_code = language_code
+        self.callback_answers: list[str] = []
+        self._hub = hub
+        self._cursor = 0
+        self._answer_cursor = 0
+        self._queries = itertools.count(1)
+        self._actions: list[tuple[float, str]] = []
+        hub.join(self.chat_id, self.chat_json())
+
+    def user_json(self) -> JSON:
+        """The Telegram `User` object for this person."""
+        return {
+            "id": self.user_id,
+            "is_bot": False,
+            "first_name": self.first_name,
+            "language_code": self.language_code,
+        }
+
+    def chat_json(self) -> JSON:
+        """The Telegram `Chat` object for this chat."""
+        if self.chat_type == "private":
+            return {"id": self.chat_id, "type": "private", "first_name": self.first_name}
+        return {"id": self.chat_id, "type": self.chat_type, "title": f"{self.first_name}'s chat"}
+
+    async def send(self, text: str) -> None:
+        """Type a text message; a leading "/command" is marked as a bot command."""
+        fields: JSON = {"text": text}
+        entities = command_entities(text)
+        if entities:
+            fields["entities"] = entities
+        self._post(fields, f"sends {text!r}")
+
+    async def share_location(self, latitude: float, longitude: float) -> None:
+        """Share a location pin, as the paperclip menu or a location request button does."""
+        location = {"latitude": latitude, "longitude": longitude}
+        self._post({"location": location}, f"shares location {latitude}, {longitude}")
+
+    async def tap(self, label: str, *, message: SentMessage | None = None) -> None:
+        """Tap the button labelled `label` (exact, else the only one containing it)."""
+        for candidate in self._tap_candidates(message):
+            button = _find_button(candidate, label)
+            if button is not None:
+                await self.tap_button(button, message=candidate)
+                return
+        raise AssertionError(
+            f"no button {label!r} to tap; chat so far:\n{self.format_transcript()}"
+        )
+
+    async def tap_button(self, button: Button, *, message: SentMessage) -> None:
+        """Tap one given button of `message`: a callback query, or the text of a reply button."""
+        if message.reply_keyboard:
+            await self.send(button.text)
+        elif button.callback_data is not None:
+            await self.tap_data(button.callback_data, message=message)
+        else:
+            raise AssertionError(f"button {button.text!r} opens a URL; the bot is not told")
+
+    async def tap_data(self, callback_data: str, *, message: SentMessage | None = None) -> None:
+        """Send a callback query with any data, e.g. forged or from an old keyboard."""
+        target = message or self._newest(inline=True) or self.last
+        if target is None:
+            raise AssertionError("the bot has sent nothing in this chat to tap on")
+        query_id = f"{self.user_id}-{next(self._queries)}"
+        self._hub.register_query(query_id, self.callback_answers)
+        query = {
+            "id": query_id,
+            "from": self.user_json(),
+            "message": self._hub.message_json(target),
+            "chat_instance": str(self.chat_id),
+            "data": callback_data,
+        }
+        self._record(f"taps {callback_data!r} on message {target.message_id}")
+        self._hub.deliver("callback_query", query)
+
+    async def next_message(self, timeout: float | None = 5.0) -> SentMessage:
+        """The next message the bot sends or edits here since the last call (None: no limit)."""
+        cursor = self._cursor
+        arrived = await self._hub.wait_until(lambda: len(self.transcript()) > cursor, timeout)
+        if not arrived:
+            raise AssertionError(
+                f"the bot sent nothing within {timeout}s; chat so far:\n{self.format_transcript()}"
+            )
+        self._cursor += 1
+        return self.transcript()[cursor]
+
+    async def next_callback_answer(self, timeout: float | None = 5.0) -> str:
+        """The next answerCallbackQuery text for this person's taps (empty when silent)."""
+        cursor = self._answer_cursor
+        if not await self._hub.wait_until(lambda: len(self.callback_answers) > cursor, timeout):
+            raise AssertionError(f"no tap was answered within {timeout}s")
+        self._answer_cursor += 1
+        return self.callback_answers[cursor]
+
+    async def expect_quiet(self, seconds: float = 0.3) -> None:
+        """Assert the bot sends or edits nothing more (nothing unread, nothing new) for a while."""
+        cursor = self._cursor
+        if await self._hub.wait_until(lambda: len(self.transcript()) > cursor, seconds):
+            raise AssertionError(f"the bot was not quiet; chat so far:\n{self.format_transcript()}")
+
+    def transcript(self) -> list[SentMessage]:
+        """Every send and edit the bot made in this chat, in order, as the person saw them."""
+        return self._hub.events(self.chat_id)
+
+    @property
+    def last(self) -> SentMessage | None:
+        """The bot's newest send or edit in this chat."""
+        events = self.transcript()
+        return events[-1] if events else None
+
+    def format_transcript(self) -> str:
+        """Both sides of the chat as readable lines, for assertion messages."""
+        lines = [(event.at, _describe(event)) for event in self.transcript()]
+        lines += [(at, f"  user {text}") for at, text in self._actions]
+        return "\n".join(text for _, text in sorted(lines, key=lambda line: line[0])) or "(empty)"
+
+    def _post(self, fields: JSON, action: str) -> None:
+        payload: JSON = {
+            "message_id": self._hub.new_message_id(self.chat_id),
+            "date": int(time.time()),
+            "chat": self.chat_json(),
+            **fields,
+        }
+        kind = "channel_post" if self.chat_type == "channel" else "message"
+        if kind == "message":
+            payload["from"] = self.user_json()
+        else:
+            payload["sender_chat"] = self.chat_json()
+        self._record(action)
+        self._hub.deliver(kind, payload)
+
+    def _record(self, action: str) -> None:
+        self._actions.append((time.monotonic(), action))
+
+    def _newest(self, *, inline: bool) -> SentMessage | None:
+        for message in reversed(self._hub.messages(self.chat_id)):
+            if message.buttons and not message.deleted and message.reply_keyboard != inline:
+                return message
+        return None
+
+    def _tap_candidates(self, message: SentMessage | None) -> list[SentMessage]:
+        if message is not None:
+            return [message]
+        found = [m for m in (self._newest(inline=True), self._reply_keyboard()) if m is not None]
+        return sorted(found, key=lambda m: m.message_id, reverse=True)
+
+    def _reply_keyboard(self) -> SentMessage | None:
+        """The reply keyboard on screen: the newest one, unless a later message removed it."""
+        for message in reversed(self._hub.messages(self.chat_id)):
+            if message.removes_keyboard:
+                return None
+            if message.reply_keyboard and message.buttons:
+                return message
+        return None
+
+
+def _find_button(message: SentMessage, label: str) -> Button | None:
+    buttons = message.flat_buttons()
+    exact = [b for b in buttons if b.text == label]
+    matches = exact or [b for b in buttons if label in b.text]
+    if len(matches) > 1:
+        labels = [b.text for b in matches]
+        raise AssertionError(f"{label!r} matches several buttons: {labels}")
+    return matches[0] if matches else None
+
+
+def _describe(event: SentMessage) -> str:
+    verb = "edited" if event.edited else "sent"
+    body = event.text if event.text is not None else event.caption
+    labels = f" {event.button_labels()}" if event.buttons else ""
+    return f"  bot {verb} #{event.message_id}: {body!r}{labels}"
