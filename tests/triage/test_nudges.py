@@ -338,7 +338,8 @@ def test_the_plan_can_produce_every_nudge_of_the_spec() -> None:
 
 
 @pytest.mark.parametrize(
-    ("nudge_id", "slot"), sorted(every_planned_slot()), ids="{0[0]}.{0[1]}".format
+    ("nudge_id", "slot"),
+    [pytest.param(*slot, id=".".join(slot)) for slot in sorted(every_planned_slot())],
 )
 def test_every_planned_slot_has_at_least_two_rotating_variants(nudge_id: str, slot: str) -> None:
     nudges = catalogue()["nudge"]
