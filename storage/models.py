@@ -129,6 +129,11 @@ class Reminder(Base):
     schedule: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     tz: Mapped[str] = mapped_column(String(64))
     next_due_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    # The wall-time key ("YYYY-MM-DDTHH:MM") of the occurrence `next_due_at` stands for;
+    # `next_due_at` may move later (quiet hours, retries) while the occurrence stays.
+    occurrence: Mapped[str | None] = mapped_column(String(40))
+    # Set on a one-off snooze copy: the series it repeats once, which keeps its own times.
+    origin_id: Mapped[int | None] = mapped_column(ForeignKey("reminders.id", ondelete="CASCADE"))
     lease_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     lease_owner: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -151,6 +156,8 @@ class Delivery(Base):
     due_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     status: Mapped[str] = mapped_column(String(16))
+    # Why it was skipped (paused, blocked, grace, cap) or failed (an error class name).
+    reason: Mapped[str | None] = mapped_column(String(40))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     response: Mapped[str | None] = mapped_column(String(16))

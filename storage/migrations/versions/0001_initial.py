@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 15:16:32.305724
+Create Date: 2026-11-25 15:22:49.461085
 """
 
 from collections.abc import Sequence
@@ -76,6 +76,8 @@ def upgrade() -> None:
         sa.Column("schedule", sa.JSON(), nullable=False),
         sa.Column("tz", sa.String(length=64), nullable=False),
         sa.Column("next_due_at", storage.models.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("occurrence", sa.String(length=40), nullable=True),
+        sa.Column("origin_id", sa.Integer(), nullable=True),
         sa.Column("lease_until", storage.models.UtcDateTime(timezone=True), nullable=True),
         sa.Column("lease_owner", sa.String(length=64), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
@@ -83,6 +85,7 @@ def upgrade() -> None:
         sa.Column("sent_count", sa.Integer(), nullable=False),
         sa.Column("created_at", storage.models.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["episode_id"], ["episodes.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["origin_id"], ["reminders.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
     )
@@ -118,6 +121,7 @@ def upgrade() -> None:
         sa.Column("due_at", storage.models.UtcDateTime(timezone=True), nullable=False),
         sa.Column("sent_at", storage.models.UtcDateTime(timezone=True), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("reason", sa.String(length=40), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("message_id", sa.BigInteger(), nullable=True),
         sa.Column("response", sa.String(length=16), nullable=True),
