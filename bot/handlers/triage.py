@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, Update
@@ -23,14 +23,26 @@ from bot import callbacks
 from bot.catalogue import Catalogue
 from bot.deps import deps
 from bot.handlers.common import is_onboarded
+from bot.plans import describe_plan, pause_nudges, schedule_after_triage
 from bot.replies import catalogue, keyboard, say
 from bot.results import compose_result
 from storage.episodes import EpisodeRepository
 from storage.models import Episode, TriageSession, User
 from storage.users import UserRepository
-from triage.flow import Ask, Finished, Step, TriageState, advance, current_step, start
-from triage.outcome import Outcome
+from triage.flow import (
+    Ask,
+    Finished,
+    Step,
+    TriageState,
+    advance,
+    current_step,
+    rerun,
+    start,
+)
+from triage.followup import FollowUpState, on_retriage
+from triage.levels import Level, highest
 from triage.questions import MAIN_ORDER, InvalidAnswer, Kind, Question, toggle
+from triage.schedule import PlannedNudge
 
 log = logging.getLogger(__name__)
 AREA = "t"
@@ -48,6 +60,7 @@ class Tap:
     session: TriageSession | None = None
     step: Step | None = None
     answered: tuple[str, frozenset[str]] | None = None
+    next_steps: str | None = None
 
 
 def local_today(user: User, now: dt.datetime) -> dt.date:
@@ -187,10 +200,12 @@ async def on_answer(
         user = await UserRepository(session).get(update.effective_user.id)
         triage = await EpisodeRepository(session).session_by_id(session_id)
         tap = _decide(user, triage, question_id, option_id, d.clock.now())
+        cat = catalogue(user, update.effective_user.language_code)
         if tap.kind == "finished":
-            assert tap.session and isinstance(tap.step, Finished)
-            await _record_outcome(session, tap.session, tap.step.outcome)
-    cat = catalogue(user, update.effective_user.language_code)
+            assert user and tap.session and isinstance(tap.step, Finished)
+            plan = await _record_outcome(session, user, tap.session, tap.step, d.clock.now())
+            tap = replace(tap, next_steps=describe_plan(cat, *plan))
+    d.wake()
     await ACTIONS[tap.kind](update, context, user, cat, tap)
 
 
@@ -252,14 +267,35 @@ def _apply(
     return Tap("next", triage, step, (question.id, answer))
 
 
-async def _record_outcome(session: AsyncSession, triage: TriageSession, outcome: Outcome) -> None:
+async def _record_outcome(
+    session: AsyncSession,
+    user: User,
+    triage: TriageSession,
+    finished: Finished,
+    now: dt.datetime,
+) -> tuple[tuple[PlannedNudge, ...], dt.datetime | None]:
+    """Stores the outcome on the episode, then its plan; a re-triage (F-E2/F-E3) folds into
+    the running follow-up instead, and the level never drops (F-N1)."""
+    outcome = finished.outcome
     episode = await session.get(Episode, triage.episode_id)
     assert episode is not None
-    episode.level = outcome.level.value
-    episode.reasons = [reason.rule_id for reason in outcome.reasons]
-    episode.answers = dict(triage.answers)
+    rerun = bool(episode.followup)
+    previous = [Level(episode.level)] if episode.level else []
+    episode.level = highest([outcome.level, *previous]).value
+    episode.reasons = list(dict.fromkeys([*episode.reasons, *outcome.rule_ids]))
+    episode.answers = finished.state.to_json()
     episode.onset_date = outcome.onset_date
     episode.status = "open"
+    if not rerun:
+        return await schedule_after_triage(
+            session, user, episode, outcome, finished.state.answers, now
+        )
+    local = now.astimezone(zoneinfo.ZoneInfo(user.tz or "UTC")).replace(tzinfo=None)
+    state = on_retriage(FollowUpState.from_json(episode.followup), outcome, local)
+    episode.followup = state.to_json()
+    if state.level >= Level.L3:
+        await pause_nudges(session, user.id)
+    return (), None
 
 
 async def _on_tick(
@@ -298,7 +334,7 @@ async def _on_finished(
         ",".join(tap.step.outcome.rule_ids),
     )
     assert update.effective_chat
-    for text in compose_result(cat, user, tap.step.outcome):
+    for text in compose_result(cat, user, tap.step.outcome, tap.next_steps):
         await context.bot.send_message(update.effective_chat.id, text)
 
 
@@ -439,3 +475,28 @@ async def on_text_resume(update: Update, context: ContextTypes.DEFAULT_TYPE, use
         triage = await EpisodeRepository(session).active_session(user.id)
     if triage is not None:
         await resend_current(update, context, user, triage)
+
+
+async def begin_rerun(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    user: User,
+    episode_id: int,
+    only: tuple[str, ...],
+) -> None:
+    """Re-asks `only` for a running episode, other answers prefilled (F-E2, F-E3)."""
+    d = deps(context)
+    now = d.clock.now()
+    async with d.sessions.begin() as session:
+        episodes = EpisodeRepository(session)
+        episode = await episodes.get(episode_id)
+        assert episode is not None and episode.user_id == user.id
+        previous = TriageState.from_json(episode.answers).answers
+        ask = rerun(
+            previous, only, episodes_90d=TriageState.from_json(episode.answers).episodes_90d
+        )
+        triage = await episodes.start_session(
+            user.id, episode.id, ask.question.id, ask.state.to_json(), now
+        )
+    log.info("user %s re-triage session %s (episode %s)", user.id, triage.id, episode_id)
+    await send_question(update, context, user, triage, ask.question)

@@ -1,0 +1,71 @@
+"""The buttons under a nudge: Done, Snooze 1 h, Stop this reminder.
+
+Callback data `r:<delivery>:done|snooze|stop`; a delivery that is not the caller's own is
+refused, and a second tap on an answered nudge changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import callbacks
+from bot.deps import deps
+from bot.replies import catalogue
+from storage.models import Reminder
+from storage.reminders import DeliveryRepository
+
+log = logging.getLogger(__name__)
+RESPONSES = {"done": "done", "snooze": "snoozed", "stop": "stopped"}
+ACKS = {
+    "done": "reminder_ui.done_ack",
+    "snooze": "reminder_ui.snoozed",
+    "stop": "reminder_ui.stopped",
+}
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A tap on Done, Snooze 1 h or Stop under a nudge."""
+    d, query = deps(context), update.callback_query
+    assert query and update.effective_user
+    parsed = callbacks.decode(query.data)
+    delivery_id, action = parsed.int_field(0), parsed.field(1)
+    cat = catalogue(None, update.effective_user.language_code)
+    if action not in RESPONSES:
+        await query.answer(cat.text("error.stale_button_alert"))
+        return
+    outcome = await _respond(context, update.effective_user.id, delivery_id, action)
+    if outcome == "foreign":
+        await query.answer(cat.text("error.stale_button_alert"))
+        return
+    if outcome == "already":
+        await query.answer(cat.text("reminder_ui.already"))
+        return
+    await query.answer(cat.text(ACKS[action]))
+    log.info("delivery %s answered %s", delivery_id, RESPONSES[action])
+    await query.edit_message_reply_markup(reply_markup=None)
+    if action == "stop" and query.message is not None:
+        await context.bot.send_message(query.message.chat.id, cat.text(ACKS[action]))
+    d.wake()
+
+
+async def _respond(
+    context: ContextTypes.DEFAULT_TYPE, user_id: int, delivery_id: int, action: str
+) -> str:
+    d = deps(context)
+    now = d.clock.now()
+    async with d.sessions.begin() as session:
+        deliveries = DeliveryRepository(session)
+        delivery = await deliveries.get(delivery_id)
+        reminder = await session.get(Reminder, delivery.reminder_id) if delivery else None
+        if delivery is None or reminder is None or reminder.user_id != user_id:
+            return "foreign"
+        if delivery.response is not None:
+            return "already"
+        if action == "snooze":
+            await deliveries.snooze(delivery_id, now)
+        else:
+            await deliveries.respond(delivery_id, RESPONSES[action], now)
+    return "ok"

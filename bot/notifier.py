@@ -1,0 +1,141 @@
+"""`TelegramNotifier`: the scheduler's `Notifier` port, sending through the Bot API.
+
+It chooses the words (rotating variants from the catalogue), adds the Done · Snooze 1 h ·
+Stop buttons to nudges, asks the check-in module for a check-in's first screen, and turns
+Telegram's errors into the scheduler's results: 429 → RetryAfter, 403 → Blocked, a network
+error or 5xx → Failed(transient), anything else → Failed. It never raises for a send error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot import callbacks
+from bot.catalogue import Catalogue
+from bot.replies import catalogue, keyboard
+from scheduler.clock import Clock
+from scheduler.ports import Blocked, Failed, Outgoing, SendResult, Sent
+from scheduler.ports import RetryAfter as Retry
+from storage.models import User
+from storage.reminders import one_off
+from storage.users import UserRepository
+
+log = logging.getLogger(__name__)
+CHECKIN = "CHECKIN"
+AREA = "r"
+
+
+class Prepared(Protocol):
+    """A check-in's first screen, and when the next one comes if this one goes unanswered."""
+
+    text: str
+    markup: InlineKeyboardMarkup | None
+    next_local: dt.datetime | None
+
+
+CheckinPreparer = Callable[[Outgoing], Awaitable[Prepared | None]]
+
+
+def nudge_text(cat: Catalogue, outgoing: Outgoing) -> str:
+    """One nudge's words, rotating through the catalogue's variants for its slot."""
+    variants = cat.variants(f"nudge.{outgoing.kind}.{outgoing.slot or 'default'}")
+    if not variants:
+        variants = cat.variants(f"nudge.{outgoing.kind}.default")
+    return cat.text(variants[outgoing.sequence % len(variants)])
+
+
+def nudge_message(cat: Catalogue, outgoing: Outgoing) -> tuple[str, InlineKeyboardMarkup]:
+    """A nudge, or a digest of several, with Done · Snooze 1 h · Stop this reminder."""
+    lines = [nudge_text(cat, item) for item in (outgoing, *outgoing.merged)]
+    text = "\n\n".join(lines) if len(lines) == 1 else "\n\n".join(f"• {line}" for line in lines)
+    markup = keyboard(
+        [
+            [
+                (
+                    cat.text("reminder_ui.done"),
+                    callbacks.encode(AREA, outgoing.delivery_id, "done"),
+                ),
+                (
+                    cat.text("reminder_ui.snooze"),
+                    callbacks.encode(AREA, outgoing.delivery_id, "snooze"),
+                ),
+            ],
+            [(cat.text("reminder_ui.stop"), callbacks.encode(AREA, outgoing.delivery_id, "stop"))],
+        ]
+    )
+    return text, markup
+
+
+class TelegramNotifier:
+    """Sends nudges and check-ins to Telegram; implements `scheduler.ports.Notifier`."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        prepare_checkin: CheckinPreparer | None = None,
+    ) -> None:
+        self.bot = bot
+        self.sessions = sessions
+        self.clock = clock
+        self.prepare_checkin = prepare_checkin
+
+    async def send(self, outgoing: Outgoing) -> SendResult:
+        try:
+            return await self._send(outgoing)
+        except RetryAfter as exc:
+            return Retry(_seconds(exc.retry_after))
+        except Forbidden:
+            return Blocked()
+        except BadRequest as exc:
+            return Failed(transient=False, reason=type(exc).__name__)
+        except NetworkError as exc:  # includes TimedOut and 5xx answers
+            return Failed(transient=True, reason=type(exc).__name__)
+        except TelegramError as exc:
+            return Failed(transient=False, reason=type(exc).__name__)
+
+    async def _send(self, outgoing: Outgoing) -> SendResult:
+        user = await self._user(outgoing.user_id)
+        cat = catalogue(user)
+        if outgoing.kind == CHECKIN:
+            return await self._send_checkin(outgoing, user, cat)
+        text, markup = nudge_message(cat, outgoing)
+        sent = await self.bot.send_message(outgoing.chat_id, text, reply_markup=markup)
+        log.info(
+            "sent %s reminder %s as message %s",
+            outgoing.kind,
+            outgoing.reminder_id,
+            sent.message_id,
+        )
+        return Sent(sent.message_id)
+
+    async def _send_checkin(
+        self, outgoing: Outgoing, user: User | None, cat: Catalogue
+    ) -> SendResult:
+        prepared = await self.prepare_checkin(outgoing) if self.prepare_checkin else None
+        if prepared is None:
+            return Failed(transient=False, reason="NoCheckinDue")
+        sent = await self.bot.send_message(
+            outgoing.chat_id, prepared.text, reply_markup=prepared.markup
+        )
+        log.info("sent check-in reminder %s as message %s", outgoing.reminder_id, sent.message_id)
+        following = one_off(prepared.next_local) if prepared.next_local else None
+        return Sent(sent.message_id, following)
+
+    async def _user(self, user_id: int) -> User | None:
+        async with self.sessions() as session:
+            return await UserRepository(session).get(user_id)
+
+
+def _seconds(retry_after: int | dt.timedelta) -> float:
+    if isinstance(retry_after, dt.timedelta):
+        return retry_after.total_seconds()
+    return float(retry_after)

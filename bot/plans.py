@@ -1,0 +1,123 @@
+"""After a triage: which nudges and check-ins to schedule, and how to say so in plain words.
+
+The choice is the pure core's (`plan_nudges`, `start_followup`); this module stores it as
+reminder rows in the caller's transaction and words the summary from the catalogue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Mapping
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.catalogue import Catalogue
+from storage.models import Episode, User
+from storage.reminders import ReminderRepository
+from triage.followup import start_followup
+from triage.levels import NUDGE_LEVELS
+from triage.nudges import Preferences, plan_nudges
+from triage.outcome import Outcome
+from triage.schedule import PlannedNudge
+
+CHECKIN = "CHECKIN"
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def preferences(user: User) -> Preferences:
+    """The person's bedtime and workout choices, or the spec's defaults."""
+    defaults = Preferences()
+    return Preferences(
+        bedtime=_time(user.bedtime) or defaults.bedtime,
+        workout_days=(
+            frozenset(int(day) for day in user.workout_days.split(","))
+            if user.workout_days
+            else defaults.workout_days
+        ),
+        workout_time=_time(user.workout_time) or defaults.workout_time,
+    )
+
+
+def _time(value: str | None) -> dt.time | None:
+    return dt.time.fromisoformat(value) if value else None
+
+
+async def schedule_after_triage(
+    session: AsyncSession,
+    user: User,
+    episode: Episode,
+    outcome: Outcome,
+    answers: Mapping[str, frozenset[str]],
+    now: dt.datetime,
+) -> tuple[tuple[PlannedNudge, ...], dt.datetime | None]:
+    """Stores the nudge plan and the first check-in; returns them for the summary.
+
+    Nothing without reminder consent. L3/L4: no nudges, and every nudge already running is
+    paused at once (spec §0.2.6); the check-in still comes.
+    """
+    if user.consent_reminders_at is None or user.tz is None:
+        return (), None
+    local = now.astimezone(zoneinfo.ZoneInfo(user.tz)).replace(tzinfo=None)
+    reminders = ReminderRepository(session)
+    await reminders.deactivate(user.id)  # a new episode replaces the old plan
+    planned: tuple[PlannedNudge, ...] = ()
+    if outcome.level in NUDGE_LEVELS:
+        planned = plan_nudges(outcome, answers, preferences(user), local.date(), True)
+        await reminders.add_nudges(user.id, episode.id, user.tz, planned, now)
+    followup = start_followup(outcome, local)
+    episode.followup = followup.to_json()
+    if followup.next_checkin is not None:
+        await reminders.add_checkin(user.id, episode.id, user.tz, followup.next_checkin, now)
+    return planned, followup.next_checkin
+
+
+def describe_plan(
+    cat: Catalogue, planned: tuple[PlannedNudge, ...], checkin: dt.datetime | None
+) -> str | None:
+    """ "A water check at 10:00 and 15:00, for two weeks" ... and when the first check-in is."""
+    lines = [cat.text("triage_ui.next_plan")]
+    for nudge_id, items in _by_nudge(planned).items():
+        times = sorted({t for item in items for t in item.schedule.times})
+        days = sorted({d for item in items for d in _days(item)})
+        lines.append(
+            "• "
+            + cat.text(
+                f"plan.{nudge_id}",
+                times=_join([t.strftime("%H:%M") for t in times]),
+                days=_join(days),
+            )
+        )
+    if checkin is not None:
+        when = checkin.strftime("%a %d %b at %H:%M")
+        lines.append("• " + cat.text("plan.checkin", when=when))
+    return "\n".join(lines) if len(lines) > 1 else None
+
+
+def _by_nudge(planned: tuple[PlannedNudge, ...]) -> dict[str, list[PlannedNudge]]:
+    grouped: dict[str, list[PlannedNudge]] = {}
+    for item in planned:
+        grouped.setdefault(item.nudge_id, []).append(item)
+    return grouped
+
+
+def _days(item: PlannedNudge) -> list[str]:
+    if item.schedule.dates:
+        return [day.strftime("%a %d %b") for day in item.schedule.dates]
+    if item.schedule.weekdays is not None:
+        return [DAY_NAMES[day] for day in sorted(item.schedule.weekdays)]
+    return []
+
+
+def _join(items: list[str]) -> str:
+    unique = list(dict.fromkeys(items))
+    if len(unique) <= 1:
+        return "".join(unique)
+    return ", ".join(unique[:-1]) + " and " + unique[-1]
+
+
+async def pause_nudges(session: AsyncSession, user_id: int) -> int:
+    """Stops every nudge of the person at once (L3/L4); check-ins go on."""
+    reminders = ReminderRepository(session)
+    kinds = {row.kind for row in await reminders.for_user(user_id) if row.kind != CHECKIN}
+    return await reminders.deactivate(user_id, kinds=kinds) if kinds else 0
