@@ -146,6 +146,14 @@ class _Params:
             raise BotApiError(400, f"Bad Request: {name} is empty")
         return value
 
+    def number(self, name: str, default: float) -> float:
+        value = self.values.get(name)
+        if value is None or value == "":
+            return default
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise BotApiError(400, f"Bad Request: invalid {name} specified")
+        return float(value)
+
     def integer(self, name: str) -> int:
         value = self.required(name)
         if isinstance(value, bool) or not isinstance(value, int):
@@ -348,6 +356,8 @@ class FakeBotApi:
         description: str | None = None,
     ) -> None:
         """Answer the next `count` calls of `method` (None: of any method) with an error."""
+        if count <= 0:
+            return
         name = None if method is None else self._canonical(method)
         self._faults.append(_Fault(name, count, status, retry_after, description))
 
@@ -392,7 +402,8 @@ class FakeBotApi:
             raise BotApiError(404, "Not Found: method not found")
         self._inject_fault(name)
         params = await _read_params(request)
-        if params.get("chat_id") in self._blocked:
+        chat_id = params.get("chat_id")
+        if isinstance(chat_id, int) and chat_id in self._blocked:
             raise BotApiError(403, BLOCKED)
         return await handler(params)
 
@@ -471,8 +482,8 @@ class FakeBotApi:
             raise BotApiError(409, WEBHOOK_ACTIVE)
         self._confirm(params.get("offset"))
         self._set_allowed(params.get("allowed_updates"))
-        limit = min(max(int(params.get("limit") or 100), 1), 100)
-        timeout = max(float(params.get("timeout") or 0), 0.0)
+        limit = min(max(int(params.number("limit", 100)), 1), 100)
+        timeout = max(params.number("timeout", 0), 0.0)
         await self.wait_until(lambda: self._stopping or bool(self._deliverable()), timeout)
         return [] if self._stopping else self._deliverable()[:limit]
 
@@ -632,7 +643,7 @@ class FakeBotApi:
     ) -> JSON:
         """Apply an edit; like Telegram, an edit without reply_markup drops the inline keyboard."""
         markup = params.get("reply_markup")
-        if markup is not None and "inline_keyboard" not in markup:
+        if markup is not None and not (isinstance(markup, dict) and "inline_keyboard" in markup):
             raise BotApiError(400, "Bad Request: inline keyboard expected")
         before = (message.text, message.caption, chat.inline_markup.get(message.message_id))
         if before == (

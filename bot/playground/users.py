@@ -31,7 +31,10 @@ class Button:
 
 @dataclasses.dataclass(frozen=True)
 class SentMessage:
-    """A message as the person sees it at one moment: sent, edited or deleted by the bot."""
+    """A message as the person sees it at one moment: sent, edited or deleted by the bot.
+
+    `method` is the Bot API call that produced this state; `at` is `time.monotonic()` then.
+    """
 
     message_id: int
     chat_id: int
