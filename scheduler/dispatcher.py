@@ -246,7 +246,8 @@ class Dispatcher:
 
     def _policy(self, row: Row, due: dt.datetime, person: Person, now: dt.datetime) -> Decision:
         if row.kind == CHECKIN:
-            return decide_checkin(due, now, person)
+            # Late is measured from the wall time the person was told, whatever held it back.
+            return decide_checkin(row.occurrence.due_at, now, person)
         return decide_nudge(row.kind, due, now, person, self._grace)
 
     def _merge_into(
@@ -276,12 +277,11 @@ class Dispatcher:
         }
         if not digests:
             return
-        for row in await self._claim_later_today(session, digests, people, now):
-            digest = digests[row.user_id]
-            for occurrence, following in _rest_of_day(row, people[row.user_id], now):
-                folded = Job(replace(row, occurrence=occurrence), Send(), occurrence.due_at)
-                folded.advance_to = following
-                digest.merged.append(folded)
+        later = await self._claim_later_today(session, digests, people, now)
+        for digest in digests.values():
+            _fold(digest, digest.row, people, now, skip_first=True)
+        for row in later:
+            _fold(digests[row.user_id], row, people, now)
 
     async def _claim_later_today(
         self,
@@ -473,6 +473,18 @@ def _skipping(job: Job) -> bool:
 def _is_today(when: dt.datetime, person: Person, now: dt.datetime) -> bool:
     start, end = local_day(now, person.tz)
     return start <= when < end
+
+
+def _fold(
+    digest: Job, row: Row, people: dict[int, Person], now: dt.datetime, skip_first: bool = False
+) -> None:
+    """Fold the row's occurrences left today into the digest (the digest's own: after it)."""
+    for index, (occurrence, following) in enumerate(_rest_of_day(row, people[row.user_id], now)):
+        if skip_first and index == 0:
+            continue
+        folded = Job(replace(row, occurrence=occurrence), Send(), occurrence.due_at)
+        folded.advance_to = following
+        digest.merged.append(folded)
 
 
 def _rest_of_day(
