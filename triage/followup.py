@@ -21,8 +21,8 @@ Choices the spec leaves open, made conservatively:
   warning sign, not the twitch, so a twitch getting better does not space them out. For the
   same reason, at L2 and above before being seen, a "Gone" keeps the level's cadence running
   until the F-T3 confirmation a week later.
-* Monitoring asks the safety screen only, except at its last check-in (6 weeks), which also
-  asks the status so that F-E6 knows whether the twitch is still there.
+* Monitoring asks the safety screen only, except at its last check-in (6 weeks) and while an
+  F-T3 confirmation is due, which also ask the status (F-E6 and F-T3 need it).
 * A new red-flag sign alongside "Gone" is not a clean "Gone": the retriage comes first.
 * F-T4 stops check-ins and nudges (PAUSE_NUDGES); it does not mark the episode resolved.
 """
@@ -30,7 +30,7 @@ Choices the spec leaves open, made conservatively:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TypeVar
@@ -38,6 +38,7 @@ from typing import TypeVar
 from triage.checkins import first_checkin, on_day, outside_quiet
 from triage.levels import Level, highest
 from triage.outcome import Exit, Outcome
+from triage.questions import InvalidAnswer, TriageError
 
 SIX_WEEKS = dt.timedelta(weeks=6)
 WEEK = dt.timedelta(days=7)
@@ -115,7 +116,7 @@ class Action(StrEnum):
     STOP_CHECKINS = "stop_checkins"
 
 
-class FollowUpClosedError(ValueError):
+class FollowUpClosedError(TriageError):
     """A check-in event arrived for an episode whose check-ins have finished."""
 
 
@@ -154,9 +155,7 @@ class FollowUpState:
             "v": JSON_VERSION,
             "level": self.level.value,
             "reasons": list(self.reasons),
-            "onset_date": self.onset_date.isoformat(),
-            "opened": self.opened.isoformat(),
-            "level_since": self.level_since.isoformat(),
+            **{name: getattr(self, name).isoformat() for name in _DATES},
             **{name: getattr(self, name) for name in _COUNTERS + _FLAGS},
             "gone_since": _iso(self.gone_since),
             "next_checkin": _iso(self.next_checkin),
@@ -164,36 +163,50 @@ class FollowUpState:
 
     @classmethod
     def from_json(cls, data: Mapping[str, object]) -> FollowUpState:
-        """The state `to_json` wrote; ValueError when the data is not such a state."""
+        """The state `to_json` wrote; InvalidAnswer when the data is not such a state."""
         if data.get("v") != JSON_VERSION:
-            raise ValueError(f"unknown follow-up state version {data.get('v')!r}")
-        reasons = data.get("reasons")
-        if not isinstance(reasons, list) or not all(isinstance(r, str) for r in reasons):
-            raise ValueError("reasons must be a list of reason codes")
-        gone_since, next_checkin = data.get("gone_since"), data.get("next_checkin")
-        return cls(
-            level=Level(_typed(data, "level", str)),
-            reasons=tuple(reasons),
-            onset_date=dt.date.fromisoformat(_typed(data, "onset_date", str)),
-            opened=dt.date.fromisoformat(_typed(data, "opened", str)),
-            level_since=dt.date.fromisoformat(_typed(data, "level_since", str)),
-            checkins_done=_typed(data, "checkins_done", int),
-            better_streak=_typed(data, "better_streak", int),
-            unanswered=_typed(data, "unanswered", int),
-            seen=_typed(data, "seen", bool),
-            monitoring=_typed(data, "monitoring", bool),
-            weekly=_typed(data, "weekly", bool),
-            restated_advice=_typed(data, "restated_advice", bool),
-            closed=_typed(data, "closed", bool),
-            gone_since=None if gone_since is None else dt.date.fromisoformat(str(gone_since)),
-            next_checkin=(
-                None if next_checkin is None else dt.datetime.fromisoformat(str(next_checkin))
-            ),
-        )
+            raise InvalidAnswer(f"unknown follow-up state version {data.get('v')!r}")
+        try:
+            return cls(
+                level=Level(_typed(data, "level", str)),
+                reasons=_reasons(data),
+                onset_date=_date(data, "onset_date"),
+                opened=_date(data, "opened"),
+                level_since=_date(data, "level_since"),
+                checkins_done=_typed(data, "checkins_done", int),
+                better_streak=_typed(data, "better_streak", int),
+                unanswered=_typed(data, "unanswered", int),
+                seen=_typed(data, "seen", bool),
+                monitoring=_typed(data, "monitoring", bool),
+                weekly=_typed(data, "weekly", bool),
+                restated_advice=_typed(data, "restated_advice", bool),
+                closed=_typed(data, "closed", bool),
+                gone_since=_optional(data, "gone_since", dt.date.fromisoformat),
+                next_checkin=_optional(data, "next_checkin", dt.datetime.fromisoformat),
+            )
+        except ValueError as error:  # a bad level or date
+            raise InvalidAnswer(str(error)) from error
 
 
+_DATES = ("onset_date", "opened", "level_since")
 _COUNTERS = ("checkins_done", "better_streak", "unanswered")
 _FLAGS = ("seen", "monitoring", "weekly", "restated_advice", "closed")
+
+
+def _reasons(data: Mapping[str, object]) -> tuple[str, ...]:
+    reasons = data.get("reasons")
+    if not isinstance(reasons, list) or not all(isinstance(r, str) for r in reasons):
+        raise InvalidAnswer("reasons must be a list of reason codes")
+    return tuple(reasons)
+
+
+def _date(data: Mapping[str, object], key: str) -> dt.date:
+    return dt.date.fromisoformat(_typed(data, key, str))
+
+
+def _optional(data: Mapping[str, object], key: str, parse: Callable[[str], _V]) -> _V | None:
+    value = data.get(key)
+    return None if value is None else parse(_typed(data, key, str))
 
 
 def _iso(value: dt.date | None) -> str | None:
@@ -201,13 +214,14 @@ def _iso(value: dt.date | None) -> str | None:
 
 
 _T = TypeVar("_T")
+_V = TypeVar("_V")
 
 
 def _typed(data: Mapping[str, object], key: str, kind: type[_T]) -> _T:
     value = data.get(key)
     # bool is an int subclass: a counter must not accept True, nor a flag accept 1.
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise ValueError(f"{key} must be {kind.__name__}, got {value!r}")
+        raise InvalidAnswer(f"{key} must be {kind.__name__}, got {value!r}")
     return value
 
 
@@ -225,10 +239,10 @@ class CheckinAnswers:
     def __post_init__(self) -> None:
         unknown = self.new_signs - frozenset(RED_FLAG_SIGNS)
         if unknown:
-            raise ValueError(f"not a check-in red-flag sign: {sorted(unknown)}")
+            raise InvalidAnswer(f"not a check-in red-flag sign: {sorted(unknown)}")
         for question, option in self.habits.items():
             if option not in HABITS.get(question, ()):
-                raise ValueError(f"not a habit answer: {question}={option}")
+                raise InvalidAnswer(f"not a habit answer: {question}={option}")
 
 
 @dataclass(frozen=True)
@@ -288,7 +302,8 @@ def questions_for(state: FollowUpState) -> tuple[str, ...]:
         return ()
     if state.monitoring:
         last = state.next_checkin is not None and state.next_checkin.date() >= state.horizon
-        return ("safety", "status") if last else ("safety",)
+        confirming = state.gone_since is not None  # F-T3 needs the status to close
+        return ("safety", "status") if last or confirming else ("safety",)
     doctor = ("doctor",) if state.level >= Level.L1 and not state.seen else ()
     return ("safety", "status", "new_signs", *doctor, "habits")
 
@@ -501,7 +516,7 @@ def _answered_next(
 ) -> dt.datetime | None:
     """The next check-in after an answered one: the cadence, and any F-T3 confirmation."""
     cadence = _cadence(state, now_local, pushed)
-    if state.gone_since is None:
+    if state.gone_since is None or on_day(state.gone_since, 7) <= now_local:
         return cadence
     confirm = on_day(state.gone_since, 7)
     if state.level < Level.L2 or state.seen or cadence is None:
