@@ -10,6 +10,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
+from bot.callbacks import BadCallback
 from bot.deps import deps
 from bot.replies import catalogue, say
 from storage.models import User
@@ -76,6 +77,14 @@ async def on_not_private(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Logs the failure with the update id (never its content) and apologises briefly."""
     update_id = update.update_id if isinstance(update, Update) else None
+    if isinstance(context.error, BadCallback) and isinstance(update, Update):
+        # Forged or garbled button data: a gentle answer, nothing else (DESIGN.md decision 8).
+        log.info("update %s carried callback data that is not ours", update_id)
+        if update.callback_query:
+            language = update.effective_user.language_code if update.effective_user else None
+            text = catalogue(None, language).text("error.stale_button_alert")
+            await update.callback_query.answer(text)
+        return
     # Exception messages can carry SQL parameters or message text (health data), so only the
     # error's class and where it was raised are logged.
     log.error(

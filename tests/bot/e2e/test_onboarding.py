@@ -100,10 +100,10 @@ async def test_a_restart_between_two_taps_carries_on_where_the_person_was(rig: B
     await person.send("/start")
     await read_until(person, "store and use your answers")
     await person.tap("I agree you can store and use my answers about my health")
-    question = await person.next_message()
+    await read_until(person, "reminders and check-ins?")
     await rig.restart()
-    await person.tap("Yes, send reminders and check-ins", message=question)
-    assert "18 or over?" in ((await person.next_message()).text or "")
+    await person.tap("Yes, send reminders and check-ins")
+    await read_until(person, "18 or over?")
 
 
 async def test_text_where_a_button_is_expected_asks_again_with_the_buttons(rig: BotRig) -> None:
@@ -132,8 +132,8 @@ async def test_a_button_from_an_old_message_is_answered_gently_and_the_question_
     await person.tap("I agree you can store and use my answers about my health")
     await read_until(person, "reminders and check-ins?")
     await person.tap("I agree you can store and use my answers about my health", message=first)
-    assert await person.next_callback_answer() == "That button is no longer active."
     await read_until(person, "earlier message")
+    assert person.callback_answers[-1] == "That button is no longer active."
     assert "reminders and check-ins?" in ((await person.next_message()).text or "")
 
 
