@@ -288,6 +288,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if tap.kind == "finished":
             assert user and row and episode
             await _finish(session, user, row, episode, tap, d.clock.now())
+    if tap.kind == "finished":
+        d.wake()  # the check-in reminder was moved: the dispatcher places it afresh
     cat = catalogue(user, update.effective_user.language_code)
     await REPLIES[tap.kind](update, context, user, cat, tap)
 
