@@ -15,7 +15,11 @@ would set it off:
 * negations are not understood: "no chest pain" still shows the emergency text.
 * "fit" alone is too common ("I'm fit", "fitness"): only "had a fit", "having a fit" and the
   like count.
-* "hurt myself" counts as a crisis even after a gym injury: gentle signposting costs little.
+* "hurt myself" counts as a crisis even after a gym injury, and "overdose" as a crisis whether
+  or not it was meant: the crisis text carries the emergency number, and gentle signposting
+  costs little.
+* "MS", "ALS" and "MND" match only as whole words, so "msg", "this" and "also" stay quiet, but
+  "Ms Smith" gets the (harmless) answer to a disease question.
 * a typo can turn one real word into another ("strike" is one letter from "stroke", "cooking"
   from "choking"), so ORDINARY_WORDS lists the everyday words that must never count as typos.
 """
