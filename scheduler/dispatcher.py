@@ -367,17 +367,26 @@ class Dispatcher:
     async def _apply(
         self, session: AsyncSession, outcomes: list[tuple[Job, SendResult]], now: dt.datetime
     ) -> TickReport:
+        """Record every result; the common ones (sent, failed) in one statement per table."""
+        settled = _Settled()
         report = TickReport()
         for job, result in outcomes:
-            report += await self._apply_one(session, job, result, now)
+            report += await self._apply_one(session, job, result, now, settled)
+        await _finish_many(session, settled.deliveries)
+        await _move(session, self._owner, _last_per_row(settled.moves))
         return report
 
     async def _apply_one(
-        self, session: AsyncSession, job: Job, result: SendResult, now: dt.datetime
+        self,
+        session: AsyncSession,
+        job: Job,
+        result: SendResult,
+        now: dt.datetime,
+        settled: _Settled,
     ) -> TickReport:
         attempts = job.attempts + 1
         if isinstance(result, Sent):
-            await self._mark_sent(session, job, result, now, attempts)
+            await self._mark_sent(session, job, result, now, attempts, settled)
             return TickReport(sent=1 + len(job.merged))
         await _release(session, [m.row.id for m in job.merged])
         if isinstance(result, Blocked):
@@ -391,26 +400,77 @@ class Dispatcher:
         if result.transient and not gives_up(job.row.kind, attempts, self._max_attempts):
             await _retry(session, self._owner, job, now + retry_delay(attempts), attempts)
             return TickReport(retried=1)
-        await _finish(session, job, "failed", result.reason, None, now, attempts)
-        await _move(session, self._owner, [_advance(job.row, 0)])
+        settled.finish(job, "failed", result.reason, None, None, attempts)
+        settled.moves.append(_advance(job.row, 0))
         log.info("reminder %s failed (%s)", job.row.id, result.reason)
         return TickReport(failed=1)
 
     async def _mark_sent(
-        self, session: AsyncSession, job: Job, sent: Sent, now: dt.datetime, attempts: int
+        self,
+        session: AsyncSession,
+        job: Job,
+        sent: Sent,
+        now: dt.datetime,
+        attempts: int,
+        settled: _Settled,
     ) -> None:
         for each in (job, *job.merged):
-            await _finish(session, each, "sent", None, sent.message_id, now, attempts)
-        moves = [_advance(job.row, 1, sent.next_schedule, now)]
-        moves += [_advance(m.row, 1, None, now, m.advance_to) for m in job.merged if m.advance_to]
-        moves += [_advance(m.row, 1) for m in job.merged if not m.advance_to]
-        await _move(session, self._owner, _last_per_row(moves))
+            settled.finish(each, "sent", None, sent.message_id, now, attempts)
+        settled.moves.append(_advance(job.row, 1, sent.next_schedule, now))
+        for m in job.merged:
+            settled.moves.append(_advance(m.row, 1, None, now, m.advance_to))
         if sent.next_schedule is not None:
             await session.execute(
                 update(REMINDERS)
                 .where(REMINDERS.c.id == job.row.id)
                 .values(schedule=schedule_to_json(sent.next_schedule, _slot(job.row)))
             )
+
+
+@dataclass
+class _Settled:
+    """Delivery updates and reminder moves gathered from a batch's results."""
+
+    deliveries: list[dict[str, Any]] = field(default_factory=list)
+    moves: list[_Move] = field(default_factory=list)
+
+    def finish(
+        self,
+        job: Job,
+        status: str,
+        reason: str | None,
+        message_id: int | None,
+        sent_at: dt.datetime | None,
+        attempts: int,
+    ) -> None:
+        self.deliveries.append(
+            {
+                "b_id": job.delivery_id,
+                "b_status": status,
+                "b_reason": reason,
+                "b_message": message_id,
+                "b_sent_at": sent_at,
+                "b_attempts": attempts,
+            }
+        )
+
+
+async def _finish_many(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    d = DELIVERIES.c
+    statement = (
+        update(DELIVERIES)
+        .where(d.id == bindparam("b_id"))
+        .values(
+            status=bindparam("b_status"),
+            reason=bindparam("b_reason"),
+            message_id=bindparam("b_message"),
+            sent_at=bindparam("b_sent_at", type_=d.sent_at.type),
+            attempts=bindparam("b_attempts"),
+        )
+    )
+    await session.execute(statement, rows)
 
 
 # -- statements and helpers -------------------------------------------------------------------

@@ -56,9 +56,9 @@ class DispatchDriver:
     async def stop(self) -> None:
         """Stop arming ticks and let a tick in progress finish."""
         scheduler, self._scheduler = self._scheduler, None
+        await self._done.wait()
         if scheduler is not None:
             scheduler.shutdown(wait=False)
-        await self._done.wait()
 
     def wake(self) -> None:
         """Tick as soon as possible (after the tick in progress, if there is one)."""
