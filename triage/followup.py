@@ -528,7 +528,7 @@ def _cadence(state: FollowUpState, now_local: dt.datetime, pushed: bool) -> dt.d
     """§4.1: the next check-in by level and flags; None when the cadence has run out."""
     today = now_local.date()
     if state.monitoring or (state.seen and state.level >= Level.L2):
-        return _weekly(state, today, state.horizon)
+        return _weekly(today, state.horizon)
     if state.seen or state.level is Level.L4:
         return None  # L1: "until the user reports being seen"; L4: once
     if state.level is Level.L3:
@@ -536,7 +536,7 @@ def _cadence(state: FollowUpState, now_local: dt.datetime, pushed: bool) -> dt.d
         return due if today < state.horizon else None
     if state.level is Level.L2:
         in_two_daily = (today - state.level_since).days < 9
-        return on_day(today, 2) if in_two_daily else _weekly(state, today, state.horizon)
+        return on_day(today, 2) if in_two_daily else _weekly(today, state.horizon)
     return _day_numbered(state, today, pushed)
 
 
@@ -549,15 +549,15 @@ def _day_numbered(state: FollowUpState, today: dt.date, pushed: bool) -> dt.date
     # L0 ends at day 14, where F-E4 either raised it to L1 or the twitch has gone.
     end = state.level_since + TWO_WEEKS if state.level is Level.L0 else state.horizon
     if state.weekly:
-        return _weekly(state, today, end)
+        return _weekly(today, end)
     elapsed = (today - state.level_since).days
     listed = [n for n in _DAYS[state.level] if n > elapsed]
     if not listed:
-        return _weekly(state, today, end) if state.level is Level.L1 else None
+        return _weekly(today, end) if state.level is Level.L1 else None
     return on_day(state.level_since, listed[0] + (1 if pushed else 0))
 
 
-def _weekly(state: FollowUpState, today: dt.date, end: dt.date) -> dt.datetime | None:
+def _weekly(today: dt.date, end: dt.date) -> dt.datetime | None:
     """A week from today, never past `end`; None once `end` is reached."""
     if today >= end:
         return None
