@@ -25,7 +25,7 @@ from telegram.ext import (
 
 from bot.catalogue import catalogue_for
 from bot.deps import KEY, Deps
-from bot.handlers import common, onboarding, reminders, router, triage
+from bot.handlers import checkin, common, onboarding, reminders, router, triage
 from bot.ratelimit import ChatRateLimiter
 
 COMMANDS = ("start", "triage", "help", "privacy")
@@ -58,7 +58,7 @@ def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CallbackQueryHandler(onboarding.on_button, pattern=r"^o:"))
     app.add_handler(CallbackQueryHandler(triage.on_button, pattern=r"^t:"))
     app.add_handler(CallbackQueryHandler(reminders.on_button, pattern=r"^r:"))
-    app.add_handler(CallbackQueryHandler(_checkin_button, pattern=r"^c:"))
+    app.add_handler(CallbackQueryHandler(checkin.on_button, pattern=r"^c:"))
     app.add_handler(MessageHandler(filters.LOCATION, onboarding.on_location))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, router.on_text))
     app.add_handler(MessageHandler(filters.COMMAND, common.on_unknown_command))
@@ -77,10 +77,3 @@ async def _register_commands(app: Application) -> None:  # type: ignore[type-arg
     await app.bot.set_my_commands(
         [BotCommand(name, catalogue.text(f"command.{name}")) for name in COMMANDS]
     )
-
-
-async def _checkin_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Check-in buttons (`c:`), handled by the check-in module."""
-    from bot.handlers import checkin
-
-    await checkin.on_button(update, context)

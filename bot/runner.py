@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+import os
 import signal
+import socket
 from contextlib import suppress
+
+from telegram import Bot
 
 from bot.app import build_application
 from bot.config import Settings
 from bot.deps import Deps
+from bot.handlers import checkin
+from bot.notifier import TelegramNotifier
 from scheduler.clock import Clock, ScaledClock, SystemClock
+from scheduler.dispatcher import Dispatcher
+from scheduler.driver import DispatchDriver
 from storage.db import create_engine, is_sqlite, session_factory
 from storage.migrate import upgrade_async
 
@@ -31,18 +40,30 @@ async def serve(
     engine = create_engine(settings.database_url)
     deps = Deps(sessions=session_factory(engine), clock=clock, settings=settings)
     app = build_application(token, deps)
+    driver = DispatchDriver(build_dispatcher(app.bot, deps), clock, speed=settings.clock_speed)
+    deps.wake = driver.wake
     try:
         async with app:
             await app.start()
             assert app.updater
             await app.updater.start_polling(drop_pending_updates=False)
+            await driver.start()
             log.info("bot started; polling %s", settings.telegram_api_url)
             await stop.wait()
+            await driver.stop()
             await app.updater.stop()
             await app.stop()
     finally:
         await engine.dispose()
     log.info("bot stopped")
+
+
+def build_dispatcher(bot: Bot, deps: Deps) -> Dispatcher:
+    """The reminder dispatcher, sending through Telegram with the check-in module's words."""
+    prepare = functools.partial(checkin.prepare_checkin, deps.sessions, deps.clock)
+    notifier = TelegramNotifier(bot, deps.sessions, deps.clock, prepare_checkin=prepare)
+    owner = f"{socket.gethostname()}:{os.getpid()}"
+    return Dispatcher(deps.sessions, deps.clock, notifier, owner=owner)
 
 
 def _stop_on_signals() -> asyncio.Event:

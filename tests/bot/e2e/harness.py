@@ -13,7 +13,9 @@ from bot.config import Settings
 from bot.deps import Deps
 from bot.playground.server import FakeBotApi
 from bot.playground.users import ScriptedUser
+from bot.runner import build_dispatcher
 from scheduler.clock import FakeClock
+from scheduler.dispatcher import TickReport
 from storage.db import create_engine, session_factory
 
 START = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
@@ -69,6 +71,11 @@ class BotRig:
     async def restart(self) -> None:
         await self.stop()
         await self.start()
+
+    async def tick(self) -> TickReport:
+        """Runs the reminder dispatcher once at the fake clock's time."""
+        assert self.app is not None
+        return await build_dispatcher(self.app.bot, self.deps).tick()  # type: ignore[attr-defined]
 
     def user(self, user_id: int = 501, **kwargs: object) -> ScriptedUser:
         return self.api.user(user_id=user_id, **kwargs)  # type: ignore[arg-type]
