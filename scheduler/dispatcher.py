@@ -320,6 +320,7 @@ class Dispatcher:
         self, session: AsyncSession, jobs: list[Job], moves: list[_Move], now: dt.datetime
     ) -> None:
         """Write skipped and to-be-sent deliveries, deferrals, and advances; fill in ids."""
+        retried_then_skipped = [j for j in jobs if j.delivery_id and _skipping(j)]
         every = [j for job in jobs for j in (job, *job.merged)]
         fresh = [
             job for job in every if not job.delivery_id and not isinstance(job.decision, Defer)
@@ -328,7 +329,7 @@ class Dispatcher:
         ids = await _existing(session, [(j.row.id, j.row.occurrence.key) for j in fresh])
         for job in fresh:
             job.delivery_id = ids[(job.row.id, job.row.occurrence.key)][0]
-        await _skip_pending(session, [j for j in jobs if j.delivery_id and _skipping(j)])
+        await _skip_pending(session, retried_then_skipped)
         moves = moves + [_advance(job.row, 0) for job in jobs if isinstance(job.decision, Skip)]
         await _move(session, self._owner, moves)
         defers = [job for job in jobs if isinstance(job.decision, Defer)]
@@ -699,13 +700,17 @@ async def _insert_deliveries(session: AsyncSession, jobs: list[Job]) -> None:
 
 async def _skip_pending(session: AsyncSession, jobs: list[Job]) -> None:
     """A retried delivery that the policy now skips (e.g. too late) is recorded skipped."""
-    for job in jobs:
-        assert isinstance(job.decision, Skip)
-        await session.execute(
-            update(DELIVERIES)
-            .where(DELIVERIES.c.id == job.delivery_id, DELIVERIES.c.status == "pending")
-            .values(status="skipped", reason=str(job.decision.reason))
-        )
+    if not jobs:
+        return
+    d = DELIVERIES.c
+    statement = (
+        update(DELIVERIES)
+        .where(d.id == bindparam("b_id"), d.status == "pending")
+        .values(status="skipped", reason=bindparam("b_reason"))
+    )
+    reasons = [str(job.decision.reason) for job in jobs if isinstance(job.decision, Skip)]
+    rows = [{"b_id": job.delivery_id, "b_reason": r} for job, r in zip(jobs, reasons, strict=True)]
+    await session.execute(statement, rows)
 
 
 async def _move(session: AsyncSession, owner: str, moves: list[_Move]) -> None:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import itertools
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Update, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scheduler.clock import FakeClock
 from scheduler.dispatcher import Dispatcher
-from scheduler.ports import Blocked, Failed, Outgoing, RetryAfter, Sent, SendResult
-from storage.models import Delivery, Reminder, User
+from scheduler.ports import Blocked, Failed, Outgoing, RetryAfter, SendResult, Sent
+from storage.models import Delivery, Episode, Reminder, User
 from storage.reminders import DeliveryRepository, ReminderRepository
 from tests.scheduler import FakeNotifier, add_person
 from triage.schedule import LocalSchedule, PlannedNudge
@@ -45,9 +46,7 @@ async def checkin(sessions: Sessions, user_id: int, now: dt.datetime, hhmm: str)
         await ReminderRepository(session).add_checkin(user_id, user_id, "Europe/Berlin", at, now)
 
 
-def _episode(user_id: int, now: dt.datetime) -> object:
-    from storage.models import Episode
-
+def _episode(user_id: int, now: dt.datetime) -> Episode:
     return Episode(id=user_id, user_id=user_id, opened_at=now)
 
 
@@ -229,9 +228,7 @@ async def test_a_check_in_is_always_sent_and_says_when_it_is_late(
     ]
 
 
-def _pause(user_id: int, until: dt.datetime | None) -> object:
-    from sqlalchemy import update
-
+def _pause(user_id: int, until: dt.datetime | None) -> Update:
     return update(User).where(User.id == user_id).values(state="paused", paused_until=until)
 
 
@@ -355,7 +352,7 @@ async def test_server_errors_back_off_then_fail_after_the_last_attempt(
         if len(notifier.sent) > before:
             attempts.append(clock.now())
         clock.advance(dt.timedelta(seconds=10))
-    gaps = [int((b - a).total_seconds()) for a, b in zip(attempts, attempts[1:], strict=False)]
+    gaps = [int((b - a).total_seconds()) for a, b in itertools.pairwise(attempts)]
     assert gaps == [30, 60, 120, 240]
     [failed] = await deliveries(sessions)
     assert (failed.status, failed.reason, failed.attempts) == ("failed", "NetworkError", 5)
