@@ -29,7 +29,8 @@ from bot.deps import deps
 from bot.handlers import triage
 from bot.handlers.common import ONBOARDED
 from bot.replies import catalogue, keyboard, say
-from storage.models import User
+from storage.models import User, UserState
+from storage.reminders import ReminderRepository
 from storage.users import UserRepository
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,10 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
         if user.onboarding_step in RESTARTABLE:
             user.onboarding_step = Step.CONSENT_HEALTH
+        if user.state == UserState.BLOCKED:
+            # They blocked the bot and came back: their reminders start again from now.
+            await ReminderRepository(session).reactivate_user(user.id, d.clock.now())
+            log.info("user %s came back after blocking the bot", user.id)
         step = Step(user.onboarding_step)
     cat = catalogue(user)
     if step == Step.DONE:

@@ -97,6 +97,7 @@ async def begin(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User) 
         episodes = EpisodeRepository(session)
         previous = await episodes.opened_since(user.id, now - EPISODE_WINDOW)
         ask = start(episodes_90d=previous + 1)
+        await episodes.close_open(user.id, now)  # the old episode is kept, closed, in history
         episode = await episodes.open(user.id, now)
         triage = await episodes.start_session(
             user.id, episode.id, ask.question.id, ask.state.to_json(), now
