@@ -77,6 +77,8 @@ class User(Base):
     workout_time: Mapped[str | None] = mapped_column(String(5))
     state: Mapped[str] = mapped_column(String(16), default=UserState.ACTIVE)
     paused_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    # What typed text the bot waits for in /settings ("tz", "quiet", "bedtime", ...), or None.
+    awaiting: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     last_seen_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 15:22:49.461085
+Create Date: 2026-11-25 15:35:43.364449
 """
 
 from collections.abc import Sequence
@@ -45,6 +45,7 @@ def upgrade() -> None:
         sa.Column("workout_time", sa.String(length=5), nullable=True),
         sa.Column("state", sa.String(length=16), nullable=False),
         sa.Column("paused_until", storage.models.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("awaiting", sa.String(length=32), nullable=True),
         sa.Column("created_at", storage.models.UtcDateTime(timezone=True), nullable=False),
         sa.Column("last_seen_at", storage.models.UtcDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
