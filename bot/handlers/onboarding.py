@@ -19,7 +19,14 @@ import logging
 import zoneinfo
 from enum import StrEnum
 
-from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram import (
+    CallbackQuery,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
 from telegram.ext import ContextTypes
 
 from bot import callbacks, zones
@@ -160,8 +167,28 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reshow(update, user, cat)
         return
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await _show_choice(query)
     await after_step(update, context, user, cat)
+
+
+async def _show_choice(query: CallbackQuery) -> None:
+    """Leaves the answered question in the chat with the person's choice under it."""
+    message = query.message
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return
+    chosen = next(
+        (
+            button.text
+            for row in message.reply_markup.inline_keyboard
+            for button in row
+            if button.callback_data == query.data
+        ),
+        None,
+    )
+    if chosen is None:
+        await message.edit_reply_markup(reply_markup=None)
+        return
+    await message.edit_text(f"{message.text}\n➜ {chosen}", reply_markup=None)
 
 
 def apply(user: User, step: Step, value: str, now: dt.datetime) -> bool:

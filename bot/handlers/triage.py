@@ -41,7 +41,7 @@ from triage.flow import (
 )
 from triage.followup import FollowUpState, on_retriage
 from triage.levels import Level, highest
-from triage.questions import MAIN_ORDER, InvalidAnswer, Kind, Question, toggle
+from triage.questions import MAIN_ORDER, QUESTIONS, InvalidAnswer, Kind, Question, toggle
 from triage.schedule import PlannedNudge
 
 log = logging.getLogger(__name__)
@@ -384,7 +384,8 @@ async def _show_answered(message: object, cat: Catalogue, user: User, tap: Tap) 
     """Turns the answered question's message into a record of the answer, without buttons."""
     assert tap.answered
     question_id, answer = tap.answered
-    labels = ", ".join(cat.text(f"option.{option}") for option in sorted(answer))
+    order = QUESTIONS[question_id].option_ids
+    labels = ", ".join(cat.text(f"option.{option}") for option in order if option in answer)
     text = cat.text(
         "triage_ui.answered",
         question=say(cat, f"question.{question_id}.text", user),
