@@ -35,9 +35,12 @@ AREA = "r"
 class Prepared(Protocol):
     """A check-in's first screen, and when the next one comes if this one goes unanswered."""
 
-    text: str
-    markup: InlineKeyboardMarkup | None
-    next_local: dt.datetime | None
+    @property
+    def text(self) -> str: ...
+    @property
+    def markup(self) -> InlineKeyboardMarkup | None: ...
+    @property
+    def next_local(self) -> dt.datetime | None: ...
 
 
 CheckinPreparer = Callable[[Outgoing], Awaitable[Prepared | None]]
