@@ -1,0 +1,63 @@
+"""Erasing the data of people who have been inactive longer than the retention period.
+
+Activity is the latest moment the person did something the bot recorded: opening the bot
+(`last_seen_at`), a triage answer, a check-in answer, or a tap on a nudge. A nudge the bot
+sent on its own is not activity: reminders nobody answers must not keep data alive. Never
+commits: `purge` owns its own transaction, `erase_inactive` runs in the caller's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, literal, select, union_all
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.erase import erase_person
+from storage.models import CheckIn, Delivery, Episode, Reminder, TriageSession, User, UtcDateTime
+
+log = logging.getLogger(__name__)
+
+
+def _last_active() -> Select[Any]:
+    """(user id, latest activity) per person, over every kind of activity recorded."""
+    moments = union_all(
+        select(User.id.label("user_id"), User.last_seen_at.label("at")),
+        select(TriageSession.user_id, TriageSession.updated_at),
+        select(Episode.user_id, CheckIn.completed_at).join(
+            CheckIn, CheckIn.episode_id == Episode.id
+        ),
+        select(Reminder.user_id, Delivery.responded_at).join(
+            Delivery, Delivery.reminder_id == Reminder.id
+        ),
+    ).subquery()
+    latest = func.max(moments.c.at).label("at")
+    return select(moments.c.user_id, latest).group_by(moments.c.user_id)
+
+
+async def inactive_since(session: AsyncSession, cutoff: dt.datetime) -> list[int]:
+    """Ids of people whose latest activity is before `cutoff`."""
+    last = _last_active().subquery()
+    stale: ColumnElement[bool] = last.c.at < literal(cutoff, UtcDateTime())
+    return list((await session.scalars(select(last.c.user_id).where(stale))).all())
+
+
+async def erase_inactive(session: AsyncSession, cutoff: dt.datetime) -> int:
+    """Erases everyone inactive since before `cutoff`; returns how many people were erased."""
+    people = await inactive_since(session, cutoff)
+    for user_id in people:
+        await erase_person(session, user_id)
+    if people:
+        log.info("retention erased %s inactive people", len(people))
+    return len(people)
+
+
+async def purge(
+    sessions: async_sessionmaker[AsyncSession], now: dt.datetime, retention_days: int
+) -> int:
+    """The daily job: one transaction erasing everyone inactive for `retention_days`."""
+    cutoff = now - dt.timedelta(days=retention_days)
+    async with sessions.begin() as session:
+        return await erase_inactive(session, cutoff)
