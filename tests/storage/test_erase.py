@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from scheduler.retention import RetentionJob
 from storage.erase import collect, erase_person
 from storage.models import (
     Base,
@@ -225,3 +227,30 @@ async def test_a_nudge_sent_but_never_answered_does_not_keep_data_alive(
         delivery = await session.get_one(Delivery, next(iter(mine["deliveries"])))
         delivery.sent_at = NOW - dt.timedelta(days=1)
     assert await purge(sessions, NOW, 180) == 1
+
+
+async def test_the_daily_job_runs_at_half_past_three_utc_and_erases_the_inactive(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as session:
+        await seed_person(session, GONE, NOW - dt.timedelta(days=181))
+    erased: list[int] = []
+
+    async def job() -> int:
+        erased.append(await purge(sessions, NOW, 180))
+        return erased[-1]
+
+    daily = RetentionJob(job)
+    await daily.run_once()
+    assert daily.next_run(NOW) == dt.datetime(2026, 11, 26, 3, 30, tzinfo=dt.UTC)
+    assert erased == [1]
+
+
+async def test_a_failed_daily_run_is_logged_and_does_not_stop_the_job(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def job() -> int:
+        raise ConnectionError("database unreachable")
+
+    await RetentionJob(job).run_once()
+    assert "retention run failed: ConnectionError" in caplog.text
