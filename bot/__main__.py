@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from bot.config import ConfigError, Settings
 from bot.logsetup import configure_logging
-from bot.runner import make_clock, serve
+from bot.runner import Mode, make_clock, serve
 from storage.migrate import upgrade
 
 
@@ -44,6 +44,18 @@ def parser() -> argparse.ArgumentParser:
         "--database",
         default="sqlite+aiosqlite:///./data/playground.sqlite3",
         help="database URL for the playground (default: %(default)s)",
+    )
+    commands.add_parser(
+        "webhook",
+        help="receive updates by webhook (needs WEBHOOK_URL and WEBHOOK_SECRET)",
+        description="Serve POST /telegram on WEBHOOK_HOST:WEBHOOK_PORT, register WEBHOOK_URL "
+        "with Telegram (checking its secret-token header), and send reminders.",
+    )
+    commands.add_parser(
+        "worker",
+        help="send reminders and check-ins only",
+        description="Run the reminder dispatcher alone, for deployments that separate it "
+        "from update handling. Several workers may share one PostgreSQL database.",
     )
     commands.add_parser(
         "migrate",
@@ -76,8 +88,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    configure_logging(settings.log_level, [settings.telegram_bot_token])
-    asyncio.run(serve(settings, settings.telegram_bot_token, make_clock(settings)))
+    mode = Mode.POLLING if args.command == "run" else Mode(args.command)
+    if mode == Mode.WEBHOOK and not (settings.webhook_url and settings.webhook_secret):
+        print(
+            "Configuration error: WEBHOOK_URL and WEBHOOK_SECRET are both needed for webhook",
+            file=sys.stderr,
+        )
+        return 2
+    secrets = [settings.telegram_bot_token, settings.webhook_secret or ""]
+    configure_logging(settings.log_level, secrets)
+    asyncio.run(serve(settings, settings.telegram_bot_token, make_clock(settings), mode=mode))
     return 0
 
 

@@ -30,6 +30,10 @@ ENV_NAMES = {
     "rate_global": "RATE_LIMIT_PER_SECOND",
     "rate_per_chat": "RATE_LIMIT_PER_CHAT_PER_SECOND",
     "retention_days": "RETENTION_DAYS",
+    "webhook_url": "WEBHOOK_URL",
+    "webhook_secret": "WEBHOOK_SECRET",
+    "webhook_host": "WEBHOOK_HOST",
+    "webhook_port": "WEBHOOK_PORT",
 }
 
 
@@ -50,6 +54,26 @@ class Settings(BaseModel):
     rate_global: float = Field(default=30.0, gt=0)
     rate_per_chat: float = Field(default=1.0, gt=0)
     retention_days: int = Field(default=180, ge=1)
+    webhook_url: str | None = None
+    webhook_secret: str | None = Field(default=None, repr=False)
+    webhook_host: str = "0.0.0.0"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith("https://"):
+            raise ValueError("must be a public https:// URL ending in /telegram")
+        return value or None
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not (16 <= len(value) <= 256 and all(ch.isalnum() or ch in "_-" for ch in value)):
+            raise ValueError("must be 16 to 256 letters, digits, '_' or '-'")
+        return value
 
     @field_validator("telegram_bot_token")
     @classmethod

@@ -8,15 +8,21 @@ import logging
 import os
 import signal
 import socket
-from contextlib import suppress
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from enum import StrEnum
+from typing import Any
 
+from aiohttp import web
 from telegram import Bot
+from telegram.ext import Application
 
 from bot.app import build_application
 from bot.config import Settings
 from bot.deps import Deps
 from bot.handlers import checkin
 from bot.notifier import TelegramNotifier
+from bot.webhook import webhook_app
 from scheduler.clock import Clock, ScaledClock, SystemClock
 from scheduler.dispatcher import Dispatcher
 from scheduler.driver import DispatchDriver
@@ -30,10 +36,21 @@ def make_clock(settings: Settings) -> Clock:
     return SystemClock() if settings.clock_speed == 1 else ScaledClock(settings.clock_speed)
 
 
+class Mode(StrEnum):
+    POLLING = "polling"
+    WEBHOOK = "webhook"
+    WORKER = "worker"
+
+
 async def serve(
-    settings: Settings, token: str, clock: Clock, stop: asyncio.Event | None = None
+    settings: Settings,
+    token: str,
+    clock: Clock,
+    stop: asyncio.Event | None = None,
+    mode: Mode = Mode.POLLING,
 ) -> None:
-    """Polls for updates and runs the dispatcher until `stop` is set (or SIGINT/SIGTERM)."""
+    """Runs until `stop` is set (or SIGINT/SIGTERM): updates by polling or webhook, and the
+    reminder dispatcher; a worker runs the dispatcher alone."""
     stop = stop or _stop_on_signals()
     if is_sqlite(settings.database_url):
         await upgrade_async(settings.database_url)
@@ -45,17 +62,42 @@ async def serve(
     try:
         async with app:
             await app.start()
-            assert app.updater
-            await app.updater.start_polling(drop_pending_updates=False)
-            await driver.start()
-            log.info("bot started; polling %s", settings.telegram_api_url)
-            await stop.wait()
-            await driver.stop()
-            await app.updater.stop()
+            async with _receiving(app, deps, mode):
+                await driver.start()
+                log.info("bot started in %s mode against %s", mode, settings.telegram_api_url)
+                await stop.wait()
+                await driver.stop()
             await app.stop()
     finally:
         await engine.dispose()
     log.info("bot stopped")
+
+
+@asynccontextmanager
+async def _receiving(
+    app: Application[Any, Any, Any, Any, Any, Any], deps: Deps, mode: Mode
+) -> AsyncIterator[None]:
+    """Receives updates the way `mode` says, for as long as the block runs."""
+    if mode == Mode.POLLING:
+        assert app.updater
+        await app.updater.start_polling(drop_pending_updates=False)
+        try:
+            yield
+        finally:
+            await app.updater.stop()
+    elif mode == Mode.WEBHOOK:
+        settings = deps.settings
+        assert settings.webhook_url and settings.webhook_secret
+        runner = web.AppRunner(webhook_app(app, deps, settings.webhook_secret))
+        await runner.setup()
+        await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+        await app.bot.set_webhook(settings.webhook_url, secret_token=settings.webhook_secret)
+        try:
+            yield
+        finally:
+            await runner.cleanup()
+    else:
+        yield
 
 
 def build_dispatcher(bot: Bot, deps: Deps) -> Dispatcher:
