@@ -83,7 +83,7 @@ def test_run_without_a_token_says_how_to_get_one_and_exits_2() -> None:
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("command", ["run", "playground", "migrate"])
+@pytest.mark.parametrize("command", ["run", "playground", "migrate", "webhook", "worker"])
 def test_every_command_has_help(command: str) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot", command, "--help"],
@@ -93,3 +93,20 @@ def test_every_command_has_help(command: str) -> None:
     )
     assert result.returncode == 0
     assert "usage: python -m bot" in result.stdout
+
+
+def test_webhook_mode_without_its_url_and_secret_stops_with_status_2() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "webhook"],
+        env={"PATH": "/usr/bin:/bin", "TELEGRAM_BOT_TOKEN": GOOD_TOKEN},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "WEBHOOK_URL and WEBHOOK_SECRET" in result.stderr
+
+
+def test_a_webhook_secret_too_short_to_be_safe_is_refused() -> None:
+    with pytest.raises(ConfigError, match="WEBHOOK_SECRET must be 16 to 256"):
+        Settings.from_mapping({"WEBHOOK_SECRET": "short"})
