@@ -48,6 +48,7 @@ from scheduler.policy import (
     QuietHours,
     Send,
     Skip,
+    SkipReason,
     decide_checkin,
     decide_nudge,
     gives_up,
@@ -254,9 +255,13 @@ class Dispatcher:
         self, digests: dict[int, Job], job: Job, people: dict[int, Person], now: dt.datetime
     ) -> bool:
         """Count a nudge message; fold it into the person's digest when one is going out."""
+        user = job.row.user_id
+        if user in digests and job.decision == Skip(SkipReason.CAP):
+            # Capped only by the digest counted in this same batch: due with it, so it rides
+            # in it (spec §3.4: extra nudges are merged into the digest, not dropped).
+            job.decision = Send()
         if not isinstance(job.decision, Send) or job.row.kind == CHECKIN:
             return False
-        user = job.row.user_id
         if user in digests:
             digests[user].merged.append(job)
             return True
