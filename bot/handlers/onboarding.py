@@ -231,7 +231,7 @@ async def after_step(
     if step == Step.DECLINED:
         await message.reply_text(say(cat, "onboarding.declined", user))
     elif step == Step.UNDER18:
-        await message.reply_text(say(cat, "onboarding.under18", user))
+        await message.reply_text(say(cat, "exit.under18", user))
     elif step == Step.DONE:
         await finish(update, context, user, cat)
     else:
