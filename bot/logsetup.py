@@ -40,8 +40,28 @@ def redact(secrets: Iterable[str]) -> None:
         logging.setLogRecordFactory(_redacting_factory)
 
 
+QUIET = {
+    # Request URLs carry the token.
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "aiohttp.access": logging.WARNING,
+    "apscheduler": logging.WARNING,
+    # These DEBUG lines dump every update and message (PTB) or every SQL parameter
+    # (aiosqlite, SQLAlchemy): health data.
+    "telegram": logging.INFO,
+    "aiosqlite": logging.INFO,
+    "sqlalchemy": logging.WARNING,
+}
+
+
+def protect(secrets: Iterable[str]) -> None:
+    """Redacts `secrets` and keeps the libraries that log content below DEBUG, whatever
+    LOG_LEVEL says."""
+    redact(secrets)
+    for name, level in QUIET.items():
+        logging.getLogger(name).setLevel(level)
+
+
 def configure_logging(level: str, secrets: Iterable[str]) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    redact(secrets)
-    for noisy in ("httpx", "httpcore", "apscheduler", "aiohttp.access"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    protect(secrets)

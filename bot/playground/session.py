@@ -12,7 +12,7 @@ import logging
 from pathlib import Path
 
 from bot.config import Settings
-from bot.logsetup import redact
+from bot.logsetup import protect
 from bot.playground.server import FakeBotApi
 from bot.playground.terminal import chat
 from bot.runner import make_clock, serve
@@ -28,9 +28,7 @@ def _log_to_file(level: str, token: str) -> None:
         filename=LOG_FILE,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    redact([token])
-    for noisy in ("httpx", "httpcore", "apscheduler", "aiohttp.access"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    protect([token])
 
 
 async def run_playground(settings: Settings, database_url: str, speed: float | None) -> int:

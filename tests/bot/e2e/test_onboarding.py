@@ -223,9 +223,9 @@ async def test_a_handler_failure_is_logged_with_the_update_id_and_answered_with_
 async def test_the_token_never_appears_in_the_logs(
     rig: BotRig, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from bot.logsetup import redact
+    from bot.logsetup import protect
 
-    redact([rig.api.token])
+    protect([rig.api.token])
     with caplog.at_level(logging.DEBUG):
         person = rig.user()
         await onboard(person)
