@@ -1,0 +1,112 @@
+"""A simulated fortnight of one episode, as the rows the reports are built from.
+
+Day 0 (25 Nov 2026, London): triage at self-care level. Check-ins on days 3, 6, 9 and 12:
+same, better, same, then worse with stiffness, which reruns part of the triage (day 12) and
+raises the level; on day 14 the twitch is still there (F-E4). Three nudges a day, answered
+Done most days, sometimes snoozed, sometimes left.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from bot.reports.history import History, Rows, build_history
+from storage.models import CheckIn, Delivery, Episode, TriageSession
+
+LONDON = ZoneInfo("Europe/London")
+DAY0 = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
+FIRST = {
+    "Q1_EMERGENCY": ["E_NONE"],
+    "Q2_AREA": ["A_EYELID"],
+    "Q3_DURATION": ["D_3_13D"],
+    "Q4_BOTHER": ["B_MED"],
+    "Q5_CHANGE": ["T_SAME"],
+    "Q6_NERVE": ["N_TINGLE_LOCAL"],
+    "Q7_EYE_BODY": ["S_NONE"],
+    "Q8_CAFFEINE": ["C3_4"],
+    "Q8_STRONG": ["C_STRONG_N"],
+    "Q9_TRIGGERS": ["TR_SLEEP", "TR_STRESS"],
+    "Q10_CONTEXT": ["X_NONE"],
+}
+RERUN = {**FIRST, "Q2_AREA": ["A_EYELID", "A_FACE"], "Q6_NERVE": ["N_STIFF"]}
+STATUSES = {3: "same", 6: "better", 9: "same", 12: "worse", 14: "same"}
+LEVELS = {3: "L0", 6: "L0", 9: "L0", 12: "L0", 14: "L1"}
+HABITS = {"caffeine": "c3_4", "sleep": "5_6", "fluids": "no"}
+
+
+def at(day: int, hour: int = 10, minute: int = 0) -> dt.datetime:
+    return DAY0.replace(hour=hour, minute=minute) + dt.timedelta(days=day)
+
+
+def episode() -> Episode:
+    return Episode(
+        id=1,
+        user_id=501,
+        opened_at=DAY0,
+        onset_date=dt.date(2026, 11, 22),
+        level="L1",
+        reasons=["R-0", "R-R2", "R-R3"],
+        answers={"answers": RERUN, "current": None, "episodes_90d": 1},
+        followup={"reasons": ["no_red_flags", "more_than_one_place", "longer_than_2_weeks"]},
+        status="open",
+    )
+
+
+def triages() -> list[TriageSession]:
+    return [
+        TriageSession(
+            episode_id=1,
+            status="finished",
+            updated_at=DAY0,
+            answers={"answers": FIRST, "current": None, "episodes_90d": 1},
+        ),
+        TriageSession(
+            episode_id=1,
+            status="finished",
+            updated_at=at(12, 10, 5),
+            answers={"answers": RERUN, "current": None, "episodes_90d": 1},
+        ),
+    ]
+
+
+def checkins() -> list[CheckIn]:
+    rows = []
+    for day, status in STATUSES.items():
+        answers: dict[str, object] = {"safety": False, "status": status, "habits": HABITS}
+        if day == 12:
+            answers["new_signs"] = ["N_STIFF"]
+        rows.append(
+            CheckIn(
+                episode_id=1,
+                status="answered",
+                answers=answers,
+                level_after=LEVELS[day],
+                created_at=at(day),
+                completed_at=at(day, 10, 2),
+            )
+        )
+    return rows
+
+
+def deliveries() -> list[Delivery]:
+    rows = []
+    for day in range(14):
+        for slot, hour in enumerate((9, 13, 17)):
+            local = (DAY0 + dt.timedelta(days=day)).astimezone(LONDON).date()
+            response = ["done", "done", "snoozed", None][(day + slot) % 4] if day % 5 else None
+            rows.append(
+                Delivery(
+                    reminder_id=1,
+                    occurrence=f"{local.isoformat()}T{hour:02}:00",
+                    due_at=at(day, hour),
+                    status="sent" if day != 8 else "skipped",
+                    response=response,
+                )
+            )
+    return rows
+
+
+def fortnight(now: dt.datetime | None = None) -> History:
+    rows = Rows(episode(), triages(), checkins(), deliveries())
+    return build_history(LONDON, rows, now or at(14, 12))
