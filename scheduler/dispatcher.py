@@ -34,7 +34,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, case, func, or_, select, tuple_, update
+from sqlalchemy import Table, bindparam, case, func, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -70,6 +70,9 @@ log = logging.getLogger(__name__)
 REMINDERS = cast(Table, Reminder.__table__)
 DELIVERIES = cast(Table, Delivery.__table__)
 USERS = cast(Table, User.__table__)
+# `active = 1`, not a bare `active`: SQLite uses the (active, next_due_at) index only for an
+# equality, and without it every claim scans the whole table.
+ACTIVE = REMINDERS.c.active == true()
 
 
 @dataclass(frozen=True)
@@ -165,9 +168,9 @@ class Dispatcher:
         r = REMINDERS.c
         free = or_(r.lease_until.is_(None), r.lease_until < now)
         overdue = select(func.min(case((free, r.next_due_at), else_=r.lease_until))).where(
-            r.active, r.next_due_at <= now
+            ACTIVE, r.next_due_at <= now
         )
-        future = select(func.min(r.next_due_at)).where(r.active, r.next_due_at > now)
+        future = select(func.min(r.next_due_at)).where(ACTIVE, r.next_due_at > now)
         async with self._sessions() as session:
             found = [await session.scalar(overdue), await session.scalar(future)]
         times = [t for t in found if t is not None]
@@ -178,7 +181,7 @@ class Dispatcher:
     async def _claim(self, now: dt.datetime) -> list[Row | _Move]:
         r = REMINDERS.c
         due = select(r.id).where(
-            r.active,
+            ACTIVE,
             r.next_due_at <= now,
             or_(r.lease_until.is_(None), r.lease_until < now),
         )
@@ -301,7 +304,7 @@ class Dispatcher:
             .where(
                 r.user_id.in_(digests),
                 r.id.not_in([job.row.id for job in digests.values()]),
-                r.active,
+                ACTIVE,
                 r.kind != CHECKIN,
                 r.next_due_at > now,
                 r.next_due_at < now + dt.timedelta(days=1),
@@ -648,7 +651,7 @@ async def _with_history(
         select(r.user_id, r.next_due_at).where(
             r.user_id.in_(people),
             r.kind == CHECKIN,
-            r.active,
+            ACTIVE,
             r.next_due_at < now + CHECKIN_GAP,
         )
     )
@@ -673,12 +676,14 @@ async def _existing(
     if not keys:
         return {}
     d = DELIVERIES.c
+    # By reminder id (indexed), then by key here: SQLite scans the table for a row-value IN.
     result = await session.execute(
         select(d.reminder_id, d.occurrence, d.id, d.status, d.attempts, d.due_at).where(
-            tuple_(d.reminder_id, d.occurrence).in_(list(keys))
+            d.reminder_id.in_({reminder_id for reminder_id, _ in keys})
         )
     )
-    return {(m[0], m[1]): (m[2], m[3], m[4], m[5]) for m in result}
+    wanted = set(keys)
+    return {(m[0], m[1]): (m[2], m[3], m[4], m[5]) for m in result if (m[0], m[1]) in wanted}
 
 
 async def _insert_deliveries(session: AsyncSession, jobs: list[Job]) -> None:

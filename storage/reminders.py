@@ -17,7 +17,7 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Delivery, Reminder, User, UserState
@@ -160,7 +160,7 @@ class ReminderRepository:
     async def earliest_due(self) -> dt.datetime | None:
         """The earliest `next_due_at` of an active reminder: when the dispatcher has work."""
         found: dt.datetime | None = await self._session.scalar(
-            select(func.min(Reminder.next_due_at)).where(Reminder.active)
+            select(func.min(Reminder.next_due_at)).where(Reminder.active == true())
         )
         return found
 
