@@ -1,0 +1,287 @@
+"""/settings through the real Application and the stand-in: zone, country, quiet hours and
+each nudge on or off at its time, with the bad input a real chat brings.
+
+The `wired` fixture registers the /settings, control and plan-question handlers on the rig's
+Application ahead of the others, and routes typed text to `settings.on_text` first, the way
+the router is to call it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from telegram import Update
+from telegram.ext import (
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.handlers import common, control, preferences, settings
+from bot.playground.users import ScriptedUser
+from scheduler.policy import QuietHours
+from storage.models import Reminder, User
+from tests.bot.e2e.harness import BotRig
+from tests.bot.e2e.steps import onboard, read_until
+from tests.bot.e2e.test_triage import CALM, walk
+
+Handler = Callable[[Update, Any], Awaitable[None]]
+FIRST = -2  # ahead of the private-chat guard's group and the router
+
+
+def _then_stop(handler: Handler) -> Handler:
+    async def run(update: Update, context: Any) -> None:
+        await handler(update, context)
+        raise ApplicationHandlerStop
+
+    return run
+
+
+async def _typed(update: Update, context: Any) -> None:
+    user = await common.load_user(update, context)
+    if user is not None and await settings.on_text(update, context, user):
+        raise ApplicationHandlerStop
+
+
+async def _ask_plan(update: Update, context: Any) -> None:
+    """Stands in for the triage result asking the plan's questions."""
+    user = await common.load_user(update, context)
+    assert user is not None
+    await preferences.ask_missing(update, context, user, frozenset({"bedtime", "workout"}))
+
+
+@pytest.fixture
+async def wired(rig: BotRig) -> BotRig:
+    wire(rig)
+    return rig
+
+
+def wire(rig: BotRig) -> None:
+    """Registers the handlers on the rig's running Application (again after a restart)."""
+    app: Any = rig.app
+    commands = {
+        "settings": settings.on_settings,
+        "pause": control.on_pause,
+        "resume": control.on_resume,
+        "stop": control.on_stop,
+        "checkin": control.on_checkin,
+        "askplan": _ask_plan,
+    }
+    for name, handler in commands.items():
+        app.add_handler(CommandHandler(name, _then_stop(handler)), group=FIRST)
+    for area, handler in (("s", settings.on_button), ("k", control.on_button)):
+        app.add_handler(CallbackQueryHandler(_then_stop(handler), pattern=f"^{area}:"), FIRST)
+    app.add_handler(CallbackQueryHandler(_then_stop(preferences.on_button), pattern="^p:"), FIRST)
+    app.add_handler(MessageHandler(filters.LOCATION, _then_stop(settings.on_location)), FIRST)
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, _typed), group=FIRST)
+
+
+async def planned_person(rig: BotRig, answers: dict[str, list[str]] | None = None) -> ScriptedUser:
+    """Onboarded in London, triaged calm (water checks, screen breaks, a wind-down)."""
+    person = rig.user()
+    await onboard(person)
+    await walk(person, answers or CALM)
+    await rig.tick()
+    return person
+
+
+async def open_settings(person: ScriptedUser, button: str) -> None:
+    await person.send("/settings")
+    await read_until(person, "Your settings")
+    await person.tap(button)
+
+
+async def rows(rig: BotRig, kind: str) -> list[Reminder]:
+    async with rig.deps.sessions() as session:
+        query = select(Reminder).where(Reminder.kind == kind, Reminder.origin_id.is_(None))
+        return list((await session.scalars(query.order_by(Reminder.id))).all())
+
+
+async def user_row(rig: BotRig, user_id: int = 501) -> User:
+    async with rig.deps.sessions() as session:
+        return await session.get_one(User, user_id)
+
+
+async def at(rig: BotRig, hour: int, minute: int = 0, day: int = 25) -> None:
+    rig.clock.set(dt.datetime(2026, 11, day, hour, minute, tzinfo=dt.UTC))
+    await rig.tick()
+
+
+async def test_settings_show_the_choices_and_when_the_next_reminder_comes(wired: BotRig) -> None:
+    person = await planned_person(wired)
+    await person.send("/settings")
+    text = await read_until(person, "Your settings")
+    assert "Europe/London (it's 09:00 there now)" in text
+    assert "Quiet hours: 22:30–07:30" in text and "emergency number 999" in text
+    assert "Next reminder: Water check on Wed 25 Nov at 10:00." in text
+
+
+async def test_moving_to_new_york_keeps_the_ten_oclock_water_check_at_ten_local(
+    wired: BotRig,
+) -> None:
+    person = await planned_person(wired)
+    await open_settings(person, "🌍 Time zone")
+    await read_until(person, "Or pick one:")
+    await person.send("america/new_york")
+    reply = await read_until(person, "Time zone set to America/New_York")
+    assert "it's 04:00 there now" in reply
+    assert "Next reminder: Water check on Wed 25 Nov at 10:00." in reply
+    await at(wired, 10)  # 10:00 in London, 05:00 in New York: nothing
+    await person.expect_quiet()
+    await at(wired, 15)  # 10:00 in New York
+    assert "💧" in ((await person.next_message()).text or "")
+
+
+async def test_a_zone_that_does_not_exist_is_refused_with_an_example(wired: BotRig) -> None:
+    person = await planned_person(wired)
+    await open_settings(person, "🌍 Time zone")
+    await read_until(person, "Or pick one:")
+    await person.send("Mars/Olympus")
+    assert "like Europe/London" in await read_until(person, "I don't know the time zone")
+    assert (await user_row(wired)).tz == "Europe/London"
+
+
+async def test_a_shared_location_sets_the_zone_of_that_place(wired: BotRig) -> None:
+    person = await planned_person(wired)
+    await open_settings(person, "🌍 Time zone")
+    await read_until(person, "Or pick one:")
+    await person.share_location(35.68, 139.69)
+    await read_until(person, "Time zone set to Asia/Tokyo")
+    assert {r.tz for r in await rows(wired, "N_HYDRATE")} == {"Asia/Tokyo"}
+
+
+async def test_the_typed_zone_is_still_awaited_after_a_restart(wired: BotRig) -> None:
+    person = await planned_person(wired)
+    await open_settings(person, "🌍 Time zone")
+    await read_until(person, "Or pick one:")
+    await wired.restart()
+    wire(wired)
+    await person.send("Europe/Berlin")
+    await read_until(person, "Time zone set to Europe/Berlin")
+
+
+@pytest.mark.parametrize("typed", ["25:99-07:00", "tomorrow-ish", "23:00"])
+async def test_nonsense_quiet_hours_are_refused_with_an_example(wired: BotRig, typed: str) -> None:
+    person = await planned_person(wired)
+    await open_settings(person, "🌙 Quiet hours")
+    await read_until(person, "Quiet hours are 22:30–07:30 now")
+    await person.send(typed)
+    assert "like 23:00-07:00" in await read_until(person, "didn't understand those quiet hours")
+    assert (await user_row(wired)).quiet_start == "22:30"
+
+
+async def test_quiet_hours_that_swallow_every_reminder_are_refused_with_the_reason(
+    wired: BotRig,
+) -> None:
+    person = await planned_person(wired)
+    await open_settings(person, "🌙 Quiet hours")
+    await read_until(person, "Quiet hours are")
+    await person.send("08:00-20:00")
+    refusal = await read_until(person, "would cover every reminder you have")
+    assert "(10:00, 11:00, 15:00, 15:30)" in refusal and "Nothing changed" in refusal
+    await person.send("19:00 to 13:00")
+    await read_until(person, "longer than 16 hours")
+    await person.send("23:00–07:00")
+    await read_until(person, "Quiet hours are now 23:00–07:00.")
+    stored = await user_row(wired)
+    assert (stored.quiet_start, stored.quiet_end, stored.awaiting) == ("23:00", "07:00", None)
+
+
+async def test_a_quiet_hours_button_is_saved_at_once(wired: BotRig) -> None:
+    person = await planned_person(wired)
+    await open_settings(person, "🌙 Quiet hours")
+    await read_until(person, "Quiet hours are")
+    await person.tap("00:00–08:00")
+    assert "Next reminder: Water check" in await read_until(person, "Quiet hours are now")
+    assert (await user_row(wired)).quiet_start == "00:00"
+
+
+async def test_turning_the_water_check_off_stops_it_and_on_brings_it_back(wired: BotRig) -> None:
+    person = await planned_person(wired)
+    await open_settings(person, "🔔 Reminders")
+    await read_until(person, "Your reminders.")
+    listing = person.last
+    assert listing is not None
+    await person.tap("✅ Water check: 10:00, 15:00")
+    assert "Next reminder: Screen break on Wed 25 Nov at 11:00." in await read_until(
+        person, "Water check: off."
+    )
+    await at(wired, 10)
+    await person.expect_quiet()
+    assert not (await rows(wired, "N_HYDRATE"))[0].active
+    await at(wired, 11)
+    assert "👀" in ((await person.next_message()).text or "")
+    wired.clock.set(dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC))
+    edited = [m for m in person.transcript() if m.message_id == listing.message_id][-1]
+    await person.tap("⏸ Water check: 10:00, 15:00 (off)", message=edited)
+    back = await read_until(person, "Water check: on again.")
+    assert "Next reminder: Water check on Wed 25 Nov at 15:00." in back
+    await at(wired, 15)
+    assert "💧" in ((await person.next_message()).text or "")
+
+
+async def test_a_nudge_moves_to_a_typed_time_after_a_nonsense_one_is_refused(
+    wired: BotRig,
+) -> None:
+    person = await planned_person(wired)
+    await open_settings(person, "🔔 Reminders")
+    await read_until(person, "Your reminders.")
+    first_row = person.last
+    assert first_row is not None
+    retime = next(b for b in first_row.buttons if b[0].text.startswith("✅ Water check"))[1]
+    await person.tap_button(retime, message=first_row)
+    await read_until(person, "Water check comes at 10:00, 15:00 now")
+    await person.send("25:99")
+    assert "like 09:30" in await read_until(person, "didn't understand that time")
+    await person.send("16:00, 9:30")
+    reply = await read_until(person, "Water check moved to 09:30, 16:00.")
+    assert "Next reminder: Water check on Wed 25 Nov at 09:30." in reply
+    await at(wired, 9, 30)
+    assert "💧" in ((await person.next_message()).text or "")
+
+
+async def test_a_new_country_brings_its_emergency_number(wired: BotRig) -> None:
+    person = await planned_person(wired)
+    await open_settings(person, "🏳️ Country")
+    await read_until(person, "Which country")
+    await person.tap("United States")
+    await read_until(person, "Your emergency number is 911.")
+    assert (await user_row(wired)).country == "US"
+
+
+async def test_someone_elses_reminder_cannot_be_switched_off(wired: BotRig) -> None:
+    person = await planned_person(wired)
+    await open_settings(person, "🔔 Reminders")
+    listing = await read_until(person, "Your reminders.")
+    assert listing
+    data = person.last.buttons[0][0].callback_data if person.last else None
+    stranger = wired.user(user_id=909)
+    await onboard(stranger)
+    await stranger.tap_data(data or "", message=person.last)
+    await stranger.expect_quiet()
+    assert stranger.callback_answers[-1] == "That button is no longer active."
+    assert all(r.active for r in await rows(wired, "N_HYDRATE"))
+
+
+@pytest.mark.parametrize(
+    ("window", "times", "refused"),
+    [
+        ((dt.time(22, 30), dt.time(7, 30)), {dt.time(10)}, None),
+        ((dt.time(8), dt.time(20)), {dt.time(10), dt.time(15)}, "settings.quiet_swallows"),
+        ((dt.time(8), dt.time(20)), {dt.time(7), dt.time(15)}, None),
+        ((dt.time(19), dt.time(13)), set(), "settings.quiet_too_long"),
+        ((dt.time(7), dt.time(7)), set(), "settings.quiet_empty"),
+    ],
+    ids=["default", "swallows", "one-left", "too-long", "empty"],
+)
+def test_quiet_windows_are_judged_against_the_reminder_times(
+    window: tuple[dt.time, dt.time], times: set[dt.time], refused: str | None
+) -> None:
+    problem = settings.quiet_problem(QuietHours(*window), times)
+    assert (problem[0] if problem else None) == refused
