@@ -67,26 +67,29 @@ def _options(cat: Catalogue, picks: Iterable[str]) -> str:
 
 
 def _twitch(history: History, cat: Catalogue, cap: int) -> Rows:
-    answers, t = history.answers, "report.twitch"
-    rows = [(cat.text(f"{t}.reported"), day(history.opened))]
+    answers = history.answers
+    rows = [(cat.text("report.twitch.reported"), day(history.opened))]
     if history.onset_date:
         value = cat.text(
-            f"{t}.onset_value",
+            "report.twitch.onset_value",
             date=day(history.onset_date),
             answer=_options(cat, answers.get("Q3_DURATION", ())),
         )
         days = ((history.closed or history.now).date() - history.onset_date).days
         rows += [
-            (cat.text(f"{t}.onset"), value),
-            (cat.text(f"{t}.duration"), cat.text(f"{t}.duration_value", days=days)),
+            (cat.text("report.twitch.onset"), value),
+            (
+                cat.text("report.twitch.duration"),
+                cat.text("report.twitch.duration_value", days=days),
+            ),
         ]
-    rows.append((cat.text(f"{t}.where"), _options(cat, answers.get("Q2_AREA", ()))))
-    rows.append((cat.text(f"{t}.change"), _options(cat, answers.get("Q5_CHANGE", ()))))
+    rows.append((cat.text("report.twitch.where"), _options(cat, answers.get("Q2_AREA", ()))))
+    rows.append((cat.text("report.twitch.change"), _options(cat, answers.get("Q5_CHANGE", ()))))
     statuses = [f"{p.at:%d %b}: {_status(p, cat)}" for p in history.checkins]
     if statuses:
-        rows.append((cat.text(f"{t}.checkins"), _latest(statuses, cat, cap)))
+        rows.append((cat.text("report.twitch.checkins"), _latest(statuses, cat, cap)))
     if history.closed:
-        rows.append((cat.text(f"{t}.closed"), day(history.closed)))
+        rows.append((cat.text("report.twitch.closed"), day(history.closed)))
     return tuple(rows)
 
 
@@ -138,11 +141,11 @@ def _checkin_signs(point: CheckinPoint, cat: Catalogue) -> str:
 
 
 def _habits(history: History, cat: Catalogue, cap: int) -> Rows:
-    answers, h = history.answers, "report.habits"
-    rows = [(cat.text(f"{h}.caffeine"), _options(cat, answers.get("Q8_CAFFEINE", ())))]
+    answers = history.answers
+    rows = [(cat.text("report.habits.caffeine"), _options(cat, answers.get("Q8_CAFFEINE", ())))]
     if "Q8_STRONG" in answers:
-        rows.append((cat.text(f"{h}.strong"), _options(cat, answers["Q8_STRONG"])))
-    rows.append((cat.text(f"{h}.lately"), _options(cat, answers.get("Q9_TRIGGERS", ()))))
+        rows.append((cat.text("report.habits.strong"), _options(cat, answers["Q8_STRONG"])))
+    rows.append((cat.text("report.habits.lately"), _options(cat, answers.get("Q9_TRIGGERS", ()))))
     snapshots = [p for p in history.checkins if p.habits][-cap:]
     rows += [(_when(p.at, cat, "checkin"), _snapshot(p.habits, cat)) for p in snapshots]
     return tuple(rows)
