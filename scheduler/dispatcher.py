@@ -53,6 +53,7 @@ from scheduler.policy import (
     decide_nudge,
     gives_up,
     local_day,
+    quiet_end,
     retry_delay,
 )
 from scheduler.ports import Blocked, Failed, Notifier, Outgoing, RetryAfter, SendResult, Sent
@@ -252,7 +253,12 @@ class Dispatcher:
         if row.kind == CHECKIN:
             # Late is measured from the wall time the person was told, whatever held it back.
             return decide_checkin(row.occurrence.due_at, now, person)
-        return decide_nudge(row.kind, due, now, person, self._grace)
+        # Grace counts from the occurrence's own time, or the end of the quiet hours it fell
+        # in: a nudge held back by anything else (a check-in Telegram would not take, say)
+        # must not go out hours late (DESIGN.md decision 6).
+        start = row.occurrence.due_at
+        start = quiet_end(start, person.tz, person.quiet) or start
+        return decide_nudge(row.kind, min(due, start), now, person, self._grace)
 
     def _merge_into(
         self, digests: dict[int, Job], job: Job, people: dict[int, Person], now: dt.datetime
