@@ -314,8 +314,9 @@ async def next_reminder(session: AsyncSession, user: User, now: dt.datetime, cat
 
 
 def what(cat: Catalogue, kind: str) -> str:
-    key = f"preferences.kind.{kind}"
-    return cat.text(key) if cat.has(key) else cat.text("preferences.kind.other")
+    if cat.has(f"preferences.kind.{kind}"):
+        return cat.text(f"preferences.kind.{kind}")
+    return cat.text("preferences.kind.other")
 
 
 def _next_due(row: Reminder, user: User, now: dt.datetime) -> dt.datetime | None:

@@ -183,7 +183,7 @@ async def test_quiet_hours_that_swallow_every_reminder_are_refused_with_the_reas
     await open_settings(person, "🌙 Quiet hours")
     await read_until(person, "Quiet hours are")
     await person.send("08:00-20:00")
-    refusal = await read_until(person, "would cover every reminder you have")
+    refusal = await read_until(person, "would cover every one of your reminders")
     assert "(10:00, 11:00, 15:00, 15:30)" in refusal and "Nothing changed" in refusal
     await person.send("19:00 to 13:00")
     await read_until(person, "longer than 16 hours")
