@@ -30,6 +30,7 @@ ENV_NAMES = {
     "rate_global": "RATE_LIMIT_PER_SECOND",
     "rate_per_chat": "RATE_LIMIT_PER_CHAT_PER_SECOND",
     "retention_days": "RETENTION_DAYS",
+    "dispatch_lease_seconds": "DISPATCH_LEASE_SECONDS",
     "webhook_url": "WEBHOOK_URL",
     "webhook_secret": "WEBHOOK_SECRET",
     "webhook_host": "WEBHOOK_HOST",
@@ -54,6 +55,8 @@ class Settings(BaseModel):
     rate_global: float = Field(default=30.0, gt=0)
     rate_per_chat: float = Field(default=1.0, gt=0)
     retention_days: int = Field(default=180, ge=1)
+    # How long a claimed reminder stays another replica's; after a crash it is retried then.
+    dispatch_lease_seconds: float = Field(default=300, gt=0)
     webhook_url: str | None = None
     webhook_secret: str | None = Field(default=None, repr=False)
     webhook_host: str = "0.0.0.0"

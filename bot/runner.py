@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import functools
 import logging
 import os
@@ -105,7 +106,8 @@ def build_dispatcher(bot: Bot, deps: Deps) -> Dispatcher:
     prepare = functools.partial(checkin.prepare_checkin, deps.sessions, deps.clock)
     notifier = TelegramNotifier(bot, deps.sessions, deps.clock, prepare_checkin=prepare)
     owner = f"{socket.gethostname()}:{os.getpid()}"
-    return Dispatcher(deps.sessions, deps.clock, notifier, owner=owner)
+    lease = dt.timedelta(seconds=deps.settings.dispatch_lease_seconds)
+    return Dispatcher(deps.sessions, deps.clock, notifier, owner=owner, lease=lease)
 
 
 def _stop_on_signals() -> asyncio.Event:
