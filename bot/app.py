@@ -4,6 +4,9 @@
 |-------|---------------------------------|---------------------------------------------|
 | -1    | any update from a non-private chat | refuse politely, store nothing, stop      |
 | 0     | /start /help /privacy           | onboarding and information                  |
+| 0     | /triage, `t:` buttons           | the questionnaire                           |
+| 0     | `r:` `c:` buttons               | nudge answers, check-in screens             |
+| 0     | /history /report /export /delete, `d:` | the person's data                    |
 | 0     | `o:` buttons, location          | onboarding steps                            |
 | 0     | text                            | danger words first, then by where one stands |
 | 0     | other commands, other buttons   | point to /help; answer stale buttons gently |
@@ -25,10 +28,10 @@ from telegram.ext import (
 
 from bot.catalogue import catalogue_for
 from bot.deps import KEY, Deps
-from bot.handlers import checkin, common, onboarding, reminders, router, triage
+from bot.handlers import checkin, common, data, onboarding, reminders, router, triage
 from bot.ratelimit import ChatRateLimiter
 
-COMMANDS = ("start", "triage", "help", "privacy")
+COMMANDS = ("start", "triage", "history", "report", "export", "delete", "help", "privacy")
 
 
 def build_application(token: str, deps: Deps) -> Application:  # type: ignore[type-arg]
@@ -59,6 +62,8 @@ def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CallbackQueryHandler(triage.on_button, pattern=r"^t:"))
     app.add_handler(CallbackQueryHandler(reminders.on_button, pattern=r"^r:"))
     app.add_handler(CallbackQueryHandler(checkin.on_button, pattern=r"^c:"))
+    for handler in data.handlers():
+        app.add_handler(handler)
     app.add_handler(MessageHandler(filters.LOCATION, onboarding.on_location))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, router.on_text))
     app.add_handler(MessageHandler(filters.COMMAND, common.on_unknown_command))

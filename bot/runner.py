@@ -27,8 +27,10 @@ from bot.webhook import webhook_app
 from scheduler.clock import Clock, ScaledClock, SystemClock
 from scheduler.dispatcher import Dispatcher
 from scheduler.driver import DispatchDriver
+from scheduler.retention import RetentionJob
 from storage.db import create_engine, is_sqlite, session_factory
 from storage.migrate import upgrade_async
+from storage.retention import purge
 
 log = logging.getLogger(__name__)
 
@@ -60,13 +62,16 @@ async def serve(
     app = build_application(token, deps)
     driver = DispatchDriver(build_dispatcher(app.bot, deps), clock, speed=settings.clock_speed)
     deps.wake = driver.wake
+    retention = RetentionJob(lambda: purge(deps.sessions, clock.now(), settings.retention_days))
     try:
         async with app:
             await app.start()
             async with _receiving(app, deps, mode):
                 await driver.start()
+                await retention.start()
                 log.info("bot started in %s mode against %s", mode, settings.telegram_api_url)
                 await stop.wait()
+                await retention.stop()
                 await driver.stop()
             await app.stop()
     finally:

@@ -15,7 +15,6 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from bot.catalogue import catalogue_for
-from bot.handlers import data
 from bot.playground.users import ScriptedUser
 from storage.models import Base, Episode, User
 from tests.bot.e2e.checkin_setup import Seeded, seed_followup
@@ -30,10 +29,7 @@ CAT = catalogue_for(None)
 
 @pytest.fixture
 async def bot(rig: BotRig) -> AsyncIterator[BotRig]:
-    """The rig with this module's handlers ahead of the catch-all ones, as bot/app.py will
-    register them."""
-    group = rig.app.handlers[0]  # type: ignore[attr-defined]
-    group[:0] = data.handlers()
+    """The running bot, as bot/app.py wires it (data commands included)."""
     yield rig
 
 
