@@ -6,6 +6,7 @@
 | 0     | /start /help /privacy           | onboarding and information                  |
 | 0     | /triage, `t:` buttons           | the questionnaire                           |
 | 0     | `r:` `c:` buttons               | nudge answers, check-in screens             |
+| 0     | /settings /pause /resume /stop /checkin, `s:` `p:` `k:` | the person in control |
 | 0     | /history /report /export /delete, `d:` | the person's data                    |
 | 0     | `o:` buttons, location          | onboarding steps                            |
 | 0     | text                            | danger words first, then by where one stands |
@@ -28,10 +29,35 @@ from telegram.ext import (
 
 from bot.catalogue import catalogue_for
 from bot.deps import KEY, Deps
-from bot.handlers import checkin, common, data, onboarding, reminders, router, triage
+from bot.handlers import (
+    checkin,
+    common,
+    control,
+    data,
+    onboarding,
+    preferences,
+    reminders,
+    router,
+    settings,
+    triage,
+)
 from bot.ratelimit import ChatRateLimiter
 
-COMMANDS = ("start", "triage", "history", "report", "export", "delete", "help", "privacy")
+COMMANDS = (
+    "start",
+    "triage",
+    "checkin",
+    "settings",
+    "pause",
+    "resume",
+    "stop",
+    "history",
+    "report",
+    "export",
+    "delete",
+    "help",
+    "privacy",
+)
 
 
 def build_application(token: str, deps: Deps) -> Application:  # type: ignore[type-arg]
@@ -58,13 +84,21 @@ def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("help", common.on_help))
     app.add_handler(CommandHandler("privacy", common.on_privacy))
     app.add_handler(CommandHandler("triage", triage.on_triage))
+    app.add_handler(CommandHandler("settings", settings.on_settings))
+    app.add_handler(CommandHandler("pause", control.on_pause))
+    app.add_handler(CommandHandler("resume", control.on_resume))
+    app.add_handler(CommandHandler("stop", control.on_stop))
+    app.add_handler(CommandHandler("checkin", control.on_checkin))
     app.add_handler(CallbackQueryHandler(onboarding.on_button, pattern=r"^o:"))
     app.add_handler(CallbackQueryHandler(triage.on_button, pattern=r"^t:"))
     app.add_handler(CallbackQueryHandler(reminders.on_button, pattern=r"^r:"))
     app.add_handler(CallbackQueryHandler(checkin.on_button, pattern=r"^c:"))
+    app.add_handler(CallbackQueryHandler(settings.on_button, pattern=r"^s:"))
+    app.add_handler(CallbackQueryHandler(preferences.on_button, pattern=r"^p:"))
+    app.add_handler(CallbackQueryHandler(control.on_button, pattern=r"^k:"))
     for handler in data.handlers():
         app.add_handler(handler)
-    app.add_handler(MessageHandler(filters.LOCATION, onboarding.on_location))
+    app.add_handler(MessageHandler(filters.LOCATION, settings.on_location))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, router.on_text))
     app.add_handler(MessageHandler(filters.COMMAND, common.on_unknown_command))
     app.add_handler(CallbackQueryHandler(router.on_bad_callback))

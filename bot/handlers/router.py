@@ -10,7 +10,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import callbacks
-from bot.handlers import common, onboarding, triage
+from bot.handlers import common, onboarding, settings, triage
 from bot.replies import catalogue, say
 from storage.models import User
 from triage.keywords import Concern, scan
@@ -33,6 +33,8 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if user is not None and not common.is_onboarded(user):
         await onboarding.on_text(update, context, user)
+        return
+    if user is not None and await settings.on_text(update, context, user):
         return
     if user is not None and await triage.on_text(update, context, user):
         return

@@ -22,6 +22,7 @@ from telegram.ext import ContextTypes
 from bot import callbacks
 from bot.catalogue import Catalogue
 from bot.deps import deps
+from bot.handlers import preferences
 from bot.handlers.common import is_onboarded
 from bot.plans import describe_plan, pause_nudges, schedule_after_triage
 from bot.replies import catalogue, keyboard, say
@@ -41,6 +42,7 @@ from triage.flow import (
 )
 from triage.followup import FollowUpState, on_retriage
 from triage.levels import Level, highest
+from triage.nudges import needs_preferences
 from triage.questions import MAIN_ORDER, QUESTIONS, InvalidAnswer, Kind, Question, toggle
 from triage.schedule import PlannedNudge
 
@@ -337,6 +339,12 @@ async def _on_finished(
     assert update.effective_chat
     for text in compose_result(cat, user, tap.step.outcome, tap.next_steps):
         await context.bot.send_message(update.effective_chat.id, text)
+    needs = needs_preferences(tap.step.outcome, tap.step.state.answers)
+    if tap.next_steps and needs:
+        # The plan used default times for bedtime or workouts: ask once (spec §3.4).
+        fresh = await _user(update, context)
+        assert fresh
+        await preferences.ask_missing(update, context, fresh, needs)
 
 
 async def _on_stale(

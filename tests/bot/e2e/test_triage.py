@@ -3,6 +3,8 @@ per exit, restarts, and the bad inputs a real chat brings."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import select
 
@@ -11,6 +13,8 @@ from bot.playground.users import ScriptedUser
 from storage.models import Episode, Reminder, TriageSession
 from tests.bot.e2e.harness import BotRig
 from tests.bot.e2e.steps import onboard, read_until
+from triage.assess import assess
+from triage.nudges import needs_preferences
 
 CAT = catalogue_for(None)
 
@@ -46,6 +50,12 @@ async def answer(person: ScriptedUser, question_id: str, picks: list[str]) -> No
 MULTI = {"Q1_EMERGENCY", "Q2_AREA", "Q6_NERVE", "Q7_EYE_BODY", "Q9_TRIGGERS", "Q10_CONTEXT"}
 
 
+def plan_questions(answers: dict[str, list[str]]) -> frozenset[str]:
+    """Which of the plan's own questions follow this result (bedtime, workout)."""
+    chosen = {qid: frozenset(picks) for qid, picks in answers.items()}
+    return needs_preferences(assess(chosen, dt.date(2026, 11, 25)), chosen)
+
+
 async def walk(person: ScriptedUser, answers: dict[str, list[str]]) -> str:
     """Answers every question asked, in order, until the result; returns the whole result."""
     pending = person.last  # the question already on screen
@@ -56,6 +66,9 @@ async def walk(person: ScriptedUser, answers: dict[str, list[str]]) -> str:
         if "Result:" in text:
             rest = [text]
             while "General information only" not in rest[-1]:
+                rest.append((await person.next_message()).text or "")
+            if "What happens next:" in rest[-1] and plan_questions(answers):
+                # The plan used default bedtime or workout times: the bot asks once.
                 rest.append((await person.next_message()).text or "")
             return "\n".join(rest)
         if message.edited or not message.buttons:
