@@ -12,7 +12,7 @@ from scheduler.recurrence import schedule_from_json
 from tests.bot.e2e.harness import BotRig
 from tests.bot.e2e.steps import read_until
 from tests.bot.e2e.test_settings import at, planned_person, rows, user_row, wired
-from tests.bot.e2e.test_triage import CALM
+from tests.bot.e2e.test_triage import CALM, walk
 
 __all__ = ["wired"]  # the fixture, shared with test_settings
 EXERCISE = {**CALM, "Q9_TRIGGERS": ["TR_SLEEP", "TR_EXERCISE"]}
@@ -29,8 +29,8 @@ async def times_of(rig: BotRig, kind: str) -> list[tuple[list[str], list[int] | 
 
 async def test_bedtime_is_asked_with_the_default_times_as_buttons(wired: BotRig) -> None:
     person = await planned_person(wired)
-    await person.send("/askplan")
-    question = await person.next_message()
+    question = person.last  # asked right after the triage result
+    assert question is not None
     assert "What time do you usually go to bed?" in (question.text or "")
     labels = question.button_labels()
     assert labels == ["22:00", "22:30", "23:00", "23:30", "00:00", "⌨️ Type a time"]
@@ -40,8 +40,6 @@ async def test_a_chosen_bedtime_moves_the_wind_down_reminder_45_minutes_before(
     wired: BotRig,
 ) -> None:
     person = await planned_person(wired)
-    await person.send("/askplan")
-    await read_until(person, "go to bed?")
     await person.tap("23:30")
     reply = await read_until(person, "Got it: bedtime 23:30.")
     assert "Next reminder: Water check on Wed 25 Nov at 10:00." in reply
@@ -54,13 +52,12 @@ async def test_a_chosen_bedtime_moves_the_wind_down_reminder_45_minutes_before(
 
 async def test_bedtime_is_asked_once(wired: BotRig) -> None:
     person = await planned_person(wired)
-    await person.send("/askplan")
-    await read_until(person, "go to bed?")
     await person.tap("22:00")
     await read_until(person, "Got it: bedtime 22:00.")
-    await person.send("/askplan")
-    workouts = await person.next_message()  # only the workout question this time
-    assert "Which days do you usually work out?" in (workouts.text or "")
+    await person.send("/triage")
+    await read_until(person, "Question 1 of 10")
+    result = await walk(person, CALM)  # a second plan with a wind-down: no question now
+    assert "go to bed" not in result
     await person.expect_quiet()
 
 
@@ -69,8 +66,6 @@ async def test_a_typed_bedtime_that_is_not_a_time_is_refused_with_an_example(
     wired: BotRig, nonsense: str
 ) -> None:
     person = await planned_person(wired)
-    await person.send("/askplan")
-    await read_until(person, "go to bed?")
     await person.tap("⌨️ Type a time")
     await read_until(person, "Please type the time")
     await person.send(nonsense)

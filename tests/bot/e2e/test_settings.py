@@ -1,29 +1,17 @@
 """/settings through the real Application and the stand-in: zone, country, quiet hours and
 each nudge on or off at its time, with the bad input a real chat brings.
 
-The `wired` fixture registers the /settings, control and plan-question handlers on the rig's
-Application ahead of the others, and routes typed text to `settings.on_text` first, the way
-the router is to call it.
+The `wired` fixture is the running bot as bot/app.py wires it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable
-from typing import Any
 
 import pytest
 from sqlalchemy import select
-from telegram import Update
-from telegram.ext import (
-    ApplicationHandlerStop,
-    CallbackQueryHandler,
-    CommandHandler,
-    MessageHandler,
-    filters,
-)
 
-from bot.handlers import common, control, preferences, settings
+from bot.handlers import settings
 from bot.playground.users import ScriptedUser
 from scheduler.policy import QuietHours
 from storage.models import Reminder, User
@@ -31,55 +19,12 @@ from tests.bot.e2e.harness import BotRig
 from tests.bot.e2e.steps import onboard, read_until
 from tests.bot.e2e.test_triage import CALM, walk
 
-Handler = Callable[[Update, Any], Awaitable[None]]
-FIRST = -2  # ahead of the private-chat guard's group and the router
-
-
-def _then_stop(handler: Handler) -> Handler:
-    async def run(update: Update, context: Any) -> None:
-        await handler(update, context)
-        raise ApplicationHandlerStop
-
-    return run
-
-
-async def _typed(update: Update, context: Any) -> None:
-    user = await common.load_user(update, context)
-    if user is not None and await settings.on_text(update, context, user):
-        raise ApplicationHandlerStop
-
-
-async def _ask_plan(update: Update, context: Any) -> None:
-    """Stands in for the triage result asking the plan's questions."""
-    user = await common.load_user(update, context)
-    assert user is not None
-    await preferences.ask_missing(update, context, user, frozenset({"bedtime", "workout"}))
-
 
 @pytest.fixture
 async def wired(rig: BotRig) -> BotRig:
-    wire(rig)
+    """The running bot; bot/app.py registers /settings, the control commands and the plan's
+    questions like every other handler."""
     return rig
-
-
-def wire(rig: BotRig) -> None:
-    """Registers the handlers on the rig's running Application (again after a restart)."""
-    app: Any = rig.app
-    commands = {
-        "settings": settings.on_settings,
-        "pause": control.on_pause,
-        "resume": control.on_resume,
-        "stop": control.on_stop,
-        "checkin": control.on_checkin,
-        "askplan": _ask_plan,
-    }
-    for name, handler in commands.items():
-        app.add_handler(CommandHandler(name, _then_stop(handler)), group=FIRST)
-    for area, handler in (("s", settings.on_button), ("k", control.on_button)):
-        app.add_handler(CallbackQueryHandler(_then_stop(handler), pattern=f"^{area}:"), FIRST)
-    app.add_handler(CallbackQueryHandler(_then_stop(preferences.on_button), pattern="^p:"), FIRST)
-    app.add_handler(MessageHandler(filters.LOCATION, _then_stop(settings.on_location)), FIRST)
-    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, _typed), group=FIRST)
 
 
 async def planned_person(rig: BotRig, answers: dict[str, list[str]] | None = None) -> ScriptedUser:
@@ -161,7 +106,6 @@ async def test_the_typed_zone_is_still_awaited_after_a_restart(wired: BotRig) ->
     await open_settings(person, "🌍 Time zone")
     await read_until(person, "Or pick one:")
     await wired.restart()
-    wire(wired)
     await person.send("Europe/Berlin")
     await read_until(person, "Time zone set to Europe/Berlin")
 
