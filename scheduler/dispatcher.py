@@ -33,6 +33,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, bindparam, case, func, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -511,6 +512,11 @@ def _row(m: Any) -> Row | _Move:
     else:
         schedule, _ = schedule_from_json(m["schedule"])
         occurrence = next_occurrence(schedule, tz, since - dt.timedelta(microseconds=1))
+        if occurrence is None and m["kind"] == CHECKIN:
+            # A check-in is always sent (spec §4, DESIGN decision 6): one re-placed after its
+            # time passed (the person blocked the bot, paused, or moved zone) keeps its own
+            # time and goes out late; a delivery already recorded for it still wins.
+            occurrence = next_occurrence(schedule, tz, _before(schedule.start, tz))
     if occurrence is None:
         return _Move(m["id"], None, 0)
     return Row(
@@ -525,6 +531,12 @@ def _row(m: Any) -> Row | _Move:
         sent_count=m["sent_count"],
         unplaced=key is None,
     )
+
+
+def _before(day: dt.date, tz: str) -> dt.datetime:
+    """An instant safely before every occurrence on `day` in zone `tz`."""
+    start = dt.datetime.combine(day - dt.timedelta(days=1), dt.time(), tzinfo=ZoneInfo(tz))
+    return start.astimezone(dt.UTC)
 
 
 def _anchor(row: Row) -> dt.datetime:

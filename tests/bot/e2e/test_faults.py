@@ -8,7 +8,6 @@ import datetime as dt
 import itertools
 import time
 
-import pytest
 from sqlalchemy import select
 
 from bot.playground.users import ScriptedUser
@@ -192,12 +191,6 @@ async def test_a_nudge_more_than_two_hours_stale_is_skipped_and_the_check_in_sti
     await person.expect_quiet()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ReminderRepository.reactivate_user re-places a blocked person's check-in from "
-    "now; a one-off check-in whose time passed while blocked then has no occurrence left "
-    "and is ended, so the follow-up stops silently",
-)
 async def test_a_check_in_that_fell_due_while_blocked_comes_after_start(rig: BotRig) -> None:
     [(blocker, _)] = await people(rig, 1)
     rig.api.block_chat(blocker.chat_id)
