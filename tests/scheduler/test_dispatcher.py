@@ -441,3 +441,22 @@ async def test_snooze_sends_once_more_an_hour_later_and_the_series_keeps_its_tim
     async with sessions() as session:
         first = await session.get_one(Delivery, notifier.sent[0].delivery_id)
         assert first.response == "snoozed"
+
+
+async def test_a_check_in_re_placed_after_its_time_passed_still_goes_out_late(
+    sessions: Sessions, clock: FakeClock
+) -> None:
+    await add_person(sessions, 1, clock.now())
+    await checkin(sessions, 1, clock.now(), "10:00")
+    notifier = FakeNotifier()
+    d = dispatcher(sessions, clock, notifier)
+    await d.tick()  # placed at 10:00
+    clock.set(local("12:00"))
+    async with sessions.begin() as session:  # the person moved zone before it was sent
+        await ReminderRepository(session).change_zone(1, "Europe/Berlin", clock.now())
+    await d.tick()
+    assert [(o.kind, o.late, o.local_due.strftime("%H:%M")) for o in notifier.sent] == [
+        ("CHECKIN", True, "10:00")
+    ]
+    await d.tick()
+    assert len(notifier.sent) == 1  # and only once
