@@ -212,11 +212,28 @@ class Dispatcher:
             await self._fold_digests(session, jobs, people, now)
             await self._record(session, jobs, moves + ended, now)
         sends = [job for job in jobs if isinstance(job.decision, Send)]
-        results = await asyncio.gather(*(self._send(job, chats[job.row.user_id]) for job in sends))
-        async with self._sessions.begin() as session:
-            report = await self._apply(session, list(zip(sends, results, strict=True)), now)
+        report = await self._send_all(sends, chats, now)
         skipped = sum(isinstance(job.decision, Skip) for job in jobs)
         return report + TickReport(skipped=skipped)
+
+    async def _send_all(
+        self, sends: list[Job], chats: dict[int, int], now: dt.datetime
+    ) -> TickReport:
+        """Sends concurrently and records each result as soon as it is back.
+
+        Results that come back while the previous ones are being written are written
+        together (a group commit), so recording keeps up with sending; and after a crash
+        only the sends still unanswered, or answered in the last commit's few
+        milliseconds, are sent again.
+        """
+        tasks = {asyncio.create_task(self._send(job, chats[job.row.user_id])): job for job in sends}
+        report, pending = TickReport(), set(tasks)
+        while pending:
+            finished, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            outcomes = [(tasks[task], task.result()) for task in finished]
+            async with self._sessions.begin() as session:
+                report += await self._apply(session, outcomes, now)
+        return report
 
     def _decide(
         self,
