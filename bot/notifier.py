@@ -56,7 +56,10 @@ def nudge_text(cat: Catalogue, outgoing: Outgoing) -> str:
 
 def nudge_message(cat: Catalogue, outgoing: Outgoing) -> tuple[str, InlineKeyboardMarkup]:
     """A nudge, or a digest of several, with Done · Snooze 1 h · Stop this reminder."""
-    lines = [nudge_text(cat, item) for item in (outgoing, *outgoing.merged)]
+    # A digest may carry several occurrences of one nudge (its later times that day): each
+    # nudge is said once.
+    distinct = {(item.kind, item.slot): item for item in reversed((outgoing, *outgoing.merged))}
+    lines = [nudge_text(cat, item) for item in reversed(distinct.values())]
     text = "\n\n".join(lines) if len(lines) == 1 else "\n\n".join(f"• {line}" for line in lines)
     markup = keyboard(
         [
