@@ -22,6 +22,15 @@ def reason_phrases(cat: Catalogue, outcome: Outcome) -> list[str]:
     ]
 
 
+def driving(cat: Catalogue, outcome: Outcome) -> list[str]:
+    """The phrases of the reasons at the outcome's own level: the advice names what set it."""
+    return [
+        cat.text(f"reason.{reason.code}")
+        for reason in outcome.shown_reasons
+        if reason.level == outcome.level and reason.rule_id != NO_REASON_RULE
+    ]
+
+
 def advice_key(outcome: Outcome) -> str:
     # §3.1 step 4: with a known condition the L1 text is replaced by the care-team text.
     if outcome.exit == Exit.EXIT_KNOWN_CONDITION and outcome.level == Level.L1:
@@ -37,7 +46,7 @@ def compose_result(
     parts = [cat.text("triage_ui.result_title", level=cat.text(f"level.{outcome.level}.name"))]
     if phrases:
         parts.append(cat.text("triage_ui.result_reasons", reasons="; ".join(phrases)))
-    parts.append(say(cat, advice_key(outcome), user, reason=" and ".join(phrases)))
+    parts.append(say(cat, advice_key(outcome), user, reason=" and ".join(driving(cat, outcome))))
     if outcome.medicine_related and outcome.level < Level.L4:
         parts.append(say(cat, "medicine_line", user))
     parts.extend(say(cat, f"soft.{prompt}", user) for prompt in outcome.soft_prompts)

@@ -1,0 +1,39 @@
+"""The words of a result: the advice names what set the level; the "why" line lists the rest."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.catalogue import catalogue_for
+from bot.results import compose_result
+from storage.models import User
+from triage.assess import assess
+
+CAT = catalogue_for("en")
+CALM = {
+    "Q1_EMERGENCY": {"E_NONE"},
+    "Q2_AREA": {"A_ARM"},
+    "Q3_DURATION": {"D_LT3D"},
+    "Q4_BOTHER": {"B_LOW"},
+    "Q5_CHANGE": {"T_SAME"},
+    "Q6_NERVE": {"N_BALANCE", "N_STIFF"},
+    "Q7_EYE_BODY": {"S_NONE"},
+    "Q8_CAFFEINE": {"C0"},
+    "Q9_TRIGGERS": {"TR_NONE"},
+    "Q10_CONTEXT": {"X_NONE"},
+}
+
+
+def test_the_advice_names_only_the_reasons_at_the_result_level() -> None:
+    answers = {qid: frozenset(picks) for qid, picks in CALM.items()}
+    outcome = assess(answers, dt.date(2026, 11, 25))
+    user = User(id=1, chat_id=1, country="GB", consent_reminders_at=None)
+    first = compose_result(CAT, user, outcome)[0]
+    balance, stiff = (
+        CAT.text("reason.balance_or_coordination"),
+        CAT.text("reason.stiffness_or_cramps"),
+    )
+    _, why, advice = first.split("\n\n", 2)
+    assert balance in why and stiff in why
+    assert balance in advice and stiff not in advice
+    assert "999" in advice
