@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.catalogue import Catalogue, catalogue_for
 from storage.models import User
@@ -26,3 +26,18 @@ def keyboard(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
     )
+
+
+def answer_only(key: str, *, show_alert: bool = False) -> Callable[..., Awaitable[None]]:
+    """A tap outcome that only answers the button, with catalogue message `key`.
+
+    For the refusals every keyboard shares: a foreign or finished button, nothing ticked.
+    """
+
+    async def answer(
+        update: Update, _context: object, _user: object, cat: Catalogue, *_: object
+    ) -> None:
+        assert update.callback_query
+        await update.callback_query.answer(cat.text(key), show_alert=show_alert)
+
+    return answer

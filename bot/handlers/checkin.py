@@ -36,7 +36,7 @@ from bot import callbacks
 from bot.catalogue import Catalogue
 from bot.deps import deps
 from bot.handlers import triage as triage_handlers
-from bot.replies import catalogue, keyboard, say
+from bot.replies import answer_only, catalogue, keyboard, say
 from scheduler.clock import Clock
 from scheduler.ports import Outgoing
 from storage.models import CheckIn, Delivery, Episode, User
@@ -525,42 +525,14 @@ def _rerun(decision: Decision) -> tuple[str, ...]:
     return ()
 
 
-async def _on_stale(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User | None, cat: Catalogue, tap: Tap
-) -> None:
-    assert update.callback_query
-    await update.callback_query.answer(cat.text("checkin_ui.moved_on"))
-
-
-async def _on_closed(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User | None, cat: Catalogue, tap: Tap
-) -> None:
-    assert update.callback_query
-    await update.callback_query.answer(cat.text("checkin_ui.finished"), show_alert=True)
-
-
-async def _on_foreign(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User | None, cat: Catalogue, tap: Tap
-) -> None:
-    assert update.callback_query
-    await update.callback_query.answer(cat.text("error.stale_button_alert"))
-
-
-async def _on_empty(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User | None, cat: Catalogue, tap: Tap
-) -> None:
-    assert update.callback_query
-    await update.callback_query.answer(cat.text("triage_ui.nothing_ticked"), show_alert=True)
-
-
 REPLIES = {
     "tick": _on_tick,
     "next": _on_next,
     "finished": _on_finished,
-    "stale": _on_stale,
-    "closed": _on_closed,
-    "foreign": _on_foreign,
-    "empty": _on_empty,
+    "stale": answer_only("checkin_ui.moved_on"),
+    "closed": answer_only("checkin_ui.finished", show_alert=True),
+    "foreign": answer_only("error.stale_button_alert"),
+    "empty": answer_only("triage_ui.nothing_ticked", show_alert=True),
 }
 
 

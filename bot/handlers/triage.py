@@ -25,7 +25,7 @@ from bot.deps import deps
 from bot.handlers import preferences
 from bot.handlers.common import is_onboarded
 from bot.plans import describe_plan, pause_nudges, schedule_after_triage
-from bot.replies import catalogue, keyboard, say
+from bot.replies import answer_only, catalogue, keyboard, say
 from bot.results import compose_result
 from storage.episodes import EpisodeRepository
 from storage.models import Episode, TriageSession, User
@@ -356,35 +356,14 @@ async def _on_stale(
     await resend_current(update, context, user, tap.session)
 
 
-async def _on_empty(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User | None, cat: Catalogue, tap: Tap
-) -> None:
-    assert update.callback_query
-    await update.callback_query.answer(cat.text("triage_ui.nothing_ticked"), show_alert=True)
-
-
-async def _on_foreign(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User | None, cat: Catalogue, tap: Tap
-) -> None:
-    assert update.callback_query
-    await update.callback_query.answer(cat.text("error.stale_button_alert"))
-
-
-async def _on_closed(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User | None, cat: Catalogue, tap: Tap
-) -> None:
-    assert update.callback_query
-    await update.callback_query.answer(cat.text("triage_ui.finished_session"), show_alert=True)
-
-
 ACTIONS = {
     "tick": _on_tick,
     "next": _on_next,
     "finished": _on_finished,
     "stale": _on_stale,
-    "empty": _on_empty,
-    "foreign": _on_foreign,
-    "closed": _on_closed,
+    "empty": answer_only("triage_ui.nothing_ticked", show_alert=True),
+    "foreign": answer_only("error.stale_button_alert"),
+    "closed": answer_only("triage_ui.finished_session", show_alert=True),
 }
 
 
