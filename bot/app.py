@@ -35,6 +35,7 @@ from bot.handlers import (
     control,
     data,
     onboarding,
+    plan_end,
     preferences,
     reminders,
     router,
@@ -96,6 +97,7 @@ def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CallbackQueryHandler(settings.on_button, pattern=r"^s:"))
     app.add_handler(CallbackQueryHandler(preferences.on_button, pattern=r"^p:"))
     app.add_handler(CallbackQueryHandler(control.on_button, pattern=r"^k:"))
+    app.add_handler(CallbackQueryHandler(plan_end.on_button, pattern=r"^w:"))
     for handler in data.handlers():
         app.add_handler(handler)
     app.add_handler(MessageHandler(filters.LOCATION, settings.on_location))

@@ -17,10 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot import callbacks
+from bot import callbacks, plans
 from bot.catalogue import Catalogue
+from bot.handlers import plan_end
 from bot.replies import catalogue, keyboard
 from scheduler.clock import Clock
+from scheduler.policy import PLAN_END
 from scheduler.ports import Blocked, Failed, Outgoing, SendResult, Sent
 from scheduler.ports import RetryAfter as Retry
 from storage.models import User
@@ -113,7 +115,12 @@ class TelegramNotifier:
         cat = catalogue(user)
         if outgoing.kind == CHECKIN:
             return await self._send_checkin(outgoing, user, cat)
+        if outgoing.kind == PLAN_END:
+            return await self._send_plan_end(outgoing, cat)
         text, markup = nudge_message(cat, outgoing)
+        if await self._opens_l2_plan(outgoing):
+            # Spec §3.4: an L2 plan's first message repeats "book a doctor"; nudges are secondary.
+            text = cat.text("plan_end.l2_booking") + "\n\n" + text
         sent = await self.bot.send_message(outgoing.chat_id, text, reply_markup=markup)
         log.info(
             "sent %s reminder %s as message %s",
@@ -135,6 +142,22 @@ class TelegramNotifier:
         log.info("sent check-in reminder %s as message %s", outgoing.reminder_id, sent.message_id)
         following = one_off(prepared.next_local) if prepared.next_local else None
         return Sent(sent.message_id, following)
+
+    async def _send_plan_end(self, outgoing: Outgoing, cat: Catalogue) -> SendResult:
+        """The day-14 question, unless the plan was stopped or the episode rose to L3/L4."""
+        async with self.sessions() as session:
+            due = await plan_end.question_due(session, outgoing.episode_id, self.clock.now())
+        if not due:
+            return Failed(transient=False, reason="NoPlanToKeep")
+        text, markup = plan_end.question(cat, outgoing.delivery_id)
+        sent = await self.bot.send_message(outgoing.chat_id, text, reply_markup=markup)
+        log.info("sent plan question %s as message %s", outgoing.reminder_id, sent.message_id)
+        return Sent(sent.message_id)
+
+    async def _opens_l2_plan(self, outgoing: Outgoing) -> bool:
+        ids = (outgoing.delivery_id, *(item.delivery_id for item in outgoing.merged))
+        async with self.sessions() as session:
+            return await plans.opens_l2_plan(session, outgoing.episode_id, ids)
 
     async def _user(self, user_id: int) -> User | None:
         async with self.sessions() as session:

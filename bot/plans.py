@@ -10,14 +10,16 @@ import datetime as dt
 import zoneinfo
 from collections.abc import Mapping
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.catalogue import Catalogue
-from storage.models import Episode, User
+from scheduler.policy import PLAN_END
+from storage.models import Delivery, Episode, Reminder, User
 from storage.reminders import ReminderRepository
 from triage.followup import start_followup
-from triage.levels import NUDGE_LEVELS
-from triage.nudges import Preferences, plan_nudges
+from triage.levels import NUDGE_LEVELS, Level
+from triage.nudges import PLAN_DAYS, Preferences, plan_nudges
 from triage.outcome import Outcome
 from triage.schedule import PlannedNudge
 
@@ -65,6 +67,7 @@ async def schedule_after_triage(
     if outcome.level in NUDGE_LEVELS:
         planned = plan_nudges(outcome, answers, preferences(user), local.date(), True)
         await reminders.add_nudges(user.id, episode.id, user.tz, planned, now)
+        await _ask_at_plan_end(reminders, user, episode, planned, local.date(), now)
     followup = start_followup(outcome, local)
     episode.followup = followup.to_json()
     if followup.next_checkin is not None:
@@ -121,3 +124,48 @@ async def pause_nudges(session: AsyncSession, user_id: int) -> int:
     reminders = ReminderRepository(session)
     kinds = {row.kind for row in await reminders.for_user(user_id) if row.kind != CHECKIN}
     return await reminders.deactivate(user_id, kinds=kinds) if kinds else 0
+
+
+# -- The plan's first and last messages (spec §3.4) -----------------------------------------
+
+PLAN_END_AT = dt.time(10, 0)
+
+
+async def _ask_at_plan_end(
+    reminders: ReminderRepository,
+    user: User,
+    episode: Episode,
+    planned: tuple[PlannedNudge, ...],
+    today: dt.date,
+    now: dt.datetime,
+) -> None:
+    """The day-14 question "keep a lighter weekly version?", at 10:00 local on the last day."""
+    if not planned or user.tz is None:
+        return
+    last_day = today + dt.timedelta(days=PLAN_DAYS - 1)  # as triage.nudges counts it
+    at_local = dt.datetime.combine(last_day, PLAN_END_AT)
+    await reminders.add_one_off(user.id, episode.id, PLAN_END, user.tz, at_local, now)
+
+
+async def opens_l2_plan(
+    session: AsyncSession, episode_id: int | None, delivery_ids: tuple[int, ...]
+) -> bool:
+    """Whether this nudge message is the first of an L2 plan (spec §3.4: it repeats "book a
+    doctor"): the episode is at L2 and no earlier nudge delivery of it is sent or going out."""
+    if episode_id is None:
+        return False
+    episode = await session.get(Episode, episode_id)
+    if episode is None or episode.level != Level.L2:
+        return False
+    first = await session.scalar(
+        select(Delivery.id)
+        .join(Reminder, Delivery.reminder_id == Reminder.id)
+        .where(
+            Reminder.episode_id == episode_id,
+            Reminder.kind.not_in((CHECKIN, PLAN_END)),
+            Delivery.status.in_(("pending", "sent")),
+        )
+        .order_by(Delivery.id)
+        .limit(1)
+    )
+    return first in delivery_ids

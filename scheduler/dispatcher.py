@@ -43,6 +43,7 @@ from scheduler.clock import Clock
 from scheduler.policy import (
     CHECKIN,
     CHECKIN_GAP,
+    PLAN_END,
     Decision,
     Defer,
     Person,
@@ -53,6 +54,7 @@ from scheduler.policy import (
     decide_checkin,
     decide_nudge,
     gives_up,
+    is_nudge,
     local_day,
     quiet_end,
     retry_delay,
@@ -268,8 +270,10 @@ class Dispatcher:
         return jobs, moves
 
     def _policy(self, row: Row, due: dt.datetime, person: Person, now: dt.datetime) -> Decision:
-        if row.kind == CHECKIN:
+        if not is_nudge(row.kind):
             # Late is measured from the wall time the person was told, whatever held it back.
+            # The day-14 plan question follows the check-in's policy: it waits out a pause
+            # or quiet hours rather than being skipped (spec §3.4).
             return decide_checkin(row.occurrence.due_at, now, person)
         # Grace counts from the occurrence's own time, or the end of the quiet hours it fell
         # in: a nudge held back by anything else (a check-in Telegram would not take, say)
@@ -287,7 +291,7 @@ class Dispatcher:
             # Capped only by the digest counted in this same batch: due with it, so it rides
             # in it (spec §3.4: extra nudges are merged into the digest, not dropped).
             job.decision = Send()
-        if not isinstance(job.decision, Send) or job.row.kind == CHECKIN:
+        if not isinstance(job.decision, Send) or not is_nudge(job.row.kind):
             return False
         if user in digests:
             digests[user].merged.append(job)
@@ -329,7 +333,7 @@ class Dispatcher:
                 r.user_id.in_(digests),
                 r.id.not_in([job.row.id for job in digests.values()]),
                 ACTIVE,
-                r.kind != CHECKIN,
+                r.kind.not_in((CHECKIN, PLAN_END)),
                 r.next_due_at > now,
                 r.next_due_at < now + dt.timedelta(days=1),
                 or_(r.lease_until.is_(None), r.lease_until < now),
@@ -680,7 +684,7 @@ async def _with_history(
     for user_id, kind, message_id, sent_at in sent:
         if kind == CHECKIN:
             checkins_sent[user_id].append(sent_at)
-        elif _is_today(sent_at, people[user_id], now):
+        elif is_nudge(kind) and _is_today(sent_at, people[user_id], now):
             messages[user_id].add(message_id)
     # Only the person filter in SQL: given `active = 1` too, SQLite prefers the due index
     # and walks every row due within the hour instead of these people's few rows.

@@ -11,6 +11,8 @@ why) or wait until a later instant. The dispatcher gathers the facts and applies
   day; anything that comes due after it is skipped with reason "cap".
 - No nudge within 60 minutes of a check-in.
 - Paused and blocked people get nothing: nudges are skipped, check-ins wait.
+- The day-14 plan question (PLAN_END) is not a nudge: it follows the check-in's policy and
+  neither counts towards nor is held by the daily cap.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ from zoneinfo import ZoneInfo
 from scheduler.recurrence import resolve_wall
 
 CHECKIN = "CHECKIN"
+# The day-14 question "keep a lighter weekly version?" (spec §3.4): a question about the
+# plan, not a nudge, so it is never capped, folded into a digest or counted towards the cap.
+PLAN_END = "PLAN_END"
 SLEEP = "N_SLEEP"
 DAILY_NUDGE_CAP = 3
 CHECKIN_GAP = dt.timedelta(minutes=60)
@@ -100,6 +105,11 @@ class Defer:
 
 
 Decision = Send | Skip | Defer
+
+
+def is_nudge(kind: str) -> bool:
+    """Whether a reminder kind is a nudge: capped, digested, skipped when stale."""
+    return kind not in (CHECKIN, PLAN_END)
 
 
 def decide_nudge(

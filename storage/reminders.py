@@ -99,6 +99,22 @@ class ReminderRepository:
         await self._session.flush()
         return row
 
+    async def add_one_off(
+        self,
+        user_id: int,
+        episode_id: int,
+        kind: str,
+        tz: str,
+        at_local: dt.datetime,
+        now: dt.datetime,
+    ) -> Reminder:
+        """A single message of `kind` at a local wall time (the day-14 plan question)."""
+        row = _new(user_id, episode_id, kind, schedule_to_json(one_off(at_local)), tz, now)
+        row.end_date = at_local.date()
+        self._session.add(row)
+        await self._session.flush()
+        return row
+
     async def reschedule_checkin(
         self, reminder_id: int, at_local: dt.datetime | None, now: dt.datetime
     ) -> None:
