@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Reminder
-from storage.reminders import CHECKIN
+from storage.reminders import CHECKIN, NOT_NUDGES
 
 
 class PlanRepository:
@@ -30,14 +30,14 @@ class PlanRepository:
             select(func.max(Reminder.created_at))
             .where(
                 Reminder.user_id == user_id,
-                Reminder.kind != CHECKIN,
+                Reminder.kind.not_in(NOT_NUDGES),
                 Reminder.origin_id.is_(None),
             )
             .scalar_subquery()
         )
         query = select(Reminder).where(
             Reminder.user_id == user_id,
-            Reminder.kind != CHECKIN,
+            Reminder.kind.not_in(NOT_NUDGES),
             Reminder.origin_id.is_(None),
             Reminder.created_at == newest,
         )

@@ -24,6 +24,8 @@ from storage.models import Delivery, Reminder, User, UserState
 from triage.schedule import LocalSchedule, PlannedNudge
 
 CHECKIN = "CHECKIN"
+PLAN_END = "PLAN_END"  # the day-14 question about the plan (spec §3.4)
+NOT_NUDGES = (CHECKIN, PLAN_END)
 RESPONSES = frozenset({"done", "snoozed", "stopped"})
 
 

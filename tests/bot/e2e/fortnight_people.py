@@ -90,12 +90,25 @@ def nudge_ids_by_wording() -> dict[str, str]:
 NUDGE_IDS = nudge_ids_by_wording()
 
 
+PLAN_QUESTION = catalogue_for("en").text("plan_end.question")
+L2_BOOKING = catalogue_for("en").text("plan_end.l2_booking")
+
+
 def what(message: SentMessage) -> str:
     """What a message from the dispatcher is: a check-in, a nudge id, or a digest of ids
     (in name order: the spec sets no order within a digest)."""
     text = message.text or ""
     if CHECKIN_OPENING in text:
         return "check-in"
+    if text == PLAN_QUESTION:
+        return "plan question"
+    if text.startswith(L2_BOOKING):
+        # An L2 plan's first nudge repeats the booking action first (spec §3.4).
+        return "book a doctor + " + what_nudge(text.removeprefix(L2_BOOKING).lstrip("\n"))
+    return what_nudge(text)
+
+
+def what_nudge(text: str) -> str:
     if text.startswith("• "):
         ids = [NUDGE_IDS[line.removeprefix("• ")] for line in text.split("\n\n")]
         return "digest " + " + ".join(sorted(ids))

@@ -68,6 +68,7 @@ EXPECTED = {
         "Mon 07 Dec 11:00  N_HYDRATE",
         "Mon 07 Dec 15:00  digest N_EYE_BREAK + N_HYDRATE + N_SLEEP",
         "Tue 08 Dec 10:00  N_HYDRATE",
+        "Tue 08 Dec 10:00  plan question",
         "Tue 08 Dec 11:00  N_EYE_BREAK",
         "Tue 08 Dec 15:00  digest N_EYE_BREAK + N_HYDRATE + N_SLEEP",
         "Wed 09 Dec 10:00  check-in",
@@ -117,6 +118,7 @@ EXPECTED = {
         "Mon 07 Dec 11:00  N_EYE_BREAK",
         "Mon 07 Dec 15:00  digest N_EYE_BREAK + N_HYDRATE + N_SLEEP",
         "Tue 08 Dec 10:00  N_HYDRATE",
+        "Tue 08 Dec 10:00  plan question",
         "Tue 08 Dec 11:00  N_EYE_BREAK",
         "Tue 08 Dec 15:00  digest N_EYE_BREAK + N_HYDRATE + N_SLEEP",
         "Wed 09 Dec 10:00  check-in",
@@ -125,7 +127,7 @@ EXPECTED = {
     # then every 2 days, four times; the 15:00 water check waits an hour after the check-in
     # on Thu 26 and goes in the digest with the 15:30 screen break and the wind-down.
     "L2": [
-        "Wed 25 Nov 15:00  N_HYDRATE",
+        "Wed 25 Nov 15:00  book a doctor + N_HYDRATE",
         "Wed 25 Nov 15:30  N_EYE_BREAK",
         "Wed 25 Nov 22:15  N_SLEEP",
         "Thu 26 Nov 10:00  N_HYDRATE",
@@ -170,6 +172,7 @@ EXPECTED = {
         "Mon 07 Dec 11:00  N_EYE_BREAK",
         "Mon 07 Dec 15:00  digest N_EYE_BREAK + N_HYDRATE + N_SLEEP",
         "Tue 08 Dec 10:00  N_HYDRATE",
+        "Tue 08 Dec 10:00  plan question",
         "Tue 08 Dec 11:00  N_EYE_BREAK",
         "Tue 08 Dec 15:00  digest N_EYE_BREAK + N_HYDRATE + N_SLEEP",
     ],
