@@ -103,6 +103,7 @@ def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(MessageHandler(filters.LOCATION, settings.on_location))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, router.on_text))
     app.add_handler(MessageHandler(filters.COMMAND, common.on_unknown_command))
+    app.add_handler(MessageHandler(~filters.TEXT & ~filters.LOCATION, common.on_not_text))
     app.add_handler(CallbackQueryHandler(router.on_bad_callback))
     app.add_error_handler(common.on_error)
 

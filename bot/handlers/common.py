@@ -58,6 +58,11 @@ async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
     await reply(update, context, "error.unknown_command")
 
 
+async def on_not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A photo, sticker, voice note or file: say what the bot can read."""
+    await reply(update, context, "error.not_text")
+
+
 async def on_not_private(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Anything in a group or channel: say it only works in private chats, store nothing."""
     chat = update.effective_chat

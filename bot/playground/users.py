@@ -149,6 +149,20 @@ class ScriptedUser:
             fields["entities"] = entities
         self._post(fields, f"sends {text!r}")
 
+    async def send_sticker(self, emoji: str = "👍") -> None:
+        """Send a sticker: something that is not text."""
+        sticker = {
+            "file_id": "sticker-1",
+            "file_unique_id": "sticker-1",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": emoji,
+        }
+        self._post({"sticker": sticker}, f"sends a {emoji} sticker")
+
     async def share_location(self, latitude: float, longitude: float) -> None:
         """Share a location pin, as the paperclip menu or a location request button does."""
         location = {"latitude": latitude, "longitude": longitude}

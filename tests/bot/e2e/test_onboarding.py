@@ -232,3 +232,10 @@ async def test_the_token_never_appears_in_the_logs(
     assert caplog.records, "expected some log lines to check"
     assert rig.api.token not in caplog.text
     assert rig.api.token.split(":")[1] not in caplog.text
+
+
+async def test_a_sticker_gets_a_kind_word_about_what_the_bot_can_read(rig: BotRig) -> None:
+    person = rig.user()
+    await person.send_sticker()
+    reply = (await person.next_message()).text or ""
+    assert "only read typed messages and button taps" in reply and "/help" in reply
