@@ -63,6 +63,7 @@ def nudge_message(cat: Catalogue, outgoing: Outgoing) -> tuple[str, InlineKeyboa
     distinct = {(item.kind, item.slot): item for item in reversed((outgoing, *outgoing.merged))}
     lines = [nudge_text(cat, item) for item in reversed(distinct.values())]
     text = "\n\n".join(lines) if len(lines) == 1 else "\n\n".join(f"• {line}" for line in lines)
+    stop_key = "reminder_ui.stop_all" if len(lines) > 1 else "reminder_ui.stop"
     markup = keyboard(
         [
             [
@@ -75,7 +76,7 @@ def nudge_message(cat: Catalogue, outgoing: Outgoing) -> tuple[str, InlineKeyboa
                     callbacks.encode(AREA, outgoing.delivery_id, "snooze"),
                 ),
             ],
-            [(cat.text("reminder_ui.stop"), callbacks.encode(AREA, outgoing.delivery_id, "stop"))],
+            [(cat.text(stop_key), callbacks.encode(AREA, outgoing.delivery_id, "stop"))],
         ]
     )
     return text, markup

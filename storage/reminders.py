@@ -200,6 +200,18 @@ class DeliveryRepository:
     async def get(self, delivery_id: int) -> Delivery | None:
         return await self._session.get(Delivery, delivery_id)
 
+    async def same_message(self, delivery: Delivery, user_id: int) -> list[Delivery]:
+        """Every delivery the person got in the same message (a digest carries several)."""
+        if delivery.message_id is None:
+            return [delivery]
+        query = (
+            select(Delivery)
+            .join(Reminder, Reminder.id == Delivery.reminder_id)
+            .where(Delivery.message_id == delivery.message_id, Reminder.user_id == user_id)
+            .order_by(Delivery.id)
+        )
+        return list(await self._session.scalars(query))
+
     async def respond(self, delivery_id: int, response: str, now: dt.datetime) -> Delivery | None:
         """Record done / snoozed / stopped; "stopped" ends the series the delivery belongs to."""
         if response not in RESPONSES:

@@ -64,8 +64,12 @@ async def _respond(
             return "foreign"
         if delivery.response is not None:
             return "already"
-        if action == "snooze":
-            await deliveries.snooze(delivery_id, now)
-        else:
-            await deliveries.respond(delivery_id, RESPONSES[action], now)
+        # A digest's buttons answer for every nudge in it.
+        for each in await deliveries.same_message(delivery, user_id):
+            if each.response is not None:
+                continue
+            if action == "snooze":
+                await deliveries.snooze(each.id, now)
+            else:
+                await deliveries.respond(each.id, RESPONSES[action], now)
     return "ok"

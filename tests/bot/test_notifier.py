@@ -37,4 +37,4 @@ def test_a_digest_says_each_nudge_once_with_the_three_buttons() -> None:
     assert text.count("• ") == 2
     assert "💧" in text and "👀" in text
     labels = [button.text for row in markup.inline_keyboard for button in row]
-    assert labels == ["Done ✔", "Snooze 1 h", "Stop this reminder"]
+    assert labels == ["Done ✔", "Snooze 1 h", "Stop these reminders"]

@@ -59,9 +59,10 @@ async def test_snooze_sends_it_once_more_an_hour_later_and_stop_ends_that_remind
     await rig.tick()  # the snoozed water check, and the 11:00 screen break
     arrived = [await person.next_message(), await person.next_message()]
     again = next(m for m in arrived if "💧" in (m.text or ""))  # every water variant has it
-    assert again.button_labels() == ["Done ✔", "Snooze 1 h", "Stop this reminder"]
-    await person.tap("Stop this reminder", message=again)
-    await read_until(person, "won't send this reminder again")
+    # It is the day's third nudge message, so it carries the rest of the day as a digest.
+    assert again.button_labels() == ["Done ✔", "Snooze 1 h", "Stop these reminders"]
+    await person.tap("Stop these reminders", message=again)
+    await read_until(person, "won't send that again")
     async with rig.deps.sessions() as session:
         hydrate = (
             (await session.execute(select(Reminder).where(Reminder.kind == "N_HYDRATE")))
@@ -81,3 +82,30 @@ async def test_someone_elses_nudge_button_is_refused(rig: BotRig) -> None:
     await stranger.tap_data(data, message=nudge)
     await stranger.expect_quiet()
     assert stranger.callback_answers[-1] == "That button is no longer active."
+
+
+async def test_the_days_third_message_is_a_digest_whose_buttons_answer_for_all_of_it(
+    rig: BotRig,
+) -> None:
+    person = await calm_person(rig)
+    for hour in (10, 11, 15):  # water, screen break, then the day's third message
+        rig.clock.set(dt.datetime(2026, 11, 25, hour, 0, tzinfo=dt.UTC))
+        await rig.tick()
+    digest = await read_until(person, "• ")
+    assert "💧" in digest and "👀" in digest and "🌙" in digest
+    message = person.last
+    assert message is not None
+    assert message.button_labels() == ["Done ✔", "Snooze 1 h", "Stop these reminders"]
+    await person.tap("Done ✔", message=message)
+    await person.next_message()
+    async with rig.deps.sessions() as session:
+        in_it = (
+            (
+                await session.execute(
+                    select(Delivery).where(Delivery.message_id == message.message_id)
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert len(in_it) == 3 and {d.response for d in in_it} == {"done"}

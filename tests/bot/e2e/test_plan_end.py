@@ -149,7 +149,7 @@ async def test_someone_who_stopped_every_nudge_is_not_asked(
         await rig.tick()
         nudge = await person.next_message()
         await person.tap("Stop this reminder", message=nudge)
-        await read_until(person, "won't send this reminder again")
+        await read_until(person, "won't send that again")
     diary = await live(rig, person, DAY_14_ASKED + dt.timedelta(hours=1))
     assert not nudges(diary)
     assert not [m for _, m in diary if QUESTION in (m.text or "")]
