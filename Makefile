@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	@if [ -n "$$TELEGRAM_BOT_TOKEN" ]; then \
+	@if [ -n "$$TELEGRAM_BOT_TOKEN" ] || grep -qs '^TELEGRAM_BOT_TOKEN=..*' .env; then \
 		$(BIN)/python -m bot migrate && $(BIN)/python -m bot run; \
 	else \
 		echo "TELEGRAM_BOT_TOKEN is not set: starting the offline playground."; \
