@@ -1,0 +1,188 @@
+"""The values one dispatcher tick works on, and the pure steps between them.
+
+A claimed reminder becomes a `Row` (or, when it has no occurrence left, a `Move` that ends
+it); a row the policy has decided becomes a `Job`; a row done with for now becomes a `Move`
+to its next occurrence. Nothing here touches the database or the clock: `scheduler.leases`
+and `scheduler.records` read and write these values, `scheduler.dispatcher` runs the tick.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from scheduler.policy import CHECKIN, Decision, Person, Send, local_day
+from scheduler.ports import Outgoing
+from scheduler.recurrence import (
+    Occurrence,
+    next_occurrence,
+    occurrence_for_key,
+    schedule_from_json,
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    """A claimed reminder and the occurrence it stands for."""
+
+    id: int
+    user_id: int
+    episode_id: int | None
+    kind: str
+    schedule: dict[str, Any]
+    tz: str
+    next_due_at: dt.datetime
+    occurrence: Occurrence
+    sent_count: int
+    unplaced: bool = False
+
+
+@dataclass
+class Job:
+    """One delivery of a batch: a row, its delivery id once recorded, what to do with it."""
+
+    row: Row
+    decision: Decision
+    due_at: dt.datetime
+    delivery_id: int = 0
+    attempts: int = 0
+    merged: list[Job] = field(default_factory=list)
+    # For folded occurrences of a series: the occurrence after the last one folded.
+    advance_to: Occurrence | None = None
+
+
+@dataclass(frozen=True)
+class Move:
+    """A reminder row moved on: to `occurrence` (None: the series is over), `sent` more sent."""
+
+    row_id: int
+    occurrence: Occurrence | None
+    sent: int
+
+
+def row_from(m: Any) -> Row | Move:
+    """A claimed row with its occurrence; an unplaced row is placed (storage.reminders)."""
+    tz, key, since = m["tz"], m["occurrence"], m["next_due_at"]
+    if key is not None:
+        occurrence: Occurrence | None = occurrence_for_key(key, tz)
+    else:
+        schedule, _ = schedule_from_json(m["schedule"])
+        occurrence = next_occurrence(schedule, tz, since - dt.timedelta(microseconds=1))
+        if occurrence is None and m["kind"] == CHECKIN:
+            # A check-in is always sent (spec §4, DESIGN decision 6): one re-placed after its
+            # time passed (the person blocked the bot, paused, or moved zone) keeps its own
+            # time and goes out late; a delivery already recorded for it still wins.
+            occurrence = next_occurrence(schedule, tz, _before(schedule.start, tz))
+    if occurrence is None:
+        return Move(m["id"], None, 0)
+    return Row(
+        id=m["id"],
+        user_id=m["user_id"],
+        episode_id=m["episode_id"],
+        kind=m["kind"],
+        schedule=m["schedule"],
+        tz=tz,
+        next_due_at=since,
+        occurrence=occurrence,
+        sent_count=m["sent_count"],
+        unplaced=key is None,
+    )
+
+
+def _before(day: dt.date, tz: str) -> dt.datetime:
+    """An instant safely before every occurrence on `day` in zone `tz`."""
+    start = dt.datetime.combine(day - dt.timedelta(days=1), dt.time(), tzinfo=ZoneInfo(tz))
+    return start.astimezone(dt.UTC)
+
+
+def anchor(row: Row) -> dt.datetime:
+    """When a first attempt was due: a placed row's `next_due_at` (it may have been moved
+    by the policy), or an unplaced row's occurrence."""
+    return row.occurrence.due_at if row.unplaced else row.next_due_at
+
+
+def slot(row: Row) -> str | None:
+    return schedule_from_json(row.schedule)[1]
+
+
+def is_today(when: dt.datetime, person: Person, now: dt.datetime) -> bool:
+    start, end = local_day(now, person.tz)
+    return start <= when < end
+
+
+def fold(
+    digest: Job, row: Row, people: dict[int, Person], now: dt.datetime, skip_first: bool = False
+) -> None:
+    """Fold the row's occurrences left today into the digest (the digest's own: after it)."""
+    for index, (occurrence, following) in enumerate(_rest_of_day(row, people[row.user_id], now)):
+        if skip_first and index == 0:
+            continue
+        folded = Job(replace(row, occurrence=occurrence), Send(), occurrence.due_at)
+        folded.advance_to = following
+        digest.merged.append(folded)
+
+
+def _rest_of_day(
+    row: Row, person: Person, now: dt.datetime
+) -> Iterable[tuple[Occurrence, Occurrence | None]]:
+    """The row's occurrences left in the person's local day, each with its successor."""
+    schedule, _ = schedule_from_json(row.schedule)
+    _, end = local_day(now, person.tz)
+    occurrence: Occurrence | None = row.occurrence
+    while occurrence is not None and occurrence.due_at < end:
+        following = next_occurrence(schedule, row.tz, occurrence.due_at)
+        yield occurrence, following
+        occurrence = following
+
+
+def advance(
+    row: Row,
+    sent: int,
+    next_schedule: Any = None,
+    now: dt.datetime | None = None,
+    to: Occurrence | None = None,
+) -> Move:
+    """The row moved to the occurrence after the one it stood for (None: series over)."""
+    if to is not None:
+        return Move(row.id, to, sent)
+    if next_schedule is not None and now is not None:
+        return Move(row.id, next_occurrence(next_schedule, row.tz, now), sent)
+    schedule, _ = schedule_from_json(row.schedule)
+    return Move(row.id, next_occurrence(schedule, row.tz, row.occurrence.due_at), sent)
+
+
+def last_per_row(moves: list[Move]) -> list[Move]:
+    """A series folded more than once advances to its latest point, counting every send."""
+    merged: dict[int, Move] = {}
+    for move in moves:
+        before = merged.get(move.row_id)
+        if before is None:
+            merged[move.row_id] = move
+            continue
+        later = move.occurrence
+        if before.occurrence is None or (later and later.due_at < before.occurrence.due_at):
+            later = before.occurrence
+        merged[move.row_id] = Move(move.row_id, later, before.sent + move.sent)
+    return list(merged.values())
+
+
+def outgoing(job: Job, chat_id: int) -> Outgoing:
+    """The message the notifier sends for a job, its digest's nudges included."""
+    row = job.row
+    decision = job.decision
+    return Outgoing(
+        delivery_id=job.delivery_id,
+        reminder_id=row.id,
+        user_id=row.user_id,
+        chat_id=chat_id,
+        episode_id=row.episode_id,
+        kind=row.kind,
+        slot=slot(row),
+        local_due=row.occurrence.local,
+        late=isinstance(decision, Send) and decision.late,
+        sequence=row.sent_count,
+        merged=tuple(outgoing(m, chat_id) for m in job.merged),
+    )
