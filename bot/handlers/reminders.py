@@ -22,7 +22,7 @@ RESPONSES = {"done": "done", "snooze": "snoozed", "stop": "stopped"}
 ACKS = {
     "done": "reminder_ui.done_ack",
     "snooze": "reminder_ui.snoozed",
-    "stop": "reminder_ui.stopped",
+    "stop": "reminder_ui.stopped_short",
 }
 
 
@@ -47,7 +47,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.info("delivery %s answered %s", delivery_id, RESPONSES[action])
     await query.edit_message_reply_markup(reply_markup=None)
     if action == "stop" and query.message is not None:
-        await context.bot.send_message(query.message.chat.id, cat.text(ACKS[action]))
+        # How to get it back deserves a message of its own, not a passing pop-up.
+        await context.bot.send_message(query.message.chat.id, cat.text("reminder_ui.stopped"))
     d.wake()
 
 
