@@ -72,8 +72,11 @@ class DispatchDriver:
         try:
             await self._dispatcher.tick()
             delay = await self._delay()
-        except Exception:
-            log.exception("dispatch tick failed; retrying after the idle interval")
+        except Exception as error:
+            # The class only: a database error's message carries the statement's parameters.
+            log.error(
+                "dispatch tick failed (%s); retrying after the idle interval", type(error).__name__
+            )
             delay = self._idle.total_seconds()
         finally:
             self._running = False
