@@ -37,12 +37,17 @@ def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
     return flat
 
 
+def load_file(path: Path) -> dict[str, str]:
+    """One TOML catalogue file, flattened to dotted keys."""
+    with path.open("rb") as handle:
+        return _flatten(tomllib.load(handle))
+
+
 def load_language(folder: Path) -> dict[str, str]:
     """All TOML files of one language folder, flattened to dotted keys."""
     messages: dict[str, str] = {}
     for path in sorted(folder.glob("*.toml")):
-        with path.open("rb") as handle:
-            flat = _flatten(tomllib.load(handle))
+        flat = load_file(path)
         clash = set(flat) & set(messages)
         if clash:
             raise ValueError(f"{path.name} repeats keys: {sorted(clash)[:3]}")

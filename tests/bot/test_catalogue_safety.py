@@ -2,18 +2,19 @@
 of care, no medicine or supplement advice, no cure claims, no authority claims, and no
 frightening disease names outside the answer to a direct question.
 
-Reads the TOML files directly, so it checks the words and nothing else.
+Reads each catalogue file as the bot loads it, so it checks the words and nothing else.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from bot.catalogue import load_file
 
 CATALOGUE = Path(__file__).resolve().parents[2] / "bot" / "catalogue"
 
@@ -119,31 +120,13 @@ def violations(entries: Mapping[str, str]) -> list[str]:
     return found
 
 
-def _flatten(table: Mapping[str, object], prefix: str = "") -> dict[str, str]:
-    flat: dict[str, str] = {}
-    for name, value in table.items():
-        key = f"{prefix}{name}"
-        if isinstance(value, Mapping):
-            flat.update(_flatten(value, f"{key}."))
-        elif isinstance(value, list):
-            flat.update({f"{key}.{i}": str(item) for i, item in enumerate(value)})
-        else:
-            flat[key] = str(value)
-    return flat
-
-
 def catalogue_files() -> list[Path]:
     return sorted(CATALOGUE.glob("*/*.toml"))
 
 
-def _entries(path: Path) -> dict[str, str]:
-    with path.open("rb") as handle:
-        return _flatten(tomllib.load(handle))
-
-
 @pytest.mark.parametrize("path", catalogue_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_no_catalogue_line_breaks_the_never_list(path: Path) -> None:
-    assert violations(_entries(path)) == []
+    assert violations(load_file(path)) == []
 
 
 def test_the_catalogue_is_found_at_all() -> None:
