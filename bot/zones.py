@@ -76,4 +76,8 @@ def zone_at(latitude: float, longitude: float) -> str | None:
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         return None
     found = _finder().timezone_at(lng=longitude, lat=latitude)
-    return canonical(found) if found else None
+    if not found or found.startswith("Etc/"):
+        # Open sea (or a pin dropped at 0, 0): an hour offset with no daylight saving rules
+        # would put reminders an hour out half the year; better to ask for the zone.
+        return None
+    return canonical(found)
