@@ -287,3 +287,33 @@ async def test_asking_could_this_be_als_gets_the_careful_answer_and_the_question
     text = (await person.next_message()).text or ""
     assert "can't tell what's causing a twitch" in text
     assert CAT.text("question.Q1_EMERGENCY.text") in ((await person.next_message()).text or "")
+
+
+async def test_two_devices_tapping_the_same_keyboard_keep_one_consistent_answer(
+    rig: BotRig,
+) -> None:
+    person = rig.user()
+    await onboard(person)
+    await answer(person, "Q1_EMERGENCY", ["E_NONE"])
+    await read_until(person, CAT.text("question.Q2_AREA.text"))
+    area = person.last
+    assert area is not None
+    # Phone and laptop tick different places on the same message, one right after the other.
+    await person.tap(label("A_ARM"), message=area)
+    await person.tap(label("A_LEG"), message=area)
+    await person.tap(CAT.text("triage_ui.done"), message=area)
+    duration = await read_until(person, CAT.text("question.Q3_DURATION.text"))
+    assert duration
+    question = person.last
+    assert question is not None
+    # Both devices then tap an answer on the duration question: the first one counts.
+    await person.tap(label("D_LT3D"), message=question)
+    await person.tap(label("D_GT6W"), message=question)
+    await read_until(person, CAT.text("question.Q4_BOTHER.text"))
+    await read_until(person, CAT.text("question.Q4_BOTHER.text"))  # shown again to the late tap
+    async with rig.deps.sessions() as session:
+        triage = (await session.execute(select(TriageSession))).scalar_one()
+    assert triage.step == "Q4_BOTHER"
+    assert sorted(triage.answers["answers"]["Q2_AREA"]) == ["A_ARM", "A_LEG"]
+    assert triage.answers["answers"]["Q3_DURATION"] == ["D_LT3D"]
+    assert CAT.text("triage_ui.moved_on") in person.callback_answers
