@@ -7,9 +7,7 @@ import datetime as dt
 import io
 import json
 import zipfile
-from collections.abc import AsyncIterator
 
-import pytest
 from matplotlib import image
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -25,12 +23,6 @@ from tests.bot.e2e.test_triage import CALM, walk
 from tests.bot.reports import DAY0, checkins, deliveries, episode, triages
 
 CAT = catalogue_for(None)
-
-
-@pytest.fixture
-async def bot(rig: BotRig) -> AsyncIterator[BotRig]:
-    """The running bot, as bot/app.py wires it (data commands included)."""
-    yield rig
 
 
 async def seed_fortnight(rig: BotRig, person: ScriptedUser) -> Seeded:
@@ -74,16 +66,16 @@ def _names(key: str, value: object, user_id: int) -> bool:
     return value == user_id and key in ("id", "user_id", "chat_id")
 
 
-async def test_history_and_report_for_someone_with_no_episode_say_so(bot: BotRig) -> None:
-    person = bot.user()
+async def test_history_and_report_for_someone_with_no_episode_say_so(rig: BotRig) -> None:
+    person = rig.user()
     await person.send("/history")
     assert "no twitch check to show yet" in (await person.next_message()).text
     await person.send("/report")
     assert "no twitch check to summarise yet" in (await person.next_message()).text
 
 
-async def test_export_and_delete_with_no_data_say_there_is_nothing(bot: BotRig) -> None:
-    person = bot.user()
+async def test_export_and_delete_with_no_data_say_there_is_nothing(rig: BotRig) -> None:
+    person = rig.user()
     await person.send("/export")
     assert (await person.next_message()).text == CAT.text("data.nothing_to_export")
     await person.send("/delete")
@@ -91,9 +83,9 @@ async def test_export_and_delete_with_no_data_say_there_is_nothing(bot: BotRig) 
 
 
 async def test_history_with_fewer_than_two_check_ins_explains_instead_of_drawing(
-    bot: BotRig,
+    rig: BotRig,
 ) -> None:
-    person = bot.user()
+    person = rig.user()
     await onboard(person)
     await walk(person, CALM)
     await person.send("/history")
@@ -102,9 +94,9 @@ async def test_history_with_fewer_than_two_check_ins_explains_instead_of_drawing
     assert "at least two check-in answers" in reply.text and "so far I have 0" in reply.text
 
 
-async def test_history_sends_a_chart_of_the_fortnight_with_a_summary(bot: BotRig) -> None:
-    person = bot.user()
-    await seed_fortnight(bot, person)
+async def test_history_sends_a_chart_of_the_fortnight_with_a_summary(rig: BotRig) -> None:
+    person = rig.user()
+    await seed_fortnight(rig, person)
     await person.send("/history")
     sent = await person.next_message()
     picture = image.imread(io.BytesIO(sent.file or b""), format="png")
@@ -115,9 +107,9 @@ async def test_history_sends_a_chart_of_the_fortnight_with_a_summary(bot: BotRig
     assert "snoozed" in sent.caption
 
 
-async def test_report_is_a_one_page_pdf_with_the_answers_and_the_disclaimer(bot: BotRig) -> None:
-    person = bot.user()
-    await seed_fortnight(bot, person)
+async def test_report_is_a_one_page_pdf_with_the_answers_and_the_disclaimer(rig: BotRig) -> None:
+    person = rig.user()
+    await seed_fortnight(rig, person)
     await person.send("/report")
     sent = await person.next_message()
     reader = PdfReader(io.BytesIO(sent.file or b""))
@@ -129,9 +121,9 @@ async def test_report_is_a_one_page_pdf_with_the_answers_and_the_disclaimer(bot:
     assert "07 Dec 2026 (triage)" in text and "Routine GP appointment" in text
 
 
-async def test_export_zips_json_and_csv_with_the_persons_rows_in_their_zone(bot: BotRig) -> None:
-    person = bot.user()
-    await seed_fortnight(bot, person)
+async def test_export_zips_json_and_csv_with_the_persons_rows_in_their_zone(rig: BotRig) -> None:
+    person = rig.user()
+    await seed_fortnight(rig, person)
     await person.send("/export")
     sent = await person.next_message()
     archive = zipfile.ZipFile(io.BytesIO(sent.file or b""))
@@ -147,40 +139,40 @@ async def test_export_zips_json_and_csv_with_the_persons_rows_in_their_zone(bot:
 
 
 async def test_delete_after_confirmation_erases_every_row_and_start_begins_afresh(
-    bot: BotRig,
+    rig: BotRig,
 ) -> None:
-    person = bot.user()
+    person = rig.user()
     await onboard(person)
     await walk(person, CALM)
-    await bot.tick()
+    await rig.tick()
     await person.send("/delete")
     ask = await read_until(person, "Erase everything?")
     assert "can't be undone" in ask
     await person.tap(CAT.text("data.delete_yes"))
     confirmed = await person.next_message()
     assert confirmed.edited and confirmed.text == CAT.text("data.deleted")
-    assert await rows_about(bot, person.user_id) == []
+    assert await rows_about(rig, person.user_id) == []
     await person.send("/start")
     await read_until(person, "store and use your answers")
 
 
-async def test_delete_then_no_keeps_everything(bot: BotRig) -> None:
-    person = bot.user()
+async def test_delete_then_no_keeps_everything(rig: BotRig) -> None:
+    person = rig.user()
     await onboard(person)
     await person.send("/delete")
     await read_until(person, "Erase everything?")
     await person.tap(CAT.text("data.delete_no"))
     assert (await person.next_message()).text == CAT.text("data.kept")
-    async with bot.deps.sessions() as session:
+    async with rig.deps.sessions() as session:
         assert await session.get(User, person.user_id) is not None
 
 
-async def test_someone_elses_erase_button_is_refused_and_erases_nothing(bot: BotRig) -> None:
-    person, other = bot.user(), bot.user(user_id=777)
+async def test_someone_elses_erase_button_is_refused_and_erases_nothing(rig: BotRig) -> None:
+    person, other = rig.user(), rig.user(user_id=777)
     await onboard(person)
     await other.send("/start")
     await other.next_message()
     await person.tap_data(f"d:erase:{other.user_id}")
     assert await latest_answer(person) == CAT.text("error.stale_button_alert")
-    async with bot.deps.sessions() as session:
+    async with rig.deps.sessions() as session:
         assert await session.get(User, other.user_id) is not None

@@ -11,10 +11,9 @@ from bot.handlers.preferences import parse_time
 from scheduler.recurrence import schedule_from_json
 from tests.bot.e2e.harness import BotRig
 from tests.bot.e2e.steps import read_until
-from tests.bot.e2e.test_settings import at, planned_person, rows, user_row, wired
+from tests.bot.e2e.test_settings import at, planned_person, rows, user_row
 from tests.bot.e2e.test_triage import CALM, walk
 
-__all__ = ["wired"]  # the fixture, shared with test_settings
 EXERCISE = {**CALM, "Q9_TRIGGERS": ["TR_SLEEP", "TR_EXERCISE"]}
 
 
@@ -27,8 +26,8 @@ async def times_of(rig: BotRig, kind: str) -> list[tuple[list[str], list[int] | 
     return found
 
 
-async def test_bedtime_is_asked_with_the_default_times_as_buttons(wired: BotRig) -> None:
-    person = await planned_person(wired)
+async def test_bedtime_is_asked_with_the_default_times_as_buttons(rig: BotRig) -> None:
+    person = await planned_person(rig)
     question = person.last  # asked right after the triage result
     assert question is not None
     assert "What time do you usually go to bed?" in (question.text or "")
@@ -37,21 +36,21 @@ async def test_bedtime_is_asked_with_the_default_times_as_buttons(wired: BotRig)
 
 
 async def test_a_chosen_bedtime_moves_the_wind_down_reminder_45_minutes_before(
-    wired: BotRig,
+    rig: BotRig,
 ) -> None:
-    person = await planned_person(wired)
+    person = await planned_person(rig)
     await person.tap("23:30")
     reply = await read_until(person, "Got it: bedtime 23:30.")
     assert "Next reminder: Water check on Wed 25 Nov at 10:00." in reply
-    assert await times_of(wired, "N_SLEEP") == [(["22:45"], None)]
-    await at(wired, 22, 15)  # the old time: nothing
+    assert await times_of(rig, "N_SLEEP") == [(["22:45"], None)]
+    await at(rig, 22, 15)  # the old time: nothing
     await person.expect_quiet()
-    await at(wired, 22, 45)
+    await at(rig, 22, 45)
     assert "🌙" in ((await person.next_message()).text or "")
 
 
-async def test_bedtime_is_asked_once(wired: BotRig) -> None:
-    person = await planned_person(wired)
+async def test_bedtime_is_asked_once(rig: BotRig) -> None:
+    person = await planned_person(rig)
     await person.tap("22:00")
     await read_until(person, "Got it: bedtime 22:00.")
     await person.send("/triage")
@@ -63,21 +62,21 @@ async def test_bedtime_is_asked_once(wired: BotRig) -> None:
 
 @pytest.mark.parametrize("nonsense", ["25:99", "tomorrow-ish"])
 async def test_a_typed_bedtime_that_is_not_a_time_is_refused_with_an_example(
-    wired: BotRig, nonsense: str
+    rig: BotRig, nonsense: str
 ) -> None:
-    person = await planned_person(wired)
+    person = await planned_person(rig)
     await person.tap("⌨️ Type a time")
     await read_until(person, "Please type the time")
     await person.send(nonsense)
     assert "like 22:45" in await read_until(person, "doesn't look like a time")
     await person.send("0:15")
     await read_until(person, "Got it: bedtime 00:15.")
-    assert await times_of(wired, "N_SLEEP") == [(["23:30"], None)]
-    assert (await user_row(wired)).awaiting is None
+    assert await times_of(rig, "N_SLEEP") == [(["23:30"], None)]
+    assert (await user_row(rig)).awaiting is None
 
 
-async def test_workout_days_and_time_re_plan_the_warm_up_and_cool_down(wired: BotRig) -> None:
-    person = await planned_person(wired, EXERCISE)
+async def test_workout_days_and_time_re_plan_the_warm_up_and_cool_down(rig: BotRig) -> None:
+    person = await planned_person(rig, EXERCISE)
     await person.send("/settings")
     await read_until(person, "Your settings")
     await person.tap("🏃 Workouts")
@@ -102,13 +101,13 @@ async def test_workout_days_and_time_re_plan_the_warm_up_and_cool_down(wired: Bo
     await read_until(person, "what time do you usually start?")
     await person.tap("18:00")
     await read_until(person, "Got it: workouts on Tue, Wed, Fri at 18:00.")
-    assert await times_of(wired, "N_WARMUP") == [(["17:30"], [1, 2, 4]), (["19:15"], [1, 2, 4])]
-    stored = await user_row(wired)
+    assert await times_of(rig, "N_WARMUP") == [(["17:30"], [1, 2, 4]), (["19:15"], [1, 2, 4])]
+    stored = await user_row(rig)
     assert (stored.workout_days, stored.workout_time) == ("1,2,4", "18:00")
 
 
-async def test_workout_days_need_at_least_one_day(wired: BotRig) -> None:
-    person = await planned_person(wired, EXERCISE)
+async def test_workout_days_need_at_least_one_day(rig: BotRig) -> None:
+    person = await planned_person(rig, EXERCISE)
     await person.send("/settings")
     await read_until(person, "Your settings")
     await person.tap("🏃 Workouts")
@@ -121,7 +120,7 @@ async def test_workout_days_need_at_least_one_day(wired: BotRig) -> None:
         if await person.next_callback_answer() == "Please tick at least one day.":
             break
     assert person.callback_answers[-1] == "Please tick at least one day."
-    assert (await user_row(wired)).workout_days is None
+    assert (await user_row(rig)).workout_days is None
 
 
 @pytest.mark.parametrize(

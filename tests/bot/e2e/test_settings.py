@@ -1,7 +1,7 @@
 """/settings through the real Application and the stand-in: zone, country, quiet hours and
 each nudge on or off at its time, with the bad input a real chat brings.
 
-The `wired` fixture is the running bot as bot/app.py wires it.
+The `rig` fixture is the running bot as bot/app.py wires it.
 """
 
 from __future__ import annotations
@@ -18,13 +18,6 @@ from storage.models import Reminder, User
 from tests.bot.e2e.harness import BotRig
 from tests.bot.e2e.steps import onboard, read_until
 from tests.bot.e2e.test_triage import CALM, walk
-
-
-@pytest.fixture
-async def wired(rig: BotRig) -> BotRig:
-    """The running bot; bot/app.py registers /settings, the control commands and the plan's
-    questions like every other handler."""
-    return rig
 
 
 async def planned_person(rig: BotRig, answers: dict[str, list[str]] | None = None) -> ScriptedUser:
@@ -58,8 +51,8 @@ async def at(rig: BotRig, hour: int, minute: int = 0, day: int = 25) -> None:
     await rig.tick()
 
 
-async def test_settings_show_the_choices_and_when_the_next_reminder_comes(wired: BotRig) -> None:
-    person = await planned_person(wired)
+async def test_settings_show_the_choices_and_when_the_next_reminder_comes(rig: BotRig) -> None:
+    person = await planned_person(rig)
     await person.send("/settings")
     text = await read_until(person, "Your settings")
     assert "Europe/London (it's 09:00 there now)" in text
@@ -68,62 +61,62 @@ async def test_settings_show_the_choices_and_when_the_next_reminder_comes(wired:
 
 
 async def test_moving_to_new_york_keeps_the_ten_oclock_water_check_at_ten_local(
-    wired: BotRig,
+    rig: BotRig,
 ) -> None:
-    person = await planned_person(wired)
+    person = await planned_person(rig)
     await open_settings(person, "🌍 Time zone")
     await read_until(person, "Or pick one:")
     await person.send("america/new_york")
     reply = await read_until(person, "Time zone set to America/New_York")
     assert "it's 04:00 there now" in reply
     assert "Next reminder: Water check on Wed 25 Nov at 10:00." in reply
-    await at(wired, 10)  # 10:00 in London, 05:00 in New York: nothing
+    await at(rig, 10)  # 10:00 in London, 05:00 in New York: nothing
     await person.expect_quiet()
-    await at(wired, 15)  # 10:00 in New York
+    await at(rig, 15)  # 10:00 in New York
     assert "💧" in ((await person.next_message()).text or "")
 
 
-async def test_a_zone_that_does_not_exist_is_refused_with_an_example(wired: BotRig) -> None:
-    person = await planned_person(wired)
+async def test_a_zone_that_does_not_exist_is_refused_with_an_example(rig: BotRig) -> None:
+    person = await planned_person(rig)
     await open_settings(person, "🌍 Time zone")
     await read_until(person, "Or pick one:")
     await person.send("Mars/Olympus")
     assert "like Europe/London" in await read_until(person, "I don't know the time zone")
-    assert (await user_row(wired)).tz == "Europe/London"
+    assert (await user_row(rig)).tz == "Europe/London"
 
 
-async def test_a_shared_location_sets_the_zone_of_that_place(wired: BotRig) -> None:
-    person = await planned_person(wired)
+async def test_a_shared_location_sets_the_zone_of_that_place(rig: BotRig) -> None:
+    person = await planned_person(rig)
     await open_settings(person, "🌍 Time zone")
     await read_until(person, "Or pick one:")
     await person.share_location(35.68, 139.69)
     await read_until(person, "Time zone set to Asia/Tokyo")
-    assert {r.tz for r in await rows(wired, "N_HYDRATE")} == {"Asia/Tokyo"}
+    assert {r.tz for r in await rows(rig, "N_HYDRATE")} == {"Asia/Tokyo"}
 
 
-async def test_the_typed_zone_is_still_awaited_after_a_restart(wired: BotRig) -> None:
-    person = await planned_person(wired)
+async def test_the_typed_zone_is_still_awaited_after_a_restart(rig: BotRig) -> None:
+    person = await planned_person(rig)
     await open_settings(person, "🌍 Time zone")
     await read_until(person, "Or pick one:")
-    await wired.restart()
+    await rig.restart()
     await person.send("Europe/Berlin")
     await read_until(person, "Time zone set to Europe/Berlin")
 
 
 @pytest.mark.parametrize("typed", ["25:99-07:00", "tomorrow-ish", "23:00"])
-async def test_nonsense_quiet_hours_are_refused_with_an_example(wired: BotRig, typed: str) -> None:
-    person = await planned_person(wired)
+async def test_nonsense_quiet_hours_are_refused_with_an_example(rig: BotRig, typed: str) -> None:
+    person = await planned_person(rig)
     await open_settings(person, "🌙 Quiet hours")
     await read_until(person, "Quiet hours are 22:30–07:30 now")
     await person.send(typed)
     assert "like 23:00-07:00" in await read_until(person, "didn't understand those quiet hours")
-    assert (await user_row(wired)).quiet_start == "22:30"
+    assert (await user_row(rig)).quiet_start == "22:30"
 
 
 async def test_quiet_hours_that_swallow_every_reminder_are_refused_with_the_reason(
-    wired: BotRig,
+    rig: BotRig,
 ) -> None:
-    person = await planned_person(wired)
+    person = await planned_person(rig)
     await open_settings(person, "🌙 Quiet hours")
     await read_until(person, "Quiet hours are")
     await person.send("08:00-20:00")
@@ -133,21 +126,21 @@ async def test_quiet_hours_that_swallow_every_reminder_are_refused_with_the_reas
     await read_until(person, "longer than 16 hours")
     await person.send("23:00–07:00")
     await read_until(person, "Quiet hours are now 23:00–07:00.")
-    stored = await user_row(wired)
+    stored = await user_row(rig)
     assert (stored.quiet_start, stored.quiet_end, stored.awaiting) == ("23:00", "07:00", None)
 
 
-async def test_a_quiet_hours_button_is_saved_at_once(wired: BotRig) -> None:
-    person = await planned_person(wired)
+async def test_a_quiet_hours_button_is_saved_at_once(rig: BotRig) -> None:
+    person = await planned_person(rig)
     await open_settings(person, "🌙 Quiet hours")
     await read_until(person, "Quiet hours are")
     await person.tap("00:00–08:00")
     assert "Next reminder: Water check" in await read_until(person, "Quiet hours are now")
-    assert (await user_row(wired)).quiet_start == "00:00"
+    assert (await user_row(rig)).quiet_start == "00:00"
 
 
-async def test_turning_the_water_check_off_stops_it_and_on_brings_it_back(wired: BotRig) -> None:
-    person = await planned_person(wired)
+async def test_turning_the_water_check_off_stops_it_and_on_brings_it_back(rig: BotRig) -> None:
+    person = await planned_person(rig)
     await open_settings(person, "🔔 Reminders")
     await read_until(person, "Your reminders.")
     listing = person.last
@@ -156,24 +149,24 @@ async def test_turning_the_water_check_off_stops_it_and_on_brings_it_back(wired:
     assert "Next reminder: Screen break on Wed 25 Nov at 11:00." in await read_until(
         person, "Water check: off."
     )
-    await at(wired, 10)
+    await at(rig, 10)
     await person.expect_quiet()
-    assert not (await rows(wired, "N_HYDRATE"))[0].active
-    await at(wired, 11)
+    assert not (await rows(rig, "N_HYDRATE"))[0].active
+    await at(rig, 11)
     assert "👀" in ((await person.next_message()).text or "")
-    wired.clock.set(dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC))
+    rig.clock.set(dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC))
     edited = [m for m in person.transcript() if m.message_id == listing.message_id][-1]
     await person.tap("⏸ Water check: 10:00, 15:00 (off)", message=edited)
     back = await read_until(person, "Water check: on again.")
     assert "Next reminder: Water check on Wed 25 Nov at 15:00." in back
-    await at(wired, 15)
+    await at(rig, 15)
     assert "💧" in ((await person.next_message()).text or "")
 
 
 async def test_a_nudge_moves_to_a_typed_time_after_a_nonsense_one_is_refused(
-    wired: BotRig,
+    rig: BotRig,
 ) -> None:
-    person = await planned_person(wired)
+    person = await planned_person(rig)
     await open_settings(person, "🔔 Reminders")
     await read_until(person, "Your reminders.")
     first_row = person.last
@@ -186,31 +179,31 @@ async def test_a_nudge_moves_to_a_typed_time_after_a_nonsense_one_is_refused(
     await person.send("16:00, 9:30")
     reply = await read_until(person, "Water check moved to 09:30, 16:00.")
     assert "Next reminder: Water check on Wed 25 Nov at 09:30." in reply
-    await at(wired, 9, 30)
+    await at(rig, 9, 30)
     assert "💧" in ((await person.next_message()).text or "")
 
 
-async def test_a_new_country_brings_its_emergency_number(wired: BotRig) -> None:
-    person = await planned_person(wired)
+async def test_a_new_country_brings_its_emergency_number(rig: BotRig) -> None:
+    person = await planned_person(rig)
     await open_settings(person, "🏳️ Country")
     await read_until(person, "Which country")
     await person.tap("United States")
     await read_until(person, "Your emergency number is 911.")
-    assert (await user_row(wired)).country == "US"
+    assert (await user_row(rig)).country == "US"
 
 
-async def test_someone_elses_reminder_cannot_be_switched_off(wired: BotRig) -> None:
-    person = await planned_person(wired)
+async def test_someone_elses_reminder_cannot_be_switched_off(rig: BotRig) -> None:
+    person = await planned_person(rig)
     await open_settings(person, "🔔 Reminders")
     listing = await read_until(person, "Your reminders.")
     assert listing
     data = person.last.buttons[0][0].callback_data if person.last else None
-    stranger = wired.user(user_id=909)
+    stranger = rig.user(user_id=909)
     await onboard(stranger)
     await stranger.tap_data(data or "", message=person.last)
     await stranger.expect_quiet()
     assert stranger.callback_answers[-1] == "That button is no longer active."
-    assert all(r.active for r in await rows(wired, "N_HYDRATE"))
+    assert all(r.active for r in await rows(rig, "N_HYDRATE"))
 
 
 @pytest.mark.parametrize(
