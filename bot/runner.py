@@ -112,7 +112,16 @@ def build_dispatcher(bot: Bot, deps: Deps) -> Dispatcher:
     notifier = TelegramNotifier(bot, deps.sessions, deps.clock, prepare_checkin=prepare)
     owner = f"{socket.gethostname()}:{os.getpid()}"
     lease = dt.timedelta(seconds=deps.settings.dispatch_lease_seconds)
-    return Dispatcher(deps.sessions, deps.clock, notifier, owner=owner, lease=lease)
+    settings = deps.settings
+    return Dispatcher(
+        deps.sessions,
+        deps.clock,
+        notifier,
+        owner=owner,
+        lease=lease,
+        send_rate=settings.rate_global,
+        speed=settings.clock_speed,
+    )
 
 
 def _stop_on_signals() -> asyncio.Event:

@@ -31,8 +31,10 @@ The values a tick works on live in `scheduler.jobs`, the pure decision of step 2
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -46,6 +48,9 @@ from scheduler.ports import Blocked, Failed, Notifier, RetryAfter, SendResult, S
 from scheduler.recurrence import schedule_to_json
 
 log = logging.getLogger(__name__)
+RENEWALS_PER_LEASE = 3
+CLAIM_SHARE_OF_LEASE = 0.5
+"""A claim is at most what the budget sends in half a lease, leaving room for retries."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,8 @@ class Dispatcher:
         nudge_grace: dt.timedelta = dt.timedelta(hours=2),
         max_attempts: int = 5,
         concurrency: int = 32,
+        send_rate: float | None = None,
+        speed: float = 1.0,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
@@ -93,17 +100,30 @@ class Dispatcher:
         self._grace = nudge_grace
         self._max_attempts = max_attempts
         self._concurrency = asyncio.Semaphore(concurrency)
+        self._speed = speed
+        self._claim_limit = _claim_limit(batch_size, send_rate, lease / speed)
+        self._claiming = True
+
+    def stop_claiming(self) -> None:
+        """Claim nothing more: the tick in progress finishes the sends it has begun."""
+        self._claiming = False
+
+    async def release_leases(self) -> int:
+        """Hand back every row this dispatcher still holds, so another can take it at once."""
+        async with self._sessions.begin() as session:
+            return await leases.release_owned(session, self._owner)
 
     async def tick(self) -> TickReport:
         """Claim and send everything due now, batch after batch."""
         report = TickReport()
-        while True:
+        while self._claiming:
             now = self._clock.now()
             rows = await self._claim(now)
             if rows:
                 report += await self._dispatch(rows, now)
-            if len(rows) < self._batch_size:
+            if len(rows) < self._claim_limit:
                 return report
+        return report
 
     async def next_wakeup(self) -> dt.datetime | None:
         """The earliest instant a tick would find work: a due row, or a lease running out."""
@@ -116,7 +136,7 @@ class Dispatcher:
     async def _claim(self, now: dt.datetime) -> list[Row | Move]:
         async with self._sessions.begin() as session:
             until = now + self._lease
-            return await leases.claim_due(session, self._owner, now, until, self._batch_size)
+            return await leases.claim_due(session, self._owner, now, until, self._claim_limit)
 
     # -- 2. decide and record ---------------------------------------------------------------
 
@@ -132,7 +152,9 @@ class Dispatcher:
             await self._fold_digests(session, jobs, people, now)
             await self._record(session, jobs, moves + ended, now)
         sends = [job for job in jobs if isinstance(job.decision, Send)]
-        report = await self._send_all(sends, chats, now)
+        held = [j.row.id for job in sends for j in (job, *job.merged)]
+        async with self._renewing(held):
+            report = await self._send_all(sends, chats, now)
         skipped = sum(isinstance(job.decision, Skip) for job in jobs)
         return report + TickReport(skipped=skipped)
 
@@ -148,12 +170,39 @@ class Dispatcher:
         """
         tasks = {asyncio.create_task(self._send(job, chats[job.row.user_id])): job for job in sends}
         report, pending = TickReport(), set(tasks)
-        while pending:
-            finished, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-            outcomes = [(tasks[task], task.result()) for task in finished]
-            async with self._sessions.begin() as session:
-                report += await self._apply(session, outcomes, now)
+        try:
+            while pending:
+                finished, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                outcomes = [(tasks[task], task.result()) for task in finished]
+                async with self._sessions.begin() as session:
+                    report += await self._apply(session, outcomes, now)
+        finally:
+            for task in pending:  # shutting down: sends not begun stay pending, for a retry
+                task.cancel()
         return report
+
+    @contextlib.asynccontextmanager
+    async def _renewing(self, ids: list[int]) -> AsyncIterator[None]:
+        """Keep the lease on `ids` while their sends are in flight, however slow they are."""
+        task = asyncio.create_task(self._renew(ids)) if ids else None
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    async def _renew(self, ids: list[int]) -> None:
+        every = self._lease.total_seconds() / self._speed / RENEWALS_PER_LEASE
+        while True:
+            await asyncio.sleep(every)
+            try:
+                async with self._sessions.begin() as session:
+                    until = self._clock.now() + self._lease
+                    await leases.hold(session, self._owner, ids, until)
+            except Exception as error:  # the next renewal tries again; the class only
+                log.warning("lease renewal failed (%s)", type(error).__name__)
 
     async def _fold_digests(
         self, session: AsyncSession, jobs: list[Job], people: dict[int, Person], now: dt.datetime
@@ -287,6 +336,14 @@ class Dispatcher:
         if sent.next_schedule is not None:
             schedule = schedule_to_json(sent.next_schedule, slot(job.row))
             await leases.reschedule(session, job.row.id, schedule)
+
+
+def _claim_limit(batch_size: int, send_rate: float | None, lease: dt.timedelta) -> int:
+    """A claim the send budget can deliver well within one (real-time) lease."""
+    if send_rate is None:
+        return batch_size
+    deliverable = int(send_rate * lease.total_seconds() * CLAIM_SHARE_OF_LEASE)
+    return max(1, min(batch_size, deliverable))
 
 
 def _skipping(job: Job) -> bool:

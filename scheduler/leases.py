@@ -123,6 +123,16 @@ async def release(session: AsyncSession, ids: list[int]) -> None:
         )
 
 
+async def release_owned(session: AsyncSession, owner: str) -> int:
+    """Clear every lease `owner` holds (shutting down); how many rows were held."""
+    result = await session.execute(
+        update(REMINDERS)
+        .where(REMINDERS.c.lease_owner == owner)
+        .values(lease_owner=None, lease_until=None)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 async def move(session: AsyncSession, owner: str, moves: list[Move]) -> None:
     """Advance rows to their next occurrence (or end them) and clear the lease."""
     if not moves:

@@ -50,7 +50,11 @@ async def seed(url: str, api: FakeBotApi, people: int = PEOPLE) -> None:
 
 
 def _user(user_id: int, now: dt.datetime) -> User:
+    # Quiet hours half a day away, so the reminders due now are never held back by them.
+    quiet = now + dt.timedelta(hours=12)
     return User(
+        quiet_start=quiet.strftime("%H:%M"),
+        quiet_end=(quiet + dt.timedelta(minutes=1)).strftime("%H:%M"),
         id=user_id,
         chat_id=user_id,
         language="en",
@@ -72,6 +76,7 @@ def start_bot(
     command: str = "run",
     level: str = "WARNING",
     lease: float = 2,
+    extra: dict[str, str] | None = None,
 ) -> subprocess.Popen[bytes]:
     """`python -m bot <command>` against the stand-in. A short lease lets a restart retry a
     killed process's claims at once; it must outlast a batch's sends, or a live claim is
@@ -84,6 +89,7 @@ def start_bot(
         "LOG_LEVEL": level,
         "RATE_LIMIT_PER_SECOND": "10000",
         "DISPATCH_LEASE_SECONDS": str(lease),
+        **(extra or {}),
     }
     with log.open("ab") as out:
         return subprocess.Popen(

@@ -9,8 +9,9 @@ import time
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scheduler.clock import FakeClock, ScaledClock
-from scheduler.dispatcher import Dispatcher
+from scheduler.dispatcher import Dispatcher, TickReport
 from scheduler.driver import DispatchDriver
+from scheduler.ports import Outgoing, SendResult
 from storage.reminders import ReminderRepository
 from tests.scheduler import FakeNotifier, add_person
 from triage.schedule import LocalSchedule, PlannedNudge
@@ -72,3 +73,114 @@ async def test_the_next_wakeup_is_scaled_from_clock_time_to_real_time(sessions: 
         await driver.stop()
     assert [o.local_due.strftime("%H:%M") for o in notifier.sent] == ["10:00"]
     assert waited < 1.0
+
+
+class ClockMovingNotifier(FakeNotifier):
+    """A Telegram that takes `took` of the bot's time to answer each send."""
+
+    def __init__(self, clock: FakeClock, took: dt.timedelta) -> None:
+        super().__init__()
+        self.clock = clock
+        self.took = took
+
+    async def send(self, outgoing: Outgoing) -> SendResult:
+        self.clock.advance(self.took)
+        return await super().send(outgoing)
+
+
+async def wait_for_sends(notifier: FakeNotifier, count: int, limit: float) -> float:
+    started = time.monotonic()
+    while len(notifier.sent) < count and time.monotonic() - started < limit:  # noqa: ASYNC110
+        await asyncio.sleep(0.01)
+    return time.monotonic() - started
+
+
+async def test_a_tick_that_ends_with_work_due_is_followed_by_another_without_any_wake_up(
+    sessions: Sessions,
+) -> None:
+    clock = FakeClock(TEN)
+    await add_person(sessions, 1, TEN, tz="UTC")
+    await add_person(sessions, 2, TEN, tz="UTC")
+    async with sessions.begin() as session:
+        repository = ReminderRepository(session)
+        await repository.add_nudges(1, None, "UTC", [hydrate_at("10:00")], TEN)
+        await repository.add_nudges(2, None, "UTC", [hydrate_at("10:00:40")], TEN)
+    # Sending the first takes a minute of the bot's time: the second is due when it ends.
+    notifier = ClockMovingNotifier(clock, dt.timedelta(minutes=1))
+    driver = DispatchDriver(
+        Dispatcher(sessions, clock, notifier, owner="a"), clock, idle=dt.timedelta(minutes=10)
+    )
+    await driver.start()
+    try:
+        waited = await wait_for_sends(notifier, 2, limit=3.0)
+    finally:
+        await driver.stop()
+    assert [o.user_id for o in notifier.sent] == [1, 2]
+    assert waited < 1.0
+
+
+async def test_a_wake_up_during_a_tick_runs_one_more_tick_straight_after_it(
+    sessions: Sessions,
+) -> None:
+    clock = FakeClock(TEN)
+    await add_person(sessions, 1, TEN, tz="UTC")
+    await add_person(sessions, 2, TEN, tz="UTC")
+    async with sessions.begin() as session:
+        await ReminderRepository(session).add_nudges(1, None, "UTC", [hydrate_at("10:00")], TEN)
+    driver: DispatchDriver
+
+    class WritingNotifier(FakeNotifier):
+        """While the first message goes out, the other person finishes a triage."""
+
+        async def send(self, outgoing: Outgoing) -> SendResult:
+            if not self.sent:
+                async with sessions.begin() as session:
+                    planned = [hydrate_at("10:00")]
+                    await ReminderRepository(session).add_nudges(2, None, "UTC", planned, TEN)
+                driver.wake()
+            return await super().send(outgoing)
+
+    notifier = WritingNotifier()
+    driver = DispatchDriver(
+        Dispatcher(sessions, clock, notifier, owner="a"), clock, idle=dt.timedelta(minutes=10)
+    )
+    await driver.start()
+    try:
+        waited = await wait_for_sends(notifier, 2, limit=3.0)
+    finally:
+        await driver.stop()
+    assert sorted(o.user_id for o in notifier.sent) == [1, 2]
+    assert waited < 1.0
+
+
+async def test_a_failing_tick_neither_ends_the_loop_nor_hides_its_age(sessions: Sessions) -> None:
+    clock = FakeClock(TEN)
+
+    class BrokenThenFine(Dispatcher):
+        failures = 2
+
+        async def tick(self) -> TickReport:
+            if self.failures:
+                self.failures -= 1
+                raise RuntimeError("database went away")
+            return await super().tick()
+
+    await add_person(sessions, 1, TEN, tz="UTC")
+    async with sessions.begin() as session:
+        await ReminderRepository(session).add_nudges(1, None, "UTC", [hydrate_at("10:00")], TEN)
+    notifier = FakeNotifier()
+    driver = DispatchDriver(
+        BrokenThenFine(sessions, clock, notifier, owner="a"),
+        clock,
+        idle=dt.timedelta(seconds=0.1),
+    )
+    assert driver.tick_age() is None
+    await driver.start()
+    try:
+        await wait_for_sends(notifier, 1, limit=3.0)
+    finally:
+        await driver.stop()
+    assert notifier.kinds() == ["N_HYDRATE"]
+    age = driver.tick_age()
+    assert age is not None and age < dt.timedelta(seconds=3)
+    assert driver.ticks >= 3
