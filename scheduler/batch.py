@@ -71,23 +71,24 @@ def _policy(
     # must not go out hours late (DESIGN.md decision 6).
     start = row.occurrence.due_at
     start = quiet_end(start, person.tz, person.quiet) or start
-    return decide_nudge(row.kind, min(due, start), now, person, grace)
+    snoozed = row.origin_id is not None
+    return decide_nudge(row.kind, min(due, start), now, person, grace, snoozed)
 
 
 def _merge_into(digests: dict[int, Job], job: Job, people: dict[int, Person]) -> bool:
-    """Count a nudge message; fold it into the person's digest when one is going out."""
+    """Count a nudge message; merge it into the person's message going out in this batch."""
     user = job.row.user_id
     if user in digests and job.decision == Skip(SkipReason.CAP):
-        # Capped only by the digest counted in this same batch: due with it, so it rides
-        # in it (spec §3.4: extra nudges are merged into the digest, not dropped).
+        # Capped only by the message counted in this same batch: due with it, so it rides
+        # in it (spec §3.4: extra nudges are merged into a digest, not dropped).
         job.decision = Send()
     if not isinstance(job.decision, Send) or not is_nudge(job.row.kind):
         return False
     if user in digests:
         digests[user].merged.append(job)
         return True
-    person = people[user]
-    people[user] = replace(person, nudges_today=person.nudges_today + 1)
-    if job.decision.digest:
-        digests[user] = job
+    digests[user] = job
+    if job.row.origin_id is None:  # a snooze is not a new nudge for the cap
+        person = people[user]
+        people[user] = replace(person, nudges_today=person.nudges_today + 1)
     return False

@@ -42,8 +42,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from scheduler import leases, records
 from scheduler.batch import decide_batch
 from scheduler.clock import Clock
-from scheduler.jobs import Job, Move, Row, advance, fold, is_today, last_per_row, outgoing, slot
-from scheduler.policy import Defer, Person, Send, Skip, gives_up, retry_delay
+from scheduler.jobs import Job, Move, Row, advance, last_per_row, outgoing, slot
+from scheduler.policy import Defer, Send, Skip, gives_up, retry_delay
 from scheduler.ports import Blocked, Failed, Notifier, RetryAfter, SendResult, Sent
 from scheduler.recurrence import schedule_to_json
 
@@ -149,7 +149,6 @@ class Dispatcher:
             keys = [(row.id, row.occurrence.key) for row in rows]
             existing = await records.existing(session, keys)
             jobs, moves = decide_batch(rows, people, existing, now, self._grace)
-            await self._fold_digests(session, jobs, people, now)
             await self._record(session, jobs, moves + ended, now)
         sends = [job for job in jobs if isinstance(job.decision, Send)]
         held = [j.row.id for job in sends for j in (job, *job.merged)]
@@ -203,45 +202,6 @@ class Dispatcher:
                     await leases.hold(session, self._owner, ids, until)
             except Exception as error:  # the next renewal tries again; the class only
                 log.warning("lease renewal failed (%s)", type(error).__name__)
-
-    async def _fold_digests(
-        self, session: AsyncSession, jobs: list[Job], people: dict[int, Person], now: dt.datetime
-    ) -> None:
-        """Lease the person's nudges due later today and fold their occurrences in."""
-        digests = {
-            job.row.user_id: job
-            for job in jobs
-            if isinstance(job.decision, Send) and job.decision.digest
-        }
-        if not digests:
-            return
-        later = await self._claim_later_today(session, digests, people, now)
-        for digest in digests.values():
-            fold(digest, digest.row, people, now, skip_first=True)
-        for row in later:
-            fold(digests[row.user_id], row, people, now)
-
-    async def _claim_later_today(
-        self,
-        session: AsyncSession,
-        digests: dict[int, Job],
-        people: dict[int, Person],
-        now: dt.datetime,
-    ) -> list[Row]:
-        held = [job.row.id for job in digests.values()]
-        until = now + self._lease
-        claimed = await leases.claim_coming_nudges(
-            session, self._owner, list(digests), held, now, until
-        )
-        rows = [row for row in claimed if isinstance(row, Row)]
-        today = [
-            row
-            for row in rows
-            if not row.unplaced and is_today(row.next_due_at, people[row.user_id], now)
-        ]
-        others = [row.id for row in rows if row not in today]
-        await leases.release(session, others + [m.row_id for m in claimed if isinstance(m, Move)])
-        return today
 
     async def _record(
         self, session: AsyncSession, jobs: list[Job], moves: list[Move], now: dt.datetime
@@ -332,7 +292,7 @@ class Dispatcher:
             settled.finish(each, "sent", None, sent.message_id, now, attempts)
         settled.moves.append(advance(job.row, 1, sent.next_schedule, now))
         for m in job.merged:
-            settled.moves.append(advance(m.row, 1, None, now, m.advance_to))
+            settled.moves.append(advance(m.row, 1))
         if sent.next_schedule is not None:
             schedule = schedule_to_json(sent.next_schedule, slot(job.row))
             await leases.reschedule(session, job.row.id, schedule)

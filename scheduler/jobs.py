@@ -9,8 +9,7 @@ and `scheduler.records` read and write these values, `scheduler.dispatcher` runs
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -38,6 +37,7 @@ class Row:
     occurrence: Occurrence
     sent_count: int
     unplaced: bool = False
+    origin_id: int | None = None
 
 
 @dataclass
@@ -50,8 +50,6 @@ class Job:
     delivery_id: int = 0
     attempts: int = 0
     merged: list[Job] = field(default_factory=list)
-    # For folded occurrences of a series: the occurrence after the last one folded.
-    advance_to: Occurrence | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +87,7 @@ def row_from(m: Any) -> Row | Move:
         occurrence=occurrence,
         sent_count=m["sent_count"],
         unplaced=key is None,
+        origin_id=m["origin_id"],
     )
 
 
@@ -111,31 +110,6 @@ def slot(row: Row) -> str | None:
 def is_today(when: dt.datetime, person: Person, now: dt.datetime) -> bool:
     start, end = local_day(now, person.tz)
     return start <= when < end
-
-
-def fold(
-    digest: Job, row: Row, people: dict[int, Person], now: dt.datetime, skip_first: bool = False
-) -> None:
-    """Fold the row's occurrences left today into the digest (the digest's own: after it)."""
-    for index, (occurrence, following) in enumerate(_rest_of_day(row, people[row.user_id], now)):
-        if skip_first and index == 0:
-            continue
-        folded = Job(replace(row, occurrence=occurrence), Send(), occurrence.due_at)
-        folded.advance_to = following
-        digest.merged.append(folded)
-
-
-def _rest_of_day(
-    row: Row, person: Person, now: dt.datetime
-) -> Iterable[tuple[Occurrence, Occurrence | None]]:
-    """The row's occurrences left in the person's local day, each with its successor."""
-    schedule, _ = schedule_from_json(row.schedule)
-    _, end = local_day(now, person.tz)
-    occurrence: Occurrence | None = row.occurrence
-    while occurrence is not None and occurrence.due_at < end:
-        following = next_occurrence(schedule, row.tz, occurrence.due_at)
-        yield occurrence, following
-        occurrence = following
 
 
 def advance(

@@ -14,7 +14,7 @@ from sqlalchemy import Table, bindparam, case, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.jobs import Job, Move, Row, row_from
-from scheduler.policy import CHECKIN, PLAN_END, Defer
+from scheduler.policy import Defer
 from storage.models import Reminder
 
 REMINDERS = cast(Table, Reminder.__table__)
@@ -32,6 +32,7 @@ _ROW_COLUMNS = (
     REMINDERS.c.next_due_at,
     REMINDERS.c.occurrence,
     REMINDERS.c.sent_count,
+    REMINDERS.c.origin_id,
 )
 
 
@@ -72,33 +73,6 @@ async def claim_due(
     )
     result = await session.execute(claim)
     return [row_from(m) for m in result.mappings()]
-
-
-async def claim_coming_nudges(
-    session: AsyncSession,
-    owner: str,
-    user_ids: list[int],
-    held: list[int],
-    now: dt.datetime,
-    until: dt.datetime,
-) -> list[Row | Move]:
-    """Lease these people's free nudge rows due within a day, except the `held` ones."""
-    r = REMINDERS.c
-    claim = (
-        update(REMINDERS)
-        .where(
-            r.user_id.in_(user_ids),
-            r.id.not_in(held),
-            ACTIVE,
-            r.kind.not_in((CHECKIN, PLAN_END)),
-            r.next_due_at > now,
-            r.next_due_at < now + dt.timedelta(days=1),
-            or_(r.lease_until.is_(None), r.lease_until < now),
-        )
-        .values(lease_owner=owner, lease_until=until)
-        .returning(*_ROW_COLUMNS)
-    )
-    return [row_from(m) for m in (await session.execute(claim)).mappings()]
 
 
 async def hold(session: AsyncSession, owner: str, ids: list[int], until: dt.datetime) -> None:

@@ -7,8 +7,11 @@ why) or wait until a later instant. The dispatcher gathers the facts and applies
   their end; N_SLEEP at the person's chosen time is the spec's one exception.
 - A nudge more than its grace late is skipped: no 3 a.m. water reminder after an outage.
   A check-in is always sent, flagged late after 15 minutes.
-- At most three nudge messages a local day: the third becomes a digest of the rest of the
-  day; anything that comes due after it is skipped with reason "cap".
+- At most three nudge messages a local day (the plan is made to fit, `triage.plan_fit`); a
+  fourth, which only a moved time can bring, is skipped with reason "cap". A snoozed nudge
+  is the person's own request, not a new nudge: it is neither capped nor counted.
+- Nudges due for one person at the same moment (a snooze landing on a planned nudge) go out
+  as one message, counted once.
 - No nudge within 60 minutes of a check-in.
 - Paused and blocked people get nothing: nudges are skipped, check-ins wait.
 - The day-14 plan question (PLAN_END) is not a nudge: it follows the check-in's policy and
@@ -84,10 +87,9 @@ class Person:
 
 @dataclass(frozen=True)
 class Send:
-    """Send now. `digest`: this is the day's last nudge message, carrying the rest."""
+    """Send now; `late` for a check-in sent well after its time."""
 
     late: bool = False
-    digest: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,9 +115,14 @@ def is_nudge(kind: str) -> bool:
 
 
 def decide_nudge(
-    kind: str, due: dt.datetime, now: dt.datetime, person: Person, grace: dt.timedelta
+    kind: str,
+    due: dt.datetime,
+    now: dt.datetime,
+    person: Person,
+    grace: dt.timedelta,
+    snoozed: bool = False,
 ) -> Decision:
-    """What to do with a nudge that was due at `due`."""
+    """What to do with a nudge that was due at `due` (`snoozed`: a copy the person asked for)."""
     if (rest := person.resting(now)) is not None:
         return Skip(rest)
     if now - due > grace:
@@ -124,9 +131,9 @@ def decide_nudge(
         return Defer(end)
     if (clear := checkin_clear(now, person)) is not None:
         return Defer(clear)
-    if person.nudges_today >= DAILY_NUDGE_CAP:
+    if person.nudges_today >= DAILY_NUDGE_CAP and not snoozed:
         return Skip(SkipReason.CAP)
-    return Send(digest=person.nudges_today == DAILY_NUDGE_CAP - 1)
+    return Send()
 
 
 def decide_checkin(due: dt.datetime, now: dt.datetime, person: Person) -> Decision:

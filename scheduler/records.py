@@ -56,16 +56,16 @@ async def with_history(
     """Today's nudge messages, recent check-ins and coming check-ins, per person."""
     r, d = REMINDERS.c, DELIVERIES.c
     sent = await session.execute(
-        select(r.user_id, r.kind, d.message_id, d.sent_at)
+        select(r.user_id, r.kind, r.origin_id, d.message_id, d.sent_at)
         .join_from(DELIVERIES, REMINDERS, d.reminder_id == r.id)
         .where(r.user_id.in_(people), d.status == "sent", d.sent_at > now - dt.timedelta(days=2))
     )
     messages: dict[int, set[int]] = defaultdict(set)
     checkins_sent: dict[int, list[dt.datetime]] = defaultdict(list)
-    for user_id, kind, message_id, sent_at in sent:
+    for user_id, kind, origin_id, message_id, sent_at in sent:
         if kind == CHECKIN:
             checkins_sent[user_id].append(sent_at)
-        elif is_nudge(kind) and is_today(sent_at, people[user_id], now):
+        elif is_nudge(kind) and origin_id is None and is_today(sent_at, people[user_id], now):
             messages[user_id].add(message_id)
     # Only the person filter in SQL: given `active = 1` too, SQLite prefers the due index
     # and walks every row due within the hour instead of these people's few rows.

@@ -90,9 +90,11 @@ def summary(history: History, cat: Catalogue) -> str:
         date=latest.at.strftime("%d %b"),
         status=cat.text(f"checkin.status.options.{latest.status}"),
         level=cat.text(f"level.{history.level.value}.name"),
+        sent=sum(day.sent for day in nudges),
         done=sum(day.done for day in nudges),
         snoozed=sum(day.snoozed for day in nudges),
-        missed=sum(day.missed for day in nudges),
+        stopped=sum(day.stopped for day in nudges),
+        unanswered=sum(day.unanswered for day in nudges),
     )
 
 

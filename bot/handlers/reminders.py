@@ -6,7 +6,9 @@ refused, and a second tap on an answered nudge changes nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.ext import ContextTypes
@@ -14,11 +16,13 @@ from telegram.ext import ContextTypes
 from bot import callbacks
 from bot.deps import deps
 from bot.replies import catalogue
-from storage.models import Reminder
+from scheduler.policy import SLEEP, QuietHours, quiet_end
+from storage.models import Reminder, User
 from storage.reminders import DeliveryRepository
 
 log = logging.getLogger(__name__)
 RESPONSES = {"done": "done", "snooze": "snoozed", "stop": "stopped"}
+SNOOZE = dt.timedelta(hours=1)
 ACKS = {
     "done": "reminder_ui.done_ack",
     "snooze": "reminder_ui.snoozed",
@@ -36,14 +40,17 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if action not in RESPONSES:
         await query.answer(cat.text("error.stale_button_alert"))
         return
-    outcome = await _respond(context, update.effective_user.id, delivery_id, action)
+    outcome, back_at = await _respond(context, update.effective_user.id, delivery_id, action)
     if outcome == "foreign":
         await query.answer(cat.text("error.stale_button_alert"))
         return
     if outcome == "already":
         await query.answer(cat.text("reminder_ui.already"))
         return
-    await query.answer(cat.text(ACKS[action]))
+    if back_at is not None:
+        await query.answer(cat.text("reminder_ui.snoozed_until", time=back_at.strftime("%H:%M")))
+    else:
+        await query.answer(cat.text(ACKS[action]))
     log.info("delivery %s answered %s", delivery_id, RESPONSES[action])
     await query.edit_message_reply_markup(reply_markup=None)
     if action == "stop" and query.message is not None:
@@ -54,7 +61,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def _respond(
     context: ContextTypes.DEFAULT_TYPE, user_id: int, delivery_id: int, action: str
-) -> str:
+) -> tuple[str, dt.datetime | None]:
+    """What the tap did, and for a snooze that quiet hours hold back, the local time it comes."""
     d = deps(context)
     now = d.clock.now()
     async with d.sessions.begin() as session:
@@ -62,9 +70,9 @@ async def _respond(
         delivery = await deliveries.get(delivery_id)
         reminder = await session.get(Reminder, delivery.reminder_id) if delivery else None
         if delivery is None or reminder is None or reminder.user_id != user_id:
-            return "foreign"
+            return "foreign", None
         if delivery.response is not None:
-            return "already"
+            return "already", None
         # A digest's buttons answer for every nudge in it.
         for each in await deliveries.same_message(delivery, user_id):
             if each.response is not None:
@@ -73,4 +81,13 @@ async def _respond(
                 await deliveries.snooze(each.id, now)
             else:
                 await deliveries.respond(each.id, RESPONSES[action], now)
-    return "ok"
+        user = await session.get(User, user_id)
+        if action != "snooze" or user is None or reminder.kind == SLEEP:
+            return "ok", None
+        return "ok", _held_until(now + SNOOZE, reminder.tz, user)
+
+
+def _held_until(at: dt.datetime, tz: str, user: User) -> dt.datetime | None:
+    """The local wall time a snooze due `at` really comes, when quiet hours hold it back."""
+    end = quiet_end(at, tz, QuietHours.parse(user.quiet_start, user.quiet_end))
+    return end.astimezone(ZoneInfo(tz)) if end is not None else None

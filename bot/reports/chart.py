@@ -24,7 +24,7 @@ from triage.followup import Status
 from triage.levels import Level
 
 STATUSES = (Status.GONE, Status.BETTER, Status.SAME, Status.WORSE, Status.SPREAD)
-COLOURS = {"done": "#2e7d32", "snoozed": "#f9a825", "missed": "#9e9e9e"}
+COLOURS = {"done": "#2e7d32", "snoozed": "#f9a825", "stopped": "#6d4c41", "unanswered": "#9e9e9e"}
 LEVEL_COLOUR = "#c62828"
 LINE_COLOUR = "#1565c0"
 DPI = 110
@@ -90,7 +90,7 @@ def _level_panel(axes: Axes, history: History, cat: Catalogue) -> None:
 def _nudge_panel(axes: Axes, history: History, cat: Catalogue) -> None:
     days = [_wall(dt.datetime.combine(day.day, dt.time(12))) for day in history.nudges]
     bottom = [0] * len(days)
-    for kind in ("done", "snoozed", "missed"):
+    for kind in COLOURS:
         counts = [getattr(day, kind) for day in history.nudges]
         axes.bar(
             days,
@@ -102,7 +102,7 @@ def _nudge_panel(axes: Axes, history: History, cat: Catalogue) -> None:
         )
         bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
     axes.set_title(cat.text("history.chart.nudges"), loc="left", fontsize=11)
-    axes.legend(loc="upper right", fontsize=9, ncols=3, frameon=False)
+    axes.legend(loc="upper right", fontsize=9, ncols=4, frameon=False)
     axes.set_ylim(0, max([*bottom, 1]) + 1.5)
     axes.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     axes.grid(axis="y", alpha=0.3)

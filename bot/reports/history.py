@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.episodes import EpisodeRepository
 from storage.models import CheckIn, Delivery, Episode, Reminder, TriageSession, User
-from storage.reminders import CHECKIN
+from storage.reminders import NOT_NUDGES
 from triage.assess import assess
 from triage.levels import Level, highest
 from triage.questions import TriageError
@@ -29,7 +29,7 @@ from triage.rules import ALL_RULES
 
 ANSWERED = "answered"
 FINISHED = "finished"
-COUNTED = ("sent", "skipped", "failed")  # a claimed delivery is still on its way
+SENT = "sent"
 REASON_OF_RULE = {rule.id: rule.reason for rule in ALL_RULES}
 
 
@@ -58,12 +58,21 @@ class LevelMark:
 
 @dataclass(frozen=True)
 class NudgeDay:
-    """Nudges of one local day: done, snoozed, and missed (unanswered, stopped or skipped)."""
+    """Nudge messages the bot sent on one local day, and what the person did with them.
+
+    Only messages that went out count: one the bot chose not to send (quiet hours, the
+    daily cap, an outage) is nobody's miss.
+    """
 
     day: dt.date
+    sent: int
     done: int
     snoozed: int
-    missed: int
+    stopped: int
+
+    @property
+    def unanswered(self) -> int:
+        return self.sent - self.done - self.snoozed - self.stopped
 
 
 @dataclass(frozen=True)
@@ -127,8 +136,9 @@ async def load_history(session: AsyncSession, user_id: int, now: dt.datetime) ->
     deliveries = await session.scalars(
         select(Delivery)
         .join(Reminder, Reminder.id == Delivery.reminder_id)
-        .where(Reminder.episode_id == episode.id, Reminder.kind != CHECKIN)
-        .where(Delivery.status.in_(COUNTED))
+        .where(Reminder.episode_id == episode.id, Reminder.kind.not_in(NOT_NUDGES))
+        # A snooze's second message is the same nudge again, not another one.
+        .where(Reminder.origin_id.is_(None), Delivery.status == SENT)
     )
     rows = Rows(episode, list(triages), list(checkins), list(deliveries))
     return build_history(zone_of(user), rows, now)
@@ -249,18 +259,21 @@ def _unseen(reasons: Sequence[str], seen: set[str]) -> tuple[str, ...]:
 
 
 def nudge_days(deliveries: Iterable[Delivery]) -> tuple[NudgeDay, ...]:
-    """Nudges per local day; the day is the occurrence's own wall date, in the nudge's zone."""
-    tally: dict[dt.date, Counter[str]] = {}
+    """Sent nudge messages per local day (the occurrence's own wall date, in its zone).
+
+    A message carrying several nudges counts once, with the answer its buttons gave.
+    """
+    answers: dict[tuple[dt.date, int], str | None] = {}
     for row in deliveries:
+        if row.status != SENT:
+            continue
         day = dt.date.fromisoformat(row.occurrence[:10])
-        tally.setdefault(day, Counter())[_outcome(row)] += 1
+        message = row.message_id if row.message_id is not None else -id(row)
+        answers.setdefault((day, message), row.response)
+    tally: dict[dt.date, Counter[str | None]] = {}
+    for (day, _), response in answers.items():
+        tally.setdefault(day, Counter())[response] += 1
     return tuple(
-        NudgeDay(day, counts["done"], counts["snoozed"], counts["missed"])
+        NudgeDay(day, counts.total(), counts["done"], counts["snoozed"], counts["stopped"])
         for day, counts in sorted(tally.items())
     )
-
-
-def _outcome(row: Delivery) -> str:
-    if row.status == "sent" and row.response in ("done", "snoozed"):
-        return row.response
-    return "missed"

@@ -72,15 +72,26 @@ def test_a_check_in_is_sent_however_late_and_flagged_after_15_minutes(
 
 @pytest.mark.parametrize(
     ("today", "decision"),
-    [(0, Send()), (1, Send()), (2, Send(digest=True)), (3, Skip(SkipReason.CAP))],
+    [(0, Send()), (1, Send()), (2, Send()), (3, Skip(SkipReason.CAP))],
 )
-def test_the_third_nudge_message_of_a_day_is_the_digest_and_a_fourth_is_capped(
+def test_three_nudge_messages_a_day_go_out_and_a_fourth_is_capped(
     today: int, decision: object
 ) -> None:
     assert (
         decide_nudge("N_HYDRATE", at("10:00"), at("10:00"), person(nudges_today=today), GRACE)
         == decision
     )
+
+
+def test_a_snooze_the_person_asked_for_is_sent_even_at_the_cap() -> None:
+    p = person(nudges_today=3)
+    assert decide_nudge("N_HYDRATE", at("10:00"), at("10:00"), p, GRACE, snoozed=True) == Send()
+
+
+def test_a_snooze_that_lands_in_quiet_hours_waits_for_their_end() -> None:
+    p = person(nudges_today=3)
+    decision = decide_nudge("N_HYDRATE", at("23:00"), at("23:00"), p, GRACE, snoozed=True)
+    assert isinstance(decision, Defer)
 
 
 def test_a_nudge_waits_an_hour_after_a_check_in_that_was_just_sent() -> None:

@@ -94,7 +94,9 @@ def deliveries() -> list[Delivery]:
     for day in range(14):
         for slot, hour in enumerate((9, 13, 17)):
             local = (DAY0 + dt.timedelta(days=day)).astimezone(LONDON).date()
-            response = ["done", "done", "snoozed", None][(day + slot) % 4] if day % 5 else None
+            response = (
+                ["done", "done", "snoozed", None, "stopped"][(day + slot) % 5] if day % 5 else None
+            )
             rows.append(
                 Delivery(
                     reminder_id=1,

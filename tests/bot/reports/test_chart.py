@@ -42,8 +42,8 @@ def test_a_day_with_every_nudge_done_has_no_grey_in_its_bar() -> None:
     busy = pixels(render_chart(fortnight(), CAT))
     history = fortnight()
     quiet = type(history)(**{**history.__dict__, "nudges": ()})
-    assert share_of(pixels(render_chart(quiet, CAT)), COLOURS["missed"]) < share_of(
-        busy, COLOURS["missed"]
+    assert share_of(pixels(render_chart(quiet, CAT)), COLOURS["unanswered"]) < share_of(
+        busy, COLOURS["unanswered"]
     )
 
 

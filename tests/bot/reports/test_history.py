@@ -52,20 +52,33 @@ def test_check_ins_are_in_the_persons_local_time() -> None:
 
 def test_nudges_are_tallied_by_their_own_local_day() -> None:
     days = {day.day: day for day in nudge_days(deliveries())}
-    assert len(days) == 14
+    assert len(days) == 13  # day 8's were all skipped: nothing went out
     assert (days[dt.date(2026, 11, 26)].done, days[dt.date(2026, 11, 26)].snoozed) == (1, 1)
-    assert days[dt.date(2026, 11, 25)].missed == 3  # sent, never answered
-    assert days[dt.date(2026, 12, 3)].missed == 3  # skipped
+    assert days[dt.date(2026, 11, 25)].unanswered == 3  # sent, never answered
+    assert dt.date(2026, 12, 3) not in days
 
 
-def test_a_nudge_stopped_or_left_unanswered_counts_as_missed() -> None:
+def test_a_day_with_three_sent_one_done_and_one_snoozed_shows_exactly_that() -> None:
     rows = [
-        Delivery(occurrence="2026-11-25T09:00", status="sent", response="stopped"),
-        Delivery(occurrence="2026-11-25T13:00", status="sent", response=None),
-        Delivery(occurrence="2026-11-25T17:00", status="sent", response="done"),
+        Delivery(occurrence="2026-11-25T09:00", status="sent", response="done", message_id=1),
+        Delivery(occurrence="2026-11-25T13:00", status="sent", response="snoozed", message_id=2),
+        Delivery(occurrence="2026-11-25T17:00", status="sent", response=None, message_id=3),
+        # What the bot chose not to send is nobody's miss.
+        Delivery(occurrence="2026-11-25T18:30", status="skipped", reason="cap"),
+        Delivery(occurrence="2026-11-25T20:00", status="skipped", reason="grace"),
     ]
     (day,) = nudge_days(rows)
-    assert (day.done, day.snoozed, day.missed) == (1, 0, 2)
+    assert (day.sent, day.done, day.snoozed, day.stopped, day.unanswered) == (3, 1, 1, 0, 1)
+
+
+def test_a_message_carrying_two_nudges_counts_once_with_its_answer() -> None:
+    rows = [
+        Delivery(occurrence="2026-11-25T15:00", status="sent", response="done", message_id=7),
+        Delivery(occurrence="2026-11-25T15:00", status="sent", response="done", message_id=7),
+        Delivery(occurrence="2026-11-25T17:00", status="sent", response="stopped", message_id=8),
+    ]
+    (day,) = nudge_days(rows)
+    assert (day.sent, day.done, day.stopped, day.unanswered) == (2, 1, 1, 0)
 
 
 def test_the_latest_answers_are_the_reruns() -> None:
