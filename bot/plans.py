@@ -17,10 +17,12 @@ from bot.catalogue import Catalogue
 from scheduler.policy import PLAN_END
 from storage.models import Delivery, Episode, Reminder, User
 from storage.reminders import ReminderRepository
-from triage.followup import start_followup
+from triage.followup import expected_checkins, start_followup
 from triage.levels import NUDGE_LEVELS, Level
 from triage.nudges import PLAN_DAYS, Preferences, plan_nudges
 from triage.outcome import Outcome
+from triage.plan_fit import fit_plan
+from triage.quiet import QuietHours
 from triage.schedule import PlannedNudge
 
 CHECKIN = "CHECKIN"
@@ -39,6 +41,21 @@ def preferences(user: User) -> Preferences:
         ),
         workout_time=_time(user.workout_time) or defaults.workout_time,
     )
+
+
+def fitted_plan(
+    outcome: Outcome,
+    answers: Mapping[str, frozenset[str]],
+    user: User,
+    start: dt.date,
+    checkins: tuple[dt.datetime, ...],
+) -> tuple[PlannedNudge, ...]:
+    """The plan the answers earn, fitted to the person's quiet hours, the daily cap, the
+    expected check-ins and the day-14 question (all local)."""
+    planned = plan_nudges(outcome, answers, preferences(user), start, True)
+    quiet = QuietHours.parse(user.quiet_start, user.quiet_end)
+    plan_end = dt.datetime.combine(start + dt.timedelta(days=PLAN_DAYS - 1), PLAN_END_AT)
+    return fit_plan(planned, quiet, (*checkins, plan_end))
 
 
 def _time(value: str | None) -> dt.time | None:
@@ -64,11 +81,12 @@ async def schedule_after_triage(
     reminders = ReminderRepository(session)
     await reminders.deactivate(user.id)  # a new episode replaces the old plan
     planned: tuple[PlannedNudge, ...] = ()
+    followup = start_followup(outcome, local)
     if outcome.level in NUDGE_LEVELS:
-        planned = plan_nudges(outcome, answers, preferences(user), local.date(), True)
+        checkins = expected_checkins(followup)
+        planned = fitted_plan(outcome, answers, user, local.date(), checkins)
         await reminders.add_nudges(user.id, episode.id, user.tz, planned, now)
         await _ask_at_plan_end(reminders, user, episode, planned, local.date(), now)
-    followup = start_followup(outcome, local)
     episode.followup = followup.to_json()
     if followup.next_checkin is not None:
         await reminders.add_checkin(user.id, episode.id, user.tz, followup.next_checkin, now)
@@ -83,18 +101,28 @@ def describe_plan(
     for nudge_id, items in _by_nudge(planned).items():
         times = sorted({t for item in items for t in item.schedule.times})
         days = sorted({d for item in items for d in _days(item)})
-        lines.append(
-            "• "
-            + cat.text(
-                f"plan.{nudge_id}",
-                times=_join([t.strftime("%H:%M") for t in times]),
-                days=_join(days),
-            )
+        line = cat.text(
+            f"plan.{nudge_id}",
+            times=_join([t.strftime("%H:%M") for t in times]),
+            days=_join(days),
         )
+        lines.append("• " + line + _skips(cat, items))
     if checkin is not None:
         when = checkin.strftime("%a %d %b at %H:%M")
         lines.append("• " + cat.text("plan.checkin", when=when))
     return "\n".join(lines) if len(lines) > 1 else None
+
+
+def _skips(cat: Catalogue, items: list[PlannedNudge]) -> str:
+    """ " (not on Fri 27 Nov)" for the days a full plan leaves a series out."""
+    notes = []
+    timed = len(items) > 1
+    for item in items:
+        if item.schedule.skip:
+            days = _join([d.strftime("%a %d %b") for d in sorted(item.schedule.skip)])
+            at = _join([t.strftime("%H:%M") for t in item.schedule.times])
+            notes.append(cat.text("plan.skips_at" if timed else "plan.skips", days=days, at=at))
+    return f" ({'; '.join(notes)})" if notes else ""
 
 
 def _by_nudge(planned: tuple[PlannedNudge, ...]) -> dict[str, list[PlannedNudge]]:

@@ -146,12 +146,19 @@ async def defer(session: AsyncSession, owner: str, jobs: list[Job]) -> None:
     statement = (
         update(REMINDERS)
         .where(r.id == bindparam("b_id"), r.lease_owner == owner)
-        .values(next_due_at=bindparam("b_due"), lease_owner=None, lease_until=None)
+        .values(
+            next_due_at=bindparam("b_due"),
+            occurrence=bindparam("b_key"),
+            lease_owner=None,
+            lease_until=None,
+        )
     )
+    # The occurrence is written too: a row placed in this very tick (a snooze's copy) would
+    # otherwise be placed again from `until`, after its only occurrence, and end unsent.
     await session.execute(
         statement,
         [
-            {"b_id": job.row.id, "b_due": job.decision.until}
+            {"b_id": job.row.id, "b_due": job.decision.until, "b_key": job.row.occurrence.key}
             for job in jobs
             if isinstance(job.decision, Defer)
         ],

@@ -26,6 +26,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from scheduler.recurrence import resolve_wall
+from triage.quiet import QuietHours
 
 CHECKIN = "CHECKIN"
 # The day-14 question "keep a lighter weekly version?" (spec §3.4): a question about the
@@ -45,23 +46,6 @@ class SkipReason(StrEnum):
     BLOCKED = "blocked"
     GRACE = "grace"
     CAP = "cap"
-
-
-@dataclass(frozen=True)
-class QuietHours:
-    """A local quiet period; `start` after `end` means it crosses midnight."""
-
-    start: dt.time
-    end: dt.time
-
-    @classmethod
-    def parse(cls, start: str | None, end: str | None) -> QuietHours:
-        return cls(dt.time.fromisoformat(start or "22:30"), dt.time.fromisoformat(end or "07:30"))
-
-    def contains(self, at: dt.time) -> bool:
-        if self.start <= self.end:
-            return self.start <= at < self.end
-        return at >= self.start or at < self.end
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.jobs import Job, Move, is_today
 from scheduler.leases import REMINDERS, on_postgresql
-from scheduler.policy import CHECKIN, CHECKIN_GAP, Person, QuietHours, Skip, is_nudge
+from scheduler.policy import CHECKIN, CHECKIN_GAP, Person, Skip, is_nudge
 from storage.models import Delivery, User
+from triage.quiet import QuietHours
 
 DELIVERIES = cast(Table, Delivery.__table__)
 USERS = cast(Table, User.__table__)

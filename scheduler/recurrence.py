@@ -96,10 +96,15 @@ def _gap_end(low: dt.datetime, high: dt.datetime, zone: ZoneInfo) -> dt.datetime
 
 def _next_wall(schedule: LocalSchedule, wall: dt.datetime) -> dt.datetime | None:
     """The first wall time of the schedule strictly after the naive wall time `wall`."""
-    floating = wall.replace(tzinfo=dt.UTC) + _TICK
-    fires = (t.get_next_fire_time(None, floating) for t in _triggers(schedule))
-    found = [f for f in fires if f is not None]
-    return min(found).replace(tzinfo=None) if found else None
+    while True:
+        floating = wall.replace(tzinfo=dt.UTC) + _TICK
+        fires = (t.get_next_fire_time(None, floating) for t in _triggers(schedule))
+        found = [f for f in fires if f is not None]
+        if not found:
+            return None
+        wall = min(found).replace(tzinfo=None)
+        if wall.date() not in schedule.skip:
+            return wall
 
 
 @cache

@@ -35,7 +35,7 @@ class UnknownResponse(ValueError):
 
 def schedule_to_json(schedule: LocalSchedule, slot: str | None = None) -> dict[str, object]:
     """The JSON stored in `reminders.schedule`."""
-    return {
+    data: dict[str, object] = {
         "times": [t.isoformat(timespec="minutes") for t in schedule.times],
         "start": schedule.start.isoformat(),
         "end": schedule.end.isoformat() if schedule.end else None,
@@ -43,6 +43,9 @@ def schedule_to_json(schedule: LocalSchedule, slot: str | None = None) -> dict[s
         "dates": [d.isoformat() for d in schedule.dates] if schedule.dates is not None else None,
         "slot": slot,
     }
+    if schedule.skip:
+        data["skip"] = [d.isoformat() for d in sorted(schedule.skip)]
+    return data
 
 
 def schedule_from_json(data: Mapping[str, object]) -> tuple[LocalSchedule, str | None]:
@@ -57,6 +60,7 @@ def schedule_from_json(data: Mapping[str, object]) -> tuple[LocalSchedule, str |
         dates=tuple(dt.date.fromisoformat(str(d)) for d in _items(dates))
         if dates is not None
         else None,
+        skip=frozenset(dt.date.fromisoformat(str(d)) for d in _items(data.get("skip"))),
     )
     return schedule, str(slot) if slot is not None else None
 
@@ -221,9 +225,9 @@ class DeliveryRepository:
             return None
         delivery.response, delivery.responded_at = response, now
         if response == "stopped":
-            series = await self._series_id(delivery.reminder_id)
+            series = await self._same_words(await self._series_id(delivery.reminder_id))
             reminders = ReminderRepository(self._session)
-            await reminders._stop((Reminder.id == series) | (Reminder.origin_id == series))
+            await reminders._stop(Reminder.id.in_(series) | Reminder.origin_id.in_(series))
         await self._session.flush()
         return delivery
 
@@ -254,6 +258,21 @@ class DeliveryRepository:
         delivery.response, delivery.responded_at = "snoozed", now
         self._session.add(copy)
         await self._session.flush()
+
+    async def _same_words(self, series_id: int) -> list[int]:
+        """The series and its siblings: the same nudge and slot of the same plan, kept as
+        rows of their own when they skip different days (`triage.plan_fit`)."""
+        series = await self._session.get_one(Reminder, series_id)
+        _, slot = schedule_from_json(series.schedule)
+        siblings = await self._session.scalars(
+            select(Reminder).where(
+                Reminder.user_id == series.user_id,
+                Reminder.episode_id == series.episode_id,
+                Reminder.kind == series.kind,
+                Reminder.origin_id.is_(None),
+            )
+        )
+        return [row.id for row in siblings if schedule_from_json(row.schedule)[1] == slot]
 
     async def _series_id(self, reminder_id: int) -> int:
         origin = await self._session.scalar(

@@ -562,3 +562,14 @@ def _weekly(today: dt.date, end: dt.date) -> dt.datetime | None:
     if today >= end:
         return None
     return on_day(min(today + WEEK, end), 0)
+
+
+def expected_checkins(state: FollowUpState) -> tuple[dt.datetime, ...]:
+    """The check-ins the cadence brings if nothing changes (local): the nudge plan is fitted
+    around them. L0 and L1 by their listed days; other levels by the first one only."""
+    if state.next_checkin is None:
+        return ()
+    if state.level in _DAYS:
+        listed = (on_day(state.level_since, n) for n in _DAYS[state.level])
+        return tuple(sorted({state.next_checkin, *listed}))
+    return (state.next_checkin,)

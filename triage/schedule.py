@@ -15,7 +15,8 @@ class LocalSchedule:
 
     `times` happen on every date from `start` to `end` inclusive (open-ended when `end` is
     None) whose weekday (0 = Monday) is in `weekdays` (every day when None). When `dates` is
-    given, only those dates count (one-offs such as N_MED_TALK on day 1 and day 4).
+    given, only those dates count (one-offs such as N_MED_TALK on day 1 and day 4). Dates in
+    `skip` never count (a day the plan is already full, `triage.plan_fit`).
     """
 
     times: tuple[dt.time, ...]
@@ -23,6 +24,7 @@ class LocalSchedule:
     end: dt.date | None = None
     weekdays: frozenset[int] | None = None
     dates: tuple[dt.date, ...] | None = None
+    skip: frozenset[dt.date] = frozenset()
 
 
 @dataclass(frozen=True)

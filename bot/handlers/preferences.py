@@ -29,9 +29,9 @@ from telegram.ext import ContextTypes
 from bot import callbacks
 from bot.catalogue import Catalogue
 from bot.deps import deps
-from bot.plans import DAY_NAMES, preferences
+from bot.plans import DAY_NAMES, fitted_plan, preferences
 from bot.replies import catalogue, keyboard
-from scheduler.policy import SLEEP, QuietHours, quiet_end
+from scheduler.policy import SLEEP, quiet_end
 from scheduler.recurrence import next_occurrence, schedule_from_json, schedule_to_json
 from storage.episodes import EpisodeRepository
 from storage.models import Reminder, User, UserState
@@ -39,8 +39,10 @@ from storage.preferences import PlanRepository
 from storage.users import UserRepository
 from triage.assess import assess
 from triage.flow import TriageState
-from triage.nudges import plan_nudges
+from triage.followup import FollowUpState, expected_checkins
 from triage.questions import InvalidAnswer
+from triage.quiet import QuietHours
+from triage.schedule import PlannedNudge
 
 log = logging.getLogger(__name__)
 AREA = "p"
@@ -261,7 +263,7 @@ async def _user(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> User | None
 async def replan(session: AsyncSession, user: User, now: dt.datetime) -> list[Reminder]:
     """Gives the person's N_SLEEP / N_WARMUP series the times their preferences now imply.
 
-    The plan is asked again of the pure core (`plan_nudges`) for the episode it came from,
+    The plan is asked again of the pure core (`plan_nudges`, fitted) for the episode it came from,
     from the same first day, so the two weeks end when they did.
     """
     plans = PlanRepository(session)
@@ -277,7 +279,9 @@ async def replan(session: AsyncSession, user: User, now: dt.datetime) -> list[Re
     return moved
 
 
-async def _planned(session: AsyncSession, row: Reminder, start: dt.date, user: User):  # type: ignore[no-untyped-def]
+async def _planned(
+    session: AsyncSession, row: Reminder, start: dt.date, user: User
+) -> tuple[PlannedNudge, ...]:
     episode = await EpisodeRepository(session).get(row.episode_id) if row.episode_id else None
     if episode is None or not episode.answers:
         return ()
@@ -287,7 +291,9 @@ async def _planned(session: AsyncSession, row: Reminder, start: dt.date, user: U
     except InvalidAnswer:
         log.warning("episode %s has answers the rules refuse; not re-planned", episode.id)
         return ()
-    return plan_nudges(outcome, state.answers, preferences(user), start, True)
+    followup = FollowUpState.from_json(episode.followup) if episode.followup else None
+    checkins = expected_checkins(followup) if followup else ()
+    return fitted_plan(outcome, state.answers, user, start, checkins)
 
 
 # ---- When the next reminder comes -------------------------------------------------------------

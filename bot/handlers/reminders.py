@@ -16,9 +16,10 @@ from telegram.ext import ContextTypes
 from bot import callbacks
 from bot.deps import deps
 from bot.replies import catalogue
-from scheduler.policy import SLEEP, QuietHours, quiet_end
+from scheduler.policy import SLEEP, quiet_end
 from storage.models import Reminder, User
 from storage.reminders import DeliveryRepository
+from triage.quiet import QuietHours
 
 log = logging.getLogger(__name__)
 RESPONSES = {"done": "done", "snooze": "snoozed", "stop": "stopped"}

@@ -36,12 +36,13 @@ from bot.handlers.preferences import hhmm, next_reminder, parse_time, what
 from bot.plans import DAY_NAMES
 from bot.plans import preferences as chosen
 from bot.replies import catalogue, keyboard, say
-from scheduler.policy import SLEEP, QuietHours
+from scheduler.policy import SLEEP
 from scheduler.recurrence import schedule_from_json, schedule_to_json
 from storage.models import Reminder, User
 from storage.preferences import PlanRepository
 from storage.reminders import ReminderRepository
 from storage.users import UserRepository
+from triage.quiet import QuietHours
 
 log = logging.getLogger(__name__)
 AREA = "s"

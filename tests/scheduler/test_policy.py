@@ -10,7 +10,6 @@ import pytest
 from scheduler.policy import (
     Defer,
     Person,
-    QuietHours,
     Send,
     Skip,
     SkipReason,
@@ -19,6 +18,7 @@ from scheduler.policy import (
     local_day,
     retry_delay,
 )
+from triage.quiet import QuietHours
 
 BERLIN = ZoneInfo("Europe/Berlin")
 GRACE = dt.timedelta(hours=2)

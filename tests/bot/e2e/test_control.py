@@ -51,7 +51,8 @@ async def test_resume_brings_reminders_back_and_says_when_the_next_comes(rig: Bo
     rig.clock.set(dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC))
     await person.send("/resume")
     reply = await read_until(person, "Welcome back")
-    assert "Next reminder: Water check on Wed 25 Nov at 15:00." in reply
+    # Three nudges a day at most: today's third is the wind-down, not the 15:00 water check.
+    assert "Next reminder: Wind-down reminder on Wed 25 Nov at 22:15." in reply
     assert (await user_row(rig)).state == "active"
 
 

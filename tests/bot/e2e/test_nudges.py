@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from storage.models import Delivery, Reminder
+from storage.models import Delivery, Reminder, User
 from tests.bot.e2e.harness import BotRig
 from tests.bot.e2e.steps import onboard, read_until
 from tests.bot.e2e.test_triage import CALM, walk
@@ -52,15 +52,17 @@ async def test_snooze_sends_it_once_more_an_hour_later_and_stop_ends_that_remind
     nudge = await person.next_message()
     await person.tap("Snooze 1 h", message=nudge)
     await person.next_message()  # the buttons go
+    assert person.callback_answers[-1] == "Okay, I'll remind you again in an hour."
     rig.clock.set(dt.datetime(2026, 11, 25, 10, 30, tzinfo=dt.UTC))
     await rig.tick()
     await person.expect_quiet()
-    rig.clock.set(dt.datetime(2026, 11, 25, 11, 1, tzinfo=dt.UTC))
-    await rig.tick()  # the snoozed water check, and the 11:00 screen break
-    arrived = [await person.next_message(), await person.next_message()]
-    again = next(m for m in arrived if "💧" in (m.text or ""))  # every water variant has it
-    # It is the day's third nudge message, so it carries the rest of the day as a digest.
+    rig.clock.set(dt.datetime(2026, 11, 25, 11, 0, tzinfo=dt.UTC))
+    await rig.tick()  # the snoozed water check lands on the 11:00 screen break
+    again = await person.next_message()
+    # The person's own snooze collided with a planned nudge: one message carries both.
+    assert "💧" in (again.text or "") and "👀" in (again.text or "")
     assert again.button_labels() == ["Done ✔", "Snooze 1 h", "Stop these reminders"]
+    await person.expect_quiet()
     await person.tap("Stop these reminders", message=again)
     await read_until(person, "won't send that again")
     async with rig.deps.sessions() as session:
@@ -69,7 +71,34 @@ async def test_snooze_sends_it_once_more_an_hour_later_and_stop_ends_that_remind
             .scalars()
             .all()
         )
-    assert hydrate and not any(r.active for r in hydrate)
+    assert hydrate and not any(r.active for r in hydrate if r.origin_id is None)
+
+
+async def test_a_snooze_into_quiet_hours_says_when_it_will_come_and_comes_then(
+    rig: BotRig,
+) -> None:
+    person = await calm_person(rig)
+    async with rig.deps.sessions.begin() as session:
+        await session.execute(update(User).values(quiet_start="10:30", quiet_end="12:00"))
+    rig.clock.set(dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC))
+    await rig.tick()
+    nudge = await person.next_message()
+    await person.tap("Snooze 1 h", message=nudge)
+    await person.next_message()  # the buttons go
+    expected = "Okay, I'll remind you again at 12:00, when your quiet hours end."
+    assert person.callback_answers[-1] == expected
+    rig.clock.set(dt.datetime(2026, 11, 25, 11, 0, tzinfo=dt.UTC))
+    await rig.tick()
+    await person.expect_quiet()
+    rig.clock.set(dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC))
+    await rig.tick()
+    texts = []
+    while True:
+        try:
+            texts.append((await person.next_message(timeout=0.3)).text or "")
+        except AssertionError:
+            break
+    assert any("💧" in text for text in texts), texts
 
 
 async def test_someone_elses_nudge_button_is_refused(rig: BotRig) -> None:
@@ -84,28 +113,19 @@ async def test_someone_elses_nudge_button_is_refused(rig: BotRig) -> None:
     assert stranger.callback_answers[-1] == "That button is no longer active."
 
 
-async def test_the_days_third_message_is_a_digest_whose_buttons_answer_for_all_of_it(
+async def test_a_day_brings_at_most_three_nudge_messages_each_at_its_planned_time(
     rig: BotRig,
 ) -> None:
     person = await calm_person(rig)
-    for hour in (10, 11, 15):  # water, screen break, then the day's third message
-        rig.clock.set(dt.datetime(2026, 11, 25, hour, 0, tzinfo=dt.UTC))
+    seen = []
+    for hour, minute in ((10, 0), (11, 0), (15, 0), (15, 30), (22, 15)):
+        rig.clock.set(dt.datetime(2026, 11, 25, hour, minute, tzinfo=dt.UTC))
         await rig.tick()
-    digest = await read_until(person, "• ")
-    assert "💧" in digest and "👀" in digest and "🌙" in digest
-    message = person.last
-    assert message is not None
-    assert message.button_labels() == ["Done ✔", "Snooze 1 h", "Stop these reminders"]
-    await person.tap("Done ✔", message=message)
-    await person.next_message()
-    async with rig.deps.sessions() as session:
-        in_it = (
-            (
-                await session.execute(
-                    select(Delivery).where(Delivery.message_id == message.message_id)
-                )
-            )
-            .scalars()
-            .all()
-        )
-    assert len(in_it) == 3 and {d.response for d in in_it} == {"done"}
+        while True:
+            try:
+                message = await person.next_message(timeout=0.3)
+            except AssertionError:
+                break
+            seen.append((f"{hour:02}:{minute:02}", message.text or ""))
+    assert [at for at, _ in seen] == ["10:00", "11:00", "22:15"]
+    assert not any(text.startswith("• ") for _, text in seen)  # nothing folded in early

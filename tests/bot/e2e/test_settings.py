@@ -13,11 +13,11 @@ from sqlalchemy import select
 
 from bot.handlers import settings
 from bot.playground.users import ScriptedUser
-from scheduler.policy import QuietHours
 from storage.models import Reminder, User
 from tests.bot.e2e.harness import BotRig
 from tests.bot.e2e.steps import onboard, read_until
 from tests.bot.e2e.test_triage import CALM, walk
+from triage.quiet import QuietHours
 
 
 async def planned_person(rig: BotRig, answers: dict[str, list[str]] | None = None) -> ScriptedUser:
