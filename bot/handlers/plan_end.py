@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,6 +35,8 @@ from scheduler.recurrence import next_occurrence
 from storage.models import Delivery, Episode, Reminder, User
 from storage.reminders import ReminderRepository, schedule_from_json
 from triage.levels import NUDGE_LEVELS, Level
+from triage.plan_fit import fit_plan
+from triage.quiet import QuietHours
 from triage.schedule import LocalSchedule, PlannedNudge
 
 log = logging.getLogger(__name__)
@@ -137,6 +139,19 @@ def weekly(row: Reminder, last_day: dt.date) -> PlannedNudge:
     return PlannedNudge(row.kind, lighter, slot)
 
 
+def _together(planned: list[PlannedNudge]) -> list[PlannedNudge]:
+    """One weekly series per nudge and slot: the rows a full plan kept apart (each time
+    skipping its own days) continue as one."""
+    merged: dict[tuple[str, str | None, LocalSchedule], list[dt.time]] = {}
+    for item in planned:
+        key = (item.nudge_id, item.slot, replace(item.schedule, times=()))
+        merged.setdefault(key, []).extend(item.schedule.times)
+    return [
+        PlannedNudge(nudge_id, replace(schedule, times=tuple(sorted(set(times)))), slot)
+        for (nudge_id, slot, schedule), times in merged.items()
+    ]
+
+
 def first_local(planned: list[PlannedNudge]) -> dt.datetime:
     """The local wall time of the first message of the weekly version."""
     return min(dt.datetime.combine(_first_day(p.schedule), min(p.schedule.times)) for p in planned)
@@ -216,9 +231,12 @@ async def _answer(
     if choice == "no":
         return Answer("declined")
     last_day, _ = schedule_from_json(row.schedule)
-    planned = [
+    lighter = [
         weekly(r, last_day.start) for r in await continuing(session, row.episode_id or 0, now)
     ]
+    # The weekly version is held to the same rules: three a day, outside quiet hours.
+    quiet = QuietHours.parse(user.quiet_start, user.quiet_end)
+    planned = list(fit_plan(_together(lighter), quiet))
     await ReminderRepository(session).add_nudges(user.id, row.episode_id, row.tz, planned, now)
     return Answer("kept", tuple(planned))
 

@@ -99,15 +99,15 @@ async def test_yes_keeps_each_nudge_weekly_at_its_own_times_for_four_weeks(
     question = await asked(rig, person)
     await person.tap("Yes", message=question)
     reply = await read_until(person, "lighter weekly version carries on")
-    assert "Water check: Tuesdays at 10:00 and 15:00" in reply
-    assert "Screen break: Tuesdays at 11:00 and 15:30" in reply
+    assert "Water check: Tuesdays at 10:00\n" in reply
+    assert "Screen break: Tuesdays at 11:00" in reply
     assert "Wind-down reminder: Tuesdays at 22:15" in reply
     assert "The next one comes Tue 15 Dec at 10:00" in reply
     later = [s for s in nudges(await live(rig, person, FIVE_WEEKS_ON)) if "08 Dec" not in s]
-    # Each Tuesday: water 10:00, screen break 11:00, then the day's third message is the
-    # digest of the rest (spec §3.4: at most three nudge messages a day).
+    # Each Tuesday: water 10:00, screen break 11:00 and the wind-down; the afternoon water
+    # check would be a fourth (spec §3.4: at most three nudge messages a day).
     weeks = ["Tue 15 Dec", "Tue 22 Dec", "Tue 29 Dec", "Tue 05 Jan"]
-    assert later == [f"{day} {at}" for day in weeks for at in ("10:00", "11:00", "15:00")]
+    assert later == [f"{day} {at}" for day in weeks for at in ("10:00", "11:00", "22:15")]
 
 
 async def test_no_ends_the_plan_after_day_fourteen_and_says_how_to_get_reminders_again(
@@ -118,8 +118,9 @@ async def test_no_ends_the_plan_after_day_fourteen_and_says_how_to_get_reminders
     reply = await read_until(person, "ends as planned")
     assert "/triage" in reply
     after = nudges(await live(rig, person, FIVE_WEEKS_ON))
-    # Day 14's own reminders still come; nothing after it.
-    assert after == ["Tue 08 Dec 11:00", "Tue 08 Dec 15:00"]
+    # Day 14's own reminders still come (three, the 10:00 water check giving way to the
+    # question); nothing after it.
+    assert after == ["Tue 08 Dec 11:00", "Tue 08 Dec 15:00", "Tue 08 Dec 22:15"]
 
 
 async def test_a_second_tap_or_someone_elses_tap_on_the_question_changes_nothing(
