@@ -572,4 +572,10 @@ def expected_checkins(state: FollowUpState) -> tuple[dt.datetime, ...]:
     if state.level in _DAYS:
         listed = (on_day(state.level_since, n) for n in _DAYS[state.level])
         return tuple(sorted({state.next_checkin, *listed}))
+    if state.level is Level.L2:  # +24 h, then every 2 days at 10:00 for the first 9 days
+        found, day = [state.next_checkin], state.next_checkin.date()
+        while (day - state.level_since).days < 9:
+            found.append(on_day(day, 2))
+            day += dt.timedelta(days=2)
+        return tuple(found)
     return (state.next_checkin,)
