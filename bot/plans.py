@@ -100,7 +100,7 @@ def describe_plan(
     lines = [cat.text("triage_ui.next_plan")]
     for nudge_id, items in _by_nudge(planned).items():
         times = sorted({t for item in items for t in item.schedule.times})
-        days = sorted({d for item in items for d in _days(item)})
+        days = [d for item in items for d in _days(item)]
         line = cat.text(
             f"plan.{nudge_id}",
             times=_join([t.strftime("%H:%M") for t in times]),
@@ -134,7 +134,7 @@ def _by_nudge(planned: tuple[PlannedNudge, ...]) -> dict[str, list[PlannedNudge]
 
 def _days(item: PlannedNudge) -> list[str]:
     if item.schedule.dates:
-        return [day.strftime("%a %d %b") for day in item.schedule.dates]
+        return [day.strftime("%a %d %b") for day in sorted(item.schedule.dates)]
     if item.schedule.weekdays is not None:
         return [DAY_NAMES[day] for day in sorted(item.schedule.weekdays)]
     return []

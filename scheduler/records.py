@@ -71,11 +71,14 @@ async def with_history(
     # Only the person filter in SQL: given `active = 1` too, SQLite prefers the due index
     # and walks every row due within the hour instead of these people's few rows.
     coming = await session.execute(
-        select(r.user_id, r.next_due_at, r.active).where(r.user_id.in_(people), r.kind == CHECKIN)
+        select(r.user_id, r.next_due_at, r.active, r.occurrence).where(
+            r.user_id.in_(people), r.kind == CHECKIN
+        )
     )
     checkins_due: dict[int, list[dt.datetime]] = defaultdict(list)
-    for user_id, due, active in coming:
-        if active and due is not None and due < now + CHECKIN_GAP:
+    for user_id, due, active, placed in coming:
+        # An unplaced row's `next_due_at` is the instant to place it from, not its time.
+        if active and placed is not None and due is not None and due < now + CHECKIN_GAP:
             checkins_due[user_id].append(due)
     return {
         uid: replace(
