@@ -8,19 +8,20 @@ import datetime as dt
 from collections import Counter
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scheduler.clock import FakeClock, ScaledClock
 from scheduler.dispatcher import Dispatcher
 from scheduler.ports import Outgoing, SendResult
-from storage.models import Reminder
+from storage.models import Reminder, User
 from storage.reminders import ReminderRepository
 from tests.scheduler import FakeNotifier, add_person
 from triage.schedule import LocalSchedule, PlannedNudge
 
 Sessions = async_sessionmaker[AsyncSession]
 UTC = ZoneInfo("UTC")
+MINUTE = dt.timedelta(minutes=1)
 
 
 class SlowNotifier(FakeNotifier):
@@ -41,6 +42,14 @@ async def crowd(sessions: Sessions, people: int, now: dt.datetime) -> None:
     schedule = LocalSchedule((minute.time(),), minute.date(), minute.date())
     for user_id in range(1, people + 1):
         await add_person(sessions, user_id, now, tz="UTC")
+    # Quiet hours half a day away: these run on the real clock, at any hour.
+    quiet = now + dt.timedelta(hours=12)
+    window = {
+        "quiet_start": quiet.strftime("%H:%M"),
+        "quiet_end": (quiet + MINUTE).strftime("%H:%M"),
+    }
+    async with sessions.begin() as session:
+        await session.execute(update(User).values(**window))
     async with sessions.begin() as session:
         repository = ReminderRepository(session)
         for user_id in range(1, people + 1):
