@@ -18,16 +18,14 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot import callbacks, plans
-from bot.catalogue import Catalogue
+from bot.catalogue import Catalogue, catalogue_for
 from bot.handlers import plan_end
-from bot.replies import catalogue, keyboard
+from bot.replies import keyboard
 from scheduler.clock import Clock
 from scheduler.policy import PLAN_END
 from scheduler.ports import Blocked, Failed, Outgoing, SendResult, Sent
 from scheduler.ports import RetryAfter as Retry
-from storage.models import User
 from storage.reminders import one_off
-from storage.users import UserRepository
 
 log = logging.getLogger(__name__)
 CHECKIN = "CHECKIN"
@@ -112,10 +110,10 @@ class TelegramNotifier:
             return Failed(transient=False, reason=type(exc).__name__)
 
     async def _send(self, outgoing: Outgoing) -> SendResult:
-        user = await self._user(outgoing.user_id)
-        cat = catalogue(user)
+        # The language came with the batch: a nudge needs no database read of its own.
+        cat = catalogue_for(outgoing.language)
         if outgoing.kind == CHECKIN:
-            return await self._send_checkin(outgoing, user, cat)
+            return await self._send_checkin(outgoing)
         if outgoing.kind == PLAN_END:
             return await self._send_plan_end(outgoing, cat)
         text, markup = nudge_message(cat, outgoing)
@@ -131,9 +129,7 @@ class TelegramNotifier:
         )
         return Sent(sent.message_id)
 
-    async def _send_checkin(
-        self, outgoing: Outgoing, user: User | None, cat: Catalogue
-    ) -> SendResult:
+    async def _send_checkin(self, outgoing: Outgoing) -> SendResult:
         prepared = await self.prepare_checkin(outgoing) if self.prepare_checkin else None
         if prepared is None:
             return Failed(transient=False, reason="NoCheckinDue")
@@ -156,13 +152,13 @@ class TelegramNotifier:
         return Sent(sent.message_id)
 
     async def _opens_l2_plan(self, outgoing: Outgoing) -> bool:
+        if outgoing.episode_id is None or all(
+            item.sequence for item in (outgoing, *outgoing.merged)
+        ):
+            return False  # only a series' first message can open the plan
         ids = (outgoing.delivery_id, *(item.delivery_id for item in outgoing.merged))
         async with self.sessions() as session:
             return await plans.opens_l2_plan(session, outgoing.episode_id, ids)
-
-    async def _user(self, user_id: int) -> User | None:
-        async with self.sessions() as session:
-            return await UserRepository(session).get(user_id)
 
 
 def _seconds(retry_after: int | dt.timedelta) -> float:

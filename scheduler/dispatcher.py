@@ -42,7 +42,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from scheduler import leases, records
 from scheduler.batch import decide_batch
 from scheduler.clock import Clock
-from scheduler.jobs import Job, Move, Row, advance, last_per_row, outgoing, slot
+from scheduler.jobs import Job, Move, Recipient, Row, advance, last_per_row, outgoing, slot
 from scheduler.policy import Defer, Send, Skip, gives_up, retry_delay
 from scheduler.ports import Blocked, Failed, Notifier, RetryAfter, SendResult, Sent
 from scheduler.recurrence import schedule_to_json
@@ -158,7 +158,7 @@ class Dispatcher:
         return report + TickReport(skipped=skipped)
 
     async def _send_all(
-        self, sends: list[Job], chats: dict[int, int], now: dt.datetime
+        self, sends: list[Job], chats: dict[int, Recipient], now: dt.datetime
     ) -> TickReport:
         """Sends concurrently and records each result as soon as it is back.
 
@@ -227,8 +227,8 @@ class Dispatcher:
 
     # -- 3. send ----------------------------------------------------------------------------
 
-    async def _send(self, job: Job, chat_id: int) -> SendResult:
-        message = outgoing(job, chat_id)
+    async def _send(self, job: Job, to: Recipient) -> SendResult:
+        message = outgoing(job, to)
         async with self._concurrency:
             try:
                 return await self._notifier.send(message)

@@ -143,7 +143,15 @@ def last_per_row(moves: list[Move]) -> list[Move]:
     return list(merged.values())
 
 
-def outgoing(job: Job, chat_id: int) -> Outgoing:
+@dataclass(frozen=True)
+class Recipient:
+    """Where a person's messages go and in which language, read once per batch."""
+
+    chat_id: int
+    language: str | None = None
+
+
+def outgoing(job: Job, to: Recipient) -> Outgoing:
     """The message the notifier sends for a job, its digest's nudges included."""
     row = job.row
     decision = job.decision
@@ -151,12 +159,13 @@ def outgoing(job: Job, chat_id: int) -> Outgoing:
         delivery_id=job.delivery_id,
         reminder_id=row.id,
         user_id=row.user_id,
-        chat_id=chat_id,
+        chat_id=to.chat_id,
         episode_id=row.episode_id,
         kind=row.kind,
         slot=slot(row),
         local_due=row.occurrence.local,
         late=isinstance(decision, Send) and decision.late,
         sequence=row.sent_count,
-        merged=tuple(outgoing(m, chat_id) for m in job.merged),
+        merged=tuple(outgoing(m, to) for m in job.merged),
+        language=to.language,
     )

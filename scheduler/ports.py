@@ -28,6 +28,7 @@ class Outgoing:
     late: bool
     sequence: int
     merged: tuple[Outgoing, ...] = ()
+    language: str | None = None
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scheduler.jobs import Job, Move, is_today
+from scheduler.jobs import Job, Move, Recipient, is_today
 from scheduler.leases import REMINDERS, on_postgresql
 from scheduler.policy import CHECKIN, CHECKIN_GAP, Person, Skip, is_nudge
 from storage.models import Delivery, User
@@ -30,18 +30,18 @@ USERS = cast(Table, User.__table__)
 
 async def people(
     session: AsyncSession, user_ids: set[int], now: dt.datetime
-) -> tuple[dict[int, Person], dict[int, int]]:
-    """The people the rows are for, with their history, and their chat ids."""
+) -> tuple[dict[int, Person], dict[int, Recipient]]:
+    """The people the rows are for, with their history, and where their messages go."""
     u = USERS.c
     result = await session.execute(
-        select(u.id, u.chat_id, u.tz, u.state, u.paused_until, u.quiet_start, u.quiet_end).where(
-            u.id.in_(user_ids)
-        )
+        select(
+            u.id, u.chat_id, u.language, u.tz, u.state, u.paused_until, u.quiet_start, u.quiet_end
+        ).where(u.id.in_(user_ids))
     )
     found: dict[int, Person] = {}
-    chats: dict[int, int] = {}
+    chats: dict[int, Recipient] = {}
     for m in result.mappings():
-        chats[m["id"]] = m["chat_id"]
+        chats[m["id"]] = Recipient(m["chat_id"], m["language"])
         found[m["id"]] = Person(
             tz=m["tz"] or "UTC",
             state=m["state"],
