@@ -341,7 +341,9 @@ async def _on_finished(
         ",".join(tap.step.outcome.rule_ids),
     )
     assert update.effective_chat
-    for text in compose_result(cat, user, tap.step.outcome, tap.next_steps):
+    now, answers = deps(context).clock.now(), tap.step.state.answers
+    result = compose_result(cat, user, tap.step.outcome, tap.next_steps, answers=answers, now=now)
+    for text in result:
         await context.bot.send_message(update.effective_chat.id, text)
     needs = needs_preferences(tap.step.outcome, tap.step.state.answers)
     if tap.next_steps and needs:
