@@ -18,8 +18,10 @@ from triage.levels import Level
 from triage.outcome import Exit, Outcome
 from triage.wording import (
     Clinician,
+    Closing,
     L3Route,
     clinician,
+    closing_after_booked,
     l3_route,
     shows_medicine_line,
     tips_for_person,
@@ -114,3 +116,14 @@ def _closing(cat: Catalogue, user: User, outcome: Outcome, next_steps: str | Non
         lines = [cat.text("triage_ui.next_one_off")]
     lines.append(say(cat, "footer", user))
     return "\n\n".join(lines)
+
+
+ROUTINE_CLOSING = "checkin.finished"
+
+
+def closing_key(key: str, level: Level) -> str:
+    """§4.4: the last check-in's closing matches the level; at L3 or L4 it says to be seen
+    today, never the routine "see your GP"."""
+    if key == ROUTINE_CLOSING and closing_after_booked(level) == Closing.GO_TODAY:
+        return "checkin.last.go_today"
+    return key
