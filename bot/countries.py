@@ -1,6 +1,6 @@
 """Emergency, urgent-care and crisis lines by country (spec §0.4 rev 2). Never hard-coded in text.
 
-The table is a data file (`bot/data/countries.toml`), one row per ISO 3166 code, each number
+The table is a data file (`bot/countries.toml`), one row per ISO 3166 code, each number
 with the page it was read on beside it. The catalogue may override a row's words for another
 language with `service.<code>.<kind>`; a country without a verified urgent or crisis line gets
 the catalogue's generic words ("a local crisis line"), never a guessed number.
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-TABLE = Path(__file__).parent / "data" / "countries.toml"
+TABLE = Path(__file__).with_suffix(".toml")
 LEGACY_EU = "EU"
 LEGACY_EU_ASKED = "EU-ASKED"
 """A legacy EU person who has been asked once and has not picked yet: still 112, not re-asked."""
