@@ -110,3 +110,16 @@ def test_the_last_check_in_at_l3_or_l4_says_be_seen_today_not_the_routine_gp(
 def test_the_last_check_in_at_a_routine_level_keeps_the_routine_closing() -> None:
     user = User(id=1, chat_id=1, country="GB", tz="Europe/London")
     assert "please see your GP" in summary(CAT, user, _last_checkin(Level.L1))
+
+
+@pytest.mark.parametrize(
+    ("country", "word"), [("GB", "see your GP"), ("AU", "see your GP"), ("US", "see your doctor")]
+)
+def test_check_in_words_name_the_doctor_as_people_in_that_country_do(
+    country: str, word: str
+) -> None:
+    user = User(id=1, chat_id=1, country=country, tz="Europe/London")
+    text = summary(CAT, user, _last_checkin(Level.L1))
+    assert word in text
+    if country == "US":
+        assert "GP" not in text
