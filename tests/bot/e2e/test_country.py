@@ -5,10 +5,12 @@ local time, and people stored with the old "European Union" region asked once to
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import update
 
+from bot.playground.server import FakeBotApi
 from bot.playground.users import ScriptedUser
 from storage.models import User
 from tests.bot.e2e.harness import BotRig
@@ -163,3 +165,35 @@ async def test_the_country_can_be_changed_in_settings_by_typing_its_name(rig: Bo
     saved = await read_until(person, "Country set to")
     assert "New Zealand" in saved and "111" in saved
     assert await stored_country(rig, person.user_id) == "NZ"
+
+
+@pytest.fixture
+async def any_rig(database_url: str) -> AsyncIterator[BotRig]:
+    """The real bot on a freshly migrated SQLite file or PostgreSQL database."""
+    async with FakeBotApi() as api:
+        rig = BotRig(api=api, database_url=database_url)
+        await rig.start()
+        try:
+            yield rig
+        finally:
+            await rig.stop()
+
+
+async def test_the_one_time_country_question_is_remembered_on_each_database(
+    any_rig: BotRig,
+) -> None:
+    person = any_rig.user()
+    await onboard(person)
+    await make_eu(any_rig, person.user_id)
+    await person.send("/start")
+    await read_until(person, "no longer enough")
+    await person.send("/start")
+    await read_until(person, "Welcome back")
+    await person.send("/settings")
+    await read_until(person, "Your settings")
+    await person.tap("Country")
+    await read_until(person, "Which country")
+    await person.tap("Somewhere else")
+    saved = await read_until(person, "Country set to")
+    assert "your local emergency number" in saved
+    assert await stored_country(any_rig, person.user_id) is None
