@@ -58,7 +58,10 @@ def result(country: str, tz: str, now: dt.datetime | None, **changes: set[str]) 
             "US", "America/New_York", TUESDAY_AFTERNOON, "doctor's office today", "GP", id="us-day"
         ),
         pytest.param(
-            "DE", "Europe/Berlin", SATURDAY_EVENING, "out-of-hours", "GP", id="germany-saturday"
+            "DE", "Europe/Berlin", SATURDAY_EVENING, "116 117", "GP", id="germany-saturday"
+        ),
+        pytest.param(
+            "IT", "Europe/Rome", SATURDAY_EVENING, "out-of-hours", "GP", id="italy-saturday"
         ),
     ],
 )
