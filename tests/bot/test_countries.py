@@ -51,7 +51,7 @@ def test_no_crisis_line_without_a_source() -> None:
     [
         pytest.param("AU", "000", "Lifeline on 13 11 14", id="australia"),
         pytest.param("NZ", "111", "1737", id="new-zealand"),
-        pytest.param("IE", "112", "Samaritans on 116 123", id="ireland"),
+        pytest.param("IE", "112 or 999", "Samaritans on 116 123", id="ireland"),
         pytest.param("IN", "112", "Tele-MANAS on 14416", id="india"),
         pytest.param("US", "911", "988", id="united-states"),
         pytest.param("CA", "911", "988", id="canada"),
