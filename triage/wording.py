@@ -18,6 +18,10 @@ from triage.outcome import Outcome
 SURGERY_OPENS = dt.time(8, 0)
 SURGERY_CLOSES = dt.time(18, 0)
 SATURDAY = 5
+CLOSED_EVERYWHERE = frozenset({(1, 1), (12, 25), (12, 26)})
+"""(month, day) of the public holidays treated as closed in every country: New Year's Day,
+Christmas Day and the day after. Where a surgery is in fact open, pointing to the urgent service
+is the conservative error; where it is closed, "contact your GP surgery today" would not be."""
 
 GP_COUNTRIES = frozenset({"GB", "IE", "AU", "NZ"})
 """§4.4: "GP" in the UK, Ireland, Australia and New Zealand; "your doctor" elsewhere."""
@@ -56,8 +60,10 @@ class Closing(StrEnum):
 
 def surgery_open(local: dt.datetime, holidays: frozenset[dt.date] = frozenset()) -> bool:
     """Whether a GP surgery or doctor's office is open: a weekday, 08:00 to 18:00 local time,
-    not a public holiday the caller knows of."""
+    not a public holiday (the fixed ones above, and any the caller knows of)."""
     if local.weekday() >= SATURDAY or local.date() in holidays:
+        return False
+    if (local.month, local.day) in CLOSED_EVERYWHERE:
         return False
     return SURGERY_OPENS <= local.time() < SURGERY_CLOSES
 

@@ -10,6 +10,7 @@ import pytest
 from triage.levels import Level
 from triage.outcome import Outcome, Reason
 from triage.wording import (
+    SATURDAY,
     Clinician,
     Closing,
     L3Route,
@@ -54,10 +55,24 @@ def test_get_advice_today_names_the_surgery_only_on_weekdays_in_surgery_hours(
     assert l3_route(local) == route
 
 
-def test_a_known_public_holiday_counts_as_out_of_hours() -> None:
-    christmas = dt.datetime(2026, 12, 25, 11, 0, tzinfo=LONDON)  # a Friday
-    assert surgery_open(christmas)
-    assert l3_route(christmas, frozenset({christmas.date()})) == L3Route.URGENT_SERVICE_NOW
+def test_a_public_holiday_the_caller_knows_of_counts_as_out_of_hours() -> None:
+    whit_monday = dt.datetime(2026, 5, 25, 11, 0, tzinfo=LONDON)
+    assert surgery_open(whit_monday)
+    assert l3_route(whit_monday, frozenset({whit_monday.date()})) == L3Route.URGENT_SERVICE_NOW
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        pytest.param(dt.date(2027, 1, 1), id="new-years-day-friday"),
+        pytest.param(dt.date(2026, 12, 25), id="christmas-day-friday"),
+        pytest.param(dt.date(2028, 12, 26), id="day-after-christmas-tuesday"),
+    ],
+)
+def test_new_year_and_christmas_are_out_of_hours_on_a_weekday_morning(day: dt.date) -> None:
+    morning = dt.datetime.combine(day, dt.time(10, 0), tzinfo=LONDON)
+    assert morning.weekday() < SATURDAY
+    assert l3_route(morning) == L3Route.URGENT_SERVICE_NOW
 
 
 def test_the_surgery_hours_are_read_on_the_persons_own_clock_not_utc() -> None:
