@@ -8,6 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.catalogue import Catalogue, catalogue_for
 from storage.models import User
+from triage.wording import clinician
 
 
 def catalogue(user: User | None, language_code: str | None = None) -> Catalogue:
@@ -15,9 +16,14 @@ def catalogue(user: User | None, language_code: str | None = None) -> Catalogue:
 
 
 def say(cat: Catalogue, key: str, user: User | None, /, **values: object) -> str:
-    """Message `key` with the person's emergency, urgent and crisis services filled in."""
-    services = cat.services(user.country if user else None)
+    """Message `key` with the person's emergency, urgent and crisis services, and the word for
+    their doctor (spec §4.4), filled in."""
+    country = user.country if user else None
+    services = cat.services(country)
     services["crisis"] = services["crisis"].format(emergency=services["emergency"])
+    doctor = clinician(country).value
+    services["gp"] = cat.text(f"clinician.{doctor}.word")
+    services["gp_practice"] = cat.text(f"clinician.{doctor}.practice")
     return cat.text(key, **{**services, **values})
 
 

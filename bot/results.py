@@ -1,15 +1,31 @@
 """The words of a triage result: level, reasons, advice, medicine line, tips and footer.
 
-All words come from the catalogue; this module only chooses and orders them.
+All words come from the catalogue; this module only chooses and orders them. The timing and
+wording choices of spec §4.4 (out-of-hours L3, words by country, the pregnancy caffeine tip,
+medicine lines only after a medicine answer) are the core's, in triage.wording.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Mapping
 
 from bot.catalogue import Catalogue
 from bot.replies import say
 from storage.models import User
 from triage.levels import Level
 from triage.outcome import Exit, Outcome
+from triage.wording import (
+    Clinician,
+    Closing,
+    L3Route,
+    clinician,
+    closing_after_booked,
+    l3_route,
+    shows_medicine_line,
+    tips_for_person,
+)
 
 NO_REASON_RULE = "R-0"
 
@@ -31,27 +47,59 @@ def driving(cat: Catalogue, outcome: Outcome) -> list[str]:
     ]
 
 
-def advice_key(outcome: Outcome) -> str:
+def advice_key(outcome: Outcome, local: dt.datetime | None = None) -> str:
+    """The advice for the outcome; at L3 with the person's local time known, the out-of-hours
+    words outside surgery hours (§4.4)."""
     # §3.1 step 4: with a known condition the L1 text is replaced by the care-team text.
     if outcome.exit == Exit.EXIT_KNOWN_CONDITION and outcome.level == Level.L1:
         return "exit.known_condition"
+    if outcome.level == Level.L3 and local and l3_route(local) == L3Route.URGENT_SERVICE_NOW:
+        return "out_of_hours.advice"
     return f"advice.{outcome.level.value}"
 
 
+def level_name(cat: Catalogue, user: User | None, level: Level) -> str:
+    """The level's name, in the person's country's words where they differ ("GP" or not)."""
+    country = user.country if user else None
+    if clinician(country) == Clinician.DOCTOR and cat.has(f"level_doctor.{level.value}"):
+        return cat.text(f"level_doctor.{level.value}")
+    return cat.text(f"level.{level.value}.name")
+
+
+def local_time(user: User, now: dt.datetime) -> dt.datetime:
+    return now.astimezone(zoneinfo.ZoneInfo(user.tz or "UTC"))
+
+
 def compose_result(
-    cat: Catalogue, user: User, outcome: Outcome, next_steps: str | None = None
+    cat: Catalogue,
+    user: User,
+    outcome: Outcome,
+    next_steps: str | None = None,
+    *,
+    answers: Mapping[str, frozenset[str]] | None = None,
+    now: dt.datetime | None = None,
 ) -> list[str]:
-    """The result as the messages a person reads, in order."""
+    """The result as the messages a person reads, in order. With `now`, the advice fits the
+    person's local time; with `answers`, tips and the medicine line fit what they said."""
     phrases = reason_phrases(cat, outcome)
-    parts = [cat.text("triage_ui.result_title", level=cat.text(f"level.{outcome.level}.name"))]
+    title = level_name(cat, user, outcome.level)
+    parts = [cat.text("triage_ui.result_title", level=title)]
     if phrases:
         parts.append(cat.text("triage_ui.result_reasons", reasons="; ".join(phrases)))
-    parts.append(say(cat, advice_key(outcome), user, reason=" and ".join(driving(cat, outcome))))
-    if outcome.medicine_related and outcome.level < Level.L4:
+    local = local_time(user, now) if now else None
+    reason = " and ".join(driving(cat, outcome))
+    parts.append(say(cat, advice_key(outcome, local), user, reason=reason))
+    medicine = (
+        shows_medicine_line(outcome, answers)
+        if answers is not None
+        else outcome.medicine_related and outcome.level < Level.L4
+    )
+    if medicine:
         parts.append(say(cat, "medicine_line", user))
     parts.extend(say(cat, f"soft.{prompt}", user) for prompt in outcome.soft_prompts)
     messages = ["\n\n".join(parts)]
-    tips = [say(cat, f"tip.{tip}", user) for tip in outcome.tips]
+    shown = tips_for_person(outcome.tips, answers) if answers is not None else outcome.tips
+    tips = [say(cat, f"tip.{tip}", user) for tip in shown]
     if tips and outcome.level < Level.L3:
         messages.append("\n".join([cat.text("triage_ui.tips_title"), *tips]))
     messages.append(_closing(cat, user, outcome, next_steps))
@@ -68,3 +116,14 @@ def _closing(cat: Catalogue, user: User, outcome: Outcome, next_steps: str | Non
         lines = [cat.text("triage_ui.next_one_off")]
     lines.append(say(cat, "footer", user))
     return "\n\n".join(lines)
+
+
+ROUTINE_CLOSING = "checkin.finished"
+
+
+def closing_key(key: str, level: Level) -> str:
+    """§4.4: the last check-in's closing matches the level; at L3 or L4 it says to be seen
+    today, never the routine "see your GP"."""
+    if key == ROUTINE_CLOSING and closing_after_booked(level) == Closing.GO_TODAY:
+        return "checkin.last.go_today"
+    return key

@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from bot.countries import services_for
+from bot.countries import KINDS, LEGACY_EU, country, line_text, region
 
 HERE = Path(__file__).parent
 DEFAULT_LANGUAGE = "en"
@@ -87,14 +87,20 @@ class Catalogue:
         found = [key for key in self._messages if key.startswith(prefix + ".")]
         return sorted(found, key=_natural)
 
-    def services(self, country: str | None) -> dict[str, str]:
-        """`emergency`, `urgent` and `crisis` placeholder values for a country."""
-        chosen = services_for(country)
-        return {
-            "emergency": self.raw(chosen.emergency),
-            "urgent": self.raw(chosen.urgent),
-            "crisis": self.raw(chosen.crisis),
-        }
+    def services(self, code: str | None) -> dict[str, str]:
+        """`emergency`, `urgent` and `crisis` placeholder values for a country: the catalogue's
+        own words for it when it has them, else the table's, else the generic words."""
+        return {kind: self._service(region(code), kind) for kind in KINDS}
+
+    def _service(self, code: str | None, kind: str) -> str:
+        own = f"service.{(code or '').lower()}.{kind}"
+        if code and self.has(own):
+            return self.raw(own)
+        verified = line_text(code, kind)
+        if verified is not None:
+            return verified
+        known = country(code) is not None or code == LEGACY_EU
+        return self.raw(f"service.{'default' if known else 'other'}.{kind}")
 
 
 def _strs(values: Mapping[str, object]) -> dict[str, str]:

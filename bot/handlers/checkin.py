@@ -37,6 +37,7 @@ from bot.catalogue import Catalogue
 from bot.deps import deps
 from bot.handlers import triage as triage_handlers
 from bot.replies import answer_only, catalogue, keyboard, say
+from bot.results import closing_key
 from scheduler.clock import Clock
 from scheduler.ports import Outgoing
 from storage.models import CheckIn, Delivery, Episode, User
@@ -507,7 +508,8 @@ async def _on_finished(
 def summary(cat: Catalogue, user: User, decision: Decision) -> str:
     """What changes after a check-in, in the rules' order, ending with the footer (§5.3)."""
     parts = [say(cat, "emergency", user)] if Action.SHOW_EMERGENCY in decision.actions else []
-    parts += [say(cat, key, user) for key in decision.message_keys]
+    level = decision.state.level
+    parts += [say(cat, closing_key(key, level), user) for key in decision.message_keys]
     if not parts:
         parts.append(cat.text("checkin_ui.thanks"))
     upcoming = decision.state.next_checkin

@@ -8,7 +8,7 @@ carries on where the person was.
 | consent_health    | intro + health consent          | consent_reminders, or declined (stop)   |
 | consent_reminders | reminders consent               | age                                     |
 | age               | G1: 18 or over?                 | country, or under18 (stop)              |
-| country           | G3: country                     | timezone                                |
+| country           | G3: country (button, typed, pin)| timezone (a pin sets both: done)        |
 | timezone          | location / list / typed name    | done                                    |
 """
 
@@ -29,11 +29,11 @@ from telegram import (
 )
 from telegram.ext import ContextTypes
 
-from bot import callbacks, zones
+from bot import callbacks, places, zones
 from bot.catalogue import Catalogue
-from bot.countries import COUNTRIES
+from bot.countries import LEGACY_EU, OTHER, needs_country
 from bot.deps import deps
-from bot.handlers import triage
+from bot.handlers import country, triage
 from bot.handlers.common import ONBOARDED
 from bot.replies import catalogue, keyboard, say
 from storage.models import User, UserState
@@ -57,7 +57,8 @@ class Step(StrEnum):
 
 
 RESTARTABLE = {Step.INTRO, Step.DECLINED, Step.UNDER18}
-COUNTRY_CHOICES = (*COUNTRIES, "OTHER")
+COUNTRY_CHOICES = (LEGACY_EU, OTHER)
+"""Country labels the catalogue names itself; every other country is labelled from bot.places."""
 
 
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -76,6 +77,9 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             log.info("user %s came back after blocking the bot", user.id)
         step = Step(user.onboarding_step)
     cat = catalogue(user)
+    if step == Step.DONE and needs_country(user.country):
+        await country.ask(context, user, then_triage=False, legacy=True)
+        return
     if step == Step.DONE:
         await update.effective_message.reply_text(say(cat, "onboarding.already_done", user))
         return
@@ -90,6 +94,10 @@ async def ask(update: Update, user: User, cat: Catalogue) -> None:
     step = Step(user.onboarding_step)
     if step == Step.TIMEZONE:
         await ask_timezone(update, user, cat)
+        return
+    if step == Step.COUNTRY:
+        rows = country.rows(cat, user.tz, lambda code: _data(Step.COUNTRY, code))
+        await message.reply_text(say(cat, "country.question", user), reply_markup=keyboard(rows))
         return
     text, rows = QUESTIONS[step](cat)
     await message.reply_text(say(cat, text, user), reply_markup=keyboard(rows))
@@ -116,18 +124,10 @@ def _age(cat: Catalogue) -> tuple[str, list[list[tuple[str, str]]]]:
     ]
 
 
-def _country(cat: Catalogue) -> tuple[str, list[list[tuple[str, str]]]]:
-    return "onboarding.country", [
-        [(cat.text(f"onboarding.country_{code}"), _data(Step.COUNTRY, code))]
-        for code in COUNTRY_CHOICES
-    ]
-
-
 QUESTIONS = {
     Step.CONSENT_HEALTH: _consent_health,
     Step.CONSENT_REMINDERS: _consent_reminders,
     Step.AGE: _age,
-    Step.COUNTRY: _country,
 }
 
 
@@ -139,7 +139,7 @@ async def ask_timezone(update: Update, user: User, cat: Catalogue) -> None:
         say(cat, "onboarding.timezone", user),
         reply_markup=ReplyKeyboardMarkup([[share]], resize_keyboard=True, one_time_keyboard=True),
     )
-    names = zones.suggestions(user.country)
+    names = places.zone_choices(user.country)
     rows = [[(name.replace("_", " "), _data(Step.TIMEZONE, i))] for i, name in enumerate(names)]
     await message.reply_text(cat.text("onboarding.timezone_pick"), reply_markup=keyboard(rows))
 
@@ -202,18 +202,22 @@ def apply(user: User, step: Step, value: str, now: dt.datetime) -> bool:
     elif step == Step.AGE and value in ("adult", "minor"):
         user.adult = value == "adult"
         user.onboarding_step = Step.COUNTRY if user.adult else Step.UNDER18
-    elif step == Step.COUNTRY and value in COUNTRY_CHOICES:
-        user.country = None if value == "OTHER" else value
-        user.onboarding_step = Step.TIMEZONE
+    elif step == Step.COUNTRY and country.valid(value):
+        set_country(user, value)
     elif (
         step == Step.TIMEZONE
         and value.isdigit()
-        and int(value) < len(names := zones.suggestions(user.country))
+        and int(value) < len(names := places.zone_choices(user.country))
     ):
         set_zone(user, names[int(value)])
     else:
         return False
     return True
+
+
+def set_country(user: User, value: str) -> None:
+    user.country = country.stored(value)
+    user.onboarding_step = Step.TIMEZONE
 
 
 def set_zone(user: User, name: str) -> None:
@@ -273,6 +277,9 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User
     message = update.effective_message
     assert message and message.text is not None
     cat = catalogue(user)
+    if user.onboarding_step == Step.COUNTRY:
+        await _typed_country(update, context, user, message.text)
+        return
     if user.onboarding_step != Step.TIMEZONE:
         await message.reply_text(say(cat, "error.text_instead_of_button", user))
         await ask(update, user, cat)
@@ -285,6 +292,18 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User
     await _save_zone(update, context, user.id, zone)
 
 
+async def _typed_country(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, text: str
+) -> None:
+    code = places.find(text)
+    if code is None:
+        assert update.effective_message
+        reply = catalogue(user).text("country.not_found", value=text.strip()[:40])
+        await update.effective_message.reply_text(reply)
+        return
+    await _save_place(update, context, user.id, code, None)
+
+
 async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A shared location at the time-zone step: the zone is looked up offline; the place is
     not kept."""
@@ -292,15 +311,37 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     assert message and message.location and update.effective_user
     async with d.sessions.begin() as session:
         user = await UserRepository(session).get(update.effective_user.id)
-    if user is None or user.onboarding_step != Step.TIMEZONE:
+    if user is None or user.onboarding_step not in (Step.COUNTRY, Step.TIMEZONE):
         cat = catalogue(user, update.effective_user.language_code)
         await message.reply_text(say(cat, "error.not_understood", user))
         return
     zone = zones.zone_at(message.location.latitude, message.location.longitude)
+    if user.onboarding_step == Step.COUNTRY:
+        # One pin answers both questions: the country of the place, and its zone.
+        code = places.country_of_zone(zone)
+        if code is None:
+            await message.reply_text(say(catalogue(user), "country.at_sea", user))
+            return
+        await _save_place(update, context, user.id, code, zone)
+        return
     if zone is None:
         await message.reply_text(say(catalogue(user), "onboarding.timezone_not_found", user))
         return
     await _save_zone(update, context, user.id, zone)
+
+
+async def _save_place(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, user_id: int, code: str, zone: str | None
+) -> None:
+    async with deps(context).sessions.begin() as session:
+        user = await UserRepository(session).get(user_id, for_update=True)
+        assert user
+        if user.onboarding_step == Step.COUNTRY:
+            set_country(user, code)
+            if zone is not None:
+                set_zone(user, zone)
+    log.info("user %s chose a country", user_id)
+    await after_step(update, context, user, catalogue(user))
 
 
 async def _save_zone(

@@ -5,7 +5,7 @@ time, when the next one comes.
 | button        | then                                                   | typed text awaited |
 |---------------|--------------------------------------------------------|--------------------|
 | Time zone     | share a location, pick from a list, or type a name     | "tz"               |
-| Country       | pick one (it sets the emergency numbers)               |                    |
+| Country       | pick one, type its name or share a location            | "country"          |
 | Quiet hours   | pick a window, or type one ("23:00-07:00")             | "quiet"            |
 | Bedtime       | the plan's bedtime question (bot/handlers/preferences) | "bedtime"          |
 | Workouts      | the plan's workout questions                           | "workout_time"     |
@@ -26,11 +26,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.ext import ContextTypes
 
-from bot import callbacks, zones
+from bot import callbacks, places, zones
 from bot.catalogue import Catalogue
-from bot.countries import COUNTRIES
+from bot.countries import needs_country
 from bot.deps import deps
-from bot.handlers import onboarding, preferences
+from bot.handlers import country, onboarding, preferences, triage
 from bot.handlers.common import is_onboarded
 from bot.handlers.preferences import hhmm, next_reminder, parse_time, what
 from bot.plans import DAY_NAMES
@@ -47,7 +47,6 @@ from triage.quiet import QuietHours
 log = logging.getLogger(__name__)
 AREA = "s"
 TZ, QUIET, RETIME = "tz", "quiet", "time:"
-COUNTRY_CHOICES = (*COUNTRIES, "OTHER")
 QUIET_PRESETS = (("2200", "0700"), ("2230", "0730"), ("2300", "0800"), ("0000", "0800"))
 LONGEST_QUIET = dt.timedelta(hours=16)
 MAX_TIMES = 4
@@ -61,6 +60,9 @@ async def on_settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if user is None or not is_onboarded(user):
         cat = catalogue(user, update.effective_user.language_code)
         await message.reply_text(cat.text("settings.not_onboarded"))
+        return
+    if needs_country(user.country):
+        await country.ask(context, user, then_triage=False, legacy=True)
         return
     await message.reply_text(await _summary(context, user), reply_markup=_menu(user))
 
@@ -87,7 +89,7 @@ async def _summary(context: ContextTypes.DEFAULT_TYPE, user: User) -> str:
         user,
         tz=user.tz,
         local_time=now.astimezone(zoneinfo.ZoneInfo(user.tz or "UTC")).strftime("%H:%M"),
-        country=cat.text(f"onboarding.country_{user.country or 'OTHER'}"),
+        country=country.label(cat, user.country),
         quiet=f"{user.quiet_start}–{user.quiet_end}",
         bedtime=user.bedtime or unset,
         workout=workout,
@@ -145,7 +147,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _on_tz(
     update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, values: tuple[str, ...]
 ) -> None:
-    names = zones.suggestions(user.country)
+    names = places.zone_choices(user.country)
     if values:
         index = int(values[0]) if values[0].isdigit() else len(names)
         if index >= len(names):
@@ -169,23 +171,14 @@ async def _on_tz(
 async def _on_country(
     update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, values: tuple[str, ...]
 ) -> None:
-    cat = catalogue(user)
     if not values:
-        rows = [
-            [(cat.text(f"onboarding.country_{code}"), _data("country", code))]
-            for code in COUNTRY_CHOICES
-        ]
-        await context.bot.send_message(
-            user.chat_id, cat.text("settings.country_question"), reply_markup=keyboard(rows)
-        )
+        await country.ask(context, user, then_triage=False)
         return
-    if values[0] not in COUNTRY_CHOICES:
+    if not country.valid(values[0]) or values[1:] not in ((), (country.THEN_TRIAGE,)):
         raise callbacks.BadCallback("no such country")
-    stored = await _store(context, user.id, country=None if values[0] == "OTHER" else values[0])
-    label = cat.text(f"onboarding.country_{values[0]}")
-    await context.bot.send_message(
-        user.chat_id, say(cat, "settings.country_saved", stored, country=label)
-    )
+    saved = await country.save(context, user.id, values[0])
+    if values[1:]:
+        await triage.begin(update, context, saved)
 
 
 async def _on_quiet(
@@ -340,6 +333,8 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User
     awaiting, text = user.awaiting, message.text
     if awaiting == TZ:
         await _typed_zone(update, context, user, text)
+    elif awaiting in (country.AWAITING, country.AWAITING_THEN_TRIAGE):
+        await _typed_country(update, context, user, text)
     elif awaiting == QUIET:
         await _typed_quiet(update, context, user, text)
     elif awaiting in (preferences.BEDTIME, preferences.WORKOUT_TIME):
@@ -362,6 +357,20 @@ async def _typed_zone(
         await update.effective_message.reply_text(reply)
         return
     await set_zone(context, user.id, zone)
+
+
+async def _typed_country(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, text: str
+) -> None:
+    code = places.find(text)
+    if code is None:
+        assert update.effective_message
+        reply = catalogue(user).text("country.not_found", value=text.strip()[:40])
+        await update.effective_message.reply_text(reply)
+        return
+    saved = await country.save(context, user.id, code)
+    if user.awaiting == country.AWAITING_THEN_TRIAGE:
+        await triage.begin(update, context, saved)
 
 
 async def _typed_quiet(
@@ -412,6 +421,9 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     message = update.effective_message
     assert message and message.location and update.effective_user
     user = await _store(context, update.effective_user.id)
+    if user is not None and user.awaiting in (country.AWAITING, country.AWAITING_THEN_TRIAGE):
+        await _located_country(update, context, user)
+        return
     if user is None or user.awaiting != TZ:
         await onboarding.on_location(update, context)
         return
@@ -420,6 +432,18 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await message.reply_text(catalogue(user).text("settings.tz_not_found"))
         return
     await set_zone(context, user.id, zone)
+
+
+async def _located_country(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User) -> None:
+    message = update.effective_message
+    assert message and message.location
+    code = places.country_at(message.location.latitude, message.location.longitude)
+    if code is None:
+        await message.reply_text(catalogue(user).text("country.at_sea"))
+        return
+    saved = await country.save(context, user.id, code)
+    if user.awaiting == country.AWAITING_THEN_TRIAGE:
+        await triage.begin(update, context, saved)
 
 
 # ---- Applying a change ---------------------------------------------------------------------

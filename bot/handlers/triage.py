@@ -21,8 +21,9 @@ from telegram.ext import ContextTypes
 
 from bot import callbacks
 from bot.catalogue import Catalogue
+from bot.countries import needs_country
 from bot.deps import deps
-from bot.handlers import preferences
+from bot.handlers import country, preferences
 from bot.handlers.common import is_onboarded
 from bot.plans import describe_plan, pause_nudges, schedule_after_triage
 from bot.replies import answer_only, catalogue, keyboard, say
@@ -81,6 +82,9 @@ async def on_triage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(cat.text("triage_ui.not_onboarded"))
     elif user.consent_health_at is None:
         await message.reply_text(cat.text("triage_ui.no_consent"))
+    elif needs_country(user.country):
+        # §0.4 rev 2: "European Union" is no longer a country; asked once, then the triage.
+        await country.ask(context, user, then_triage=True, legacy=True)
     elif active is not None:
         rows = [
             [(cat.text("triage_ui.continue"), callbacks.encode(AREA, active.id, "resume"))],
@@ -337,7 +341,9 @@ async def _on_finished(
         ",".join(tap.step.outcome.rule_ids),
     )
     assert update.effective_chat
-    for text in compose_result(cat, user, tap.step.outcome, tap.next_steps):
+    now, answers = deps(context).clock.now(), tap.step.state.answers
+    result = compose_result(cat, user, tap.step.outcome, tap.next_steps, answers=answers, now=now)
+    for text in result:
         await context.bot.send_message(update.effective_chat.id, text)
     needs = needs_preferences(tap.step.outcome, tap.step.state.answers)
     if tap.next_steps and needs:

@@ -21,7 +21,7 @@ from triage.questions import (
 from triage.rules import ALL_RULES, TIPS
 
 TRIAGE_TOML = Path(__file__).resolve().parents[2] / "bot" / "catalogue" / "en" / "triage.toml"
-PLACEHOLDERS = {"emergency", "urgent", "crisis", "reason", "reasons"}
+PLACEHOLDERS = {"emergency", "urgent", "crisis", "reason", "reasons", "gp", "gp_practice"}
 LONGEST_LABEL = 72
 """Characters that still fit a narrow button on two lines."""
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.catalogue import catalogue_for
+from bot.replies import say
+from storage.models import User
 from tests.bot.e2e.fortnight_people import PERSONAS, drain, live_until, onboard_in_zone, triage
 from tests.bot.e2e.harness import BotRig
 from tests.bot.e2e.test_triage import episode_of
@@ -211,6 +213,6 @@ async def test_a_fortnight_of_reminders_for_one_person_per_level(rig: BotRig) ->
         within = [line for line in diary[level] if " 10 Dec " not in line]
         assert within == expected, level
     # F-E4: the calm twitch is still there at day 14, so it becomes a routine GP visit.
-    day14 = catalogue_for(None).text("checkin.day14")
+    day14 = say(catalogue_for(None), "checkin.day14", User(country="GB"))
     assert any(day14 in (m.text or "") for m in people["L0"].transcript()[-3:])
     assert (await episode_of(rig, PERSONAS["L0"].user_id)).level == "L1"

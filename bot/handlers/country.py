@@ -1,0 +1,92 @@
+"""Picking a country (spec §0.4 rev 2): a button, a typed name ("germany", "Deutschland", "uk")
+or a shared location, at onboarding, in /settings, and once for people stored with the old
+"European Union" region.
+
+| where              | buttons                      | typed name / location handled by       |
+|--------------------|------------------------------|----------------------------------------|
+| onboarding step    | `o:country:<code>`           | onboarding.on_text / on_location       |
+| /settings, EU once | `s:country:<code>[:t]`       | settings.on_text (awaiting "country")  |
+
+A trailing `t` starts the questionnaire once the country is saved: the person had sent /triage.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from telegram.ext import ContextTypes
+
+from bot import callbacks, places
+from bot.catalogue import Catalogue
+from bot.countries import LEGACY_EU, LEGACY_EU_ASKED, region
+from bot.deps import deps
+from bot.replies import catalogue, keyboard, say
+from storage.models import User
+from storage.users import UserRepository
+
+log = logging.getLogger(__name__)
+OTHER = "OTHER"
+THEN_TRIAGE = "t"
+AWAITING = "country"
+AWAITING_THEN_TRIAGE = "country:t"
+
+
+def valid(value: str) -> bool:
+    """A value a country button may carry: an ISO code the tz database knows, or OTHER."""
+    return value == OTHER or value in places.iso_names()
+
+
+def stored(value: str) -> str | None:
+    return None if value == OTHER else value
+
+
+def label(cat: Catalogue, code: str | None) -> str:
+    """How the person's country reads in /settings and replies."""
+    if code is None:
+        return cat.text("onboarding.country_OTHER")
+    if region(code) == LEGACY_EU:
+        return cat.text("onboarding.country_EU")
+    return places.label(code)
+
+
+def rows(cat: Catalogue, tz: str | None, data: Callable[[str], str]) -> list[list[tuple[str, str]]]:
+    """One button per suggested country (the zone's own first), then "Somewhere else"."""
+    buttons = [[(places.label(code), data(code))] for code in places.suggestions(tz)]
+    return [*buttons, [(cat.text("onboarding.country_OTHER"), data(OTHER))]]
+
+
+async def ask(
+    context: ContextTypes.DEFAULT_TYPE, user: User, *, then_triage: bool, legacy: bool = False
+) -> None:
+    """Asks for the country with /settings buttons; typed names are awaited too."""
+    extra = (THEN_TRIAGE,) if then_triage else ()
+    async with deps(context).sessions.begin() as session:
+        row = await UserRepository(session).get(user.id, for_update=True)
+        assert row is not None
+        row.awaiting = AWAITING_THEN_TRIAGE if then_triage else AWAITING
+        if legacy and row.country == LEGACY_EU:
+            # Asked once: from now on the person keeps 112 until they pick, and is not re-asked.
+            row.country = LEGACY_EU_ASKED
+    cat = catalogue(user)
+    text = cat.text("country.legacy_eu") if legacy else cat.text("country.question")
+
+    def data(code: str) -> str:
+        return callbacks.encode("s", "country", code, *extra)
+
+    await context.bot.send_message(
+        user.chat_id, text, reply_markup=keyboard(rows(cat, user.tz, data))
+    )
+
+
+async def save(context: ContextTypes.DEFAULT_TYPE, user_id: int, value: str) -> User:
+    """Stores the chosen country, stops awaiting a typed one, and says so."""
+    async with deps(context).sessions.begin() as session:
+        user = await UserRepository(session).get(user_id, for_update=True)
+        assert user is not None
+        user.country, user.awaiting = stored(value), None
+    log.info("user %s chose a country", user_id)
+    cat = catalogue(user)
+    text = say(cat, "country.saved", user, country=label(cat, user.country))
+    await context.bot.send_message(user.chat_id, text)
+    return user
