@@ -47,6 +47,7 @@ def compose_result(
     if phrases:
         parts.append(cat.text("triage_ui.result_reasons", reasons="; ".join(phrases)))
     parts.append(say(cat, advice_key(outcome), user, reason=" and ".join(driving(cat, outcome))))
+    parts.extend(say(cat, f"extra.{extra}", user) for extra in outcome.extras)
     if outcome.medicine_related and outcome.level < Level.L4:
         parts.append(say(cat, "medicine_line", user))
     parts.extend(say(cat, f"soft.{prompt}", user) for prompt in outcome.soft_prompts)
