@@ -231,7 +231,11 @@ def _typed(data: Mapping[str, object], key: str, kind: type[_T]) -> _T:
 
 @dataclass(frozen=True)
 class CheckinAnswers:
-    """One answered check-in (§4.2). `status` is None when not asked (monitoring)."""
+    """One answered check-in (§4.2). `status` is None when not asked (monitoring).
+
+    `escalated` is True when the new signs already raised the level during this check-in
+    (triage.escalation): the next check-in that raise set then stands.
+    """
 
     safety_positive: bool
     status: Status | None = None
@@ -239,6 +243,7 @@ class CheckinAnswers:
     doctor: Doctor | None = None
     suggestion: Suggestion | None = None
     habits: Mapping[str, str] = field(default_factory=dict)
+    escalated: bool = False
 
     def __post_init__(self) -> None:
         unknown = self.new_signs - frozenset(RED_FLAG_SIGNS)
@@ -310,7 +315,9 @@ def questions_for(state: FollowUpState) -> tuple[str, ...]:
         confirming = state.gone_since is not None  # F-T3 needs the status to close
         return ("safety", "status") if last or confirming else ("safety",)
     doctor = ("doctor",) if state.level >= Level.L1 and not state.seen else ()
-    return ("safety", "status", "new_signs", *doctor, "habits")
+    # §4.4 rev 2: no habit snapshot at L3 or L4 before the person says they were seen.
+    habits = ("habits",) if state.level < Level.L3 or state.seen else ()
+    return ("safety", "status", "new_signs", *doctor, *habits)
 
 
 def on_answers(state: FollowUpState, answers: CheckinAnswers, now_local: dt.datetime) -> Decision:
@@ -327,7 +334,12 @@ def on_answers(state: FollowUpState, answers: CheckinAnswers, now_local: dt.date
     _doctor(turn, answers)
     _six_weeks(turn, answers.status, today)
     if not turn.state.closed:
-        _schedule(turn, _answered_next(turn.state, now_local, "F-T1" in turn.fired))
+        following = _answered_next(turn.state, now_local, "F-T1" in turn.fired)
+        raised_to = turn.state.next_checkin
+        if answers.escalated and raised_to is not None and raised_to > now_local:
+            # The raise in this check-in started the new level's cadence (§1 first check-in).
+            following = raised_to if following is None else min(following, raised_to)
+        _schedule(turn, following)
     return turn.decision()
 
 
