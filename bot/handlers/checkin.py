@@ -5,15 +5,17 @@ notifier, and the taps that answer it, one screen at a time.
 |------------|----------------------------------------------|-------------------------------|
 | safety     | the Q1 emergency list, one a row, and "No"   | positive: F-E1 at once, end   |
 | status     | Gone · Better · Same · Worse · Spread        | new_signs (or the end)        |
-| new_signs  | red-flag signs with ticks, Nothing new, Done | doctor, or habits             |
+| new_signs  | red-flag signs with ticks, Nothing new, Done | advice if raised; doctor/habits |
 | doctor     | Booked · Seen · Not yet · Don't want to      | Seen: suggestion; else habits |
 | suggestion | Keep an eye on it · Tests · Something else   | habits                        |
 | habits     | three rows of choices, ticks, Skip           | the end                       |
 
 The screens asked come from `questions_for(state)`. Every answer is saved on the `CheckIn`
-row before the next screen is sent, so a restart between two taps carries on. At the end the
-follow-up rules decide (`on_answers`) and the episode, its reminders and the row are updated
-in one transaction; the person is then told what changes.
+row before the next screen is sent, so a restart between two taps carries on. A new red flag
+(or "Spread") is assessed as soon as the new-signs screen is answered (F-E2, F-E3 rev 2): a
+raised level is stored at once and its advice is shown before any other screen (§4.4). At
+the end the follow-up rules decide (`on_answers`) and the episode, its reminders and the row
+are updated in one transaction; the person is then told what changes.
 
 Callback data: `c:<checkin>:<screen>:<option>`, and `c:<checkin>:habits:<question>:<option>`.
 """
@@ -35,6 +37,7 @@ from telegram.ext import ContextTypes
 from bot import callbacks
 from bot.catalogue import Catalogue
 from bot.deps import deps
+from bot.escalation import advice, due_after, escalate_now
 from bot.handlers import triage as triage_handlers
 from bot.replies import answer_only, catalogue, keyboard, say
 from scheduler.clock import Clock
@@ -42,6 +45,7 @@ from scheduler.ports import Outgoing
 from storage.models import CheckIn, Delivery, Episode, User
 from storage.reminders import CHECKIN, ReminderRepository
 from storage.users import UserRepository
+from triage.escalation import Escalation
 from triage.followup import (
     HABITS,
     RED_FLAG_SIGNS,
@@ -271,6 +275,7 @@ class Tap:
     decision: Decision | None = None
     episode_id: int = 0
     extra: list[str] = field(default_factory=list)
+    escalation: Escalation | None = None
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -285,13 +290,43 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         row = await session.get(CheckIn, checkin_id, with_for_update=True)
         episode = await session.get(Episode, row.episode_id) if row else None
         tap = _decide(user, row, episode, screen, options)
+        if tap.kind in ("next", "finished") and due_after(
+            screen, tap.row.step if tap.row else None
+        ):
+            assert user and row and episode
+            tap = await _assess_at_once(session, user, row, episode, screen, tap, d.clock.now())
         if tap.kind == "finished":
             assert user and row and episode
             await _finish(session, user, row, episode, tap, d.clock.now())
-    if tap.kind == "finished":
+    if tap.kind == "finished" or tap.escalation is not None:
         d.wake()  # the check-in reminder was moved: the dispatcher places it afresh
     cat = catalogue(user, update.effective_user.language_code)
     await REPLIES[tap.kind](update, context, user, cat, tap)
+
+
+async def _assess_at_once(
+    session: AsyncSession,
+    user: User,
+    row: CheckIn,
+    episode: Episode,
+    screen: str,
+    tap: Tap,
+    now: dt.datetime,
+) -> Tap:
+    """F-E2/F-E3: a raised level is stored now and changes which screens follow (§4.4)."""
+    escalation = await escalate_now(session, user, row, episode, now)
+    if escalation is None or not escalation.rose:
+        return tap
+    following = next_screen(escalation.state, row.answers, screen)
+    if following is None:
+        return _raised(tap, "finished", escalation)
+    row.step = following
+    return _raised(tap, "next", escalation)
+
+
+def _raised(tap: Tap, kind: str, escalation: Escalation) -> Tap:
+    tap.kind, tap.escalation = kind, escalation
+    return tap
 
 
 def _decide(
@@ -414,6 +449,7 @@ def answers_of(row: CheckIn) -> CheckinAnswers:
         doctor=Doctor(saved["doctor"]) if "doctor" in saved else None,
         suggestion=Suggestion(saved["suggestion"]) if "suggestion" in saved else None,
         habits=dict(saved.get("habits", {})),
+        escalated=bool(saved.get("escalated")),
     )
 
 
@@ -483,6 +519,8 @@ async def _on_next(
     assert query and tap.row and update.effective_chat
     await query.answer()
     await _show_answered(query.message, cat, tap)
+    if tap.escalation is not None and user is not None:
+        await context.bot.send_message(user.chat_id, advice(cat, user, tap.escalation.outcome))
     text, markup = render(cat, tap.row)
     await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
 
@@ -497,18 +535,25 @@ async def _on_finished(
         await _show_answered(query.message, cat, tap)
     else:
         await _edit(query.message, _habits_record(cat, tap), None)
-    await context.bot.send_message(user.chat_id, summary(cat, user, tap.decision))
+    if tap.escalation is not None:
+        await context.bot.send_message(user.chat_id, advice(cat, user, tap.escalation.outcome))
+    raised = tap.escalation is not None
+    await context.bot.send_message(user.chat_id, summary(cat, user, tap.decision, raised=raised))
     only = _rerun(tap.decision)
     if only:
         await context.bot.send_message(user.chat_id, cat.text("checkin_ui.rerun"))
         await triage_handlers.begin_rerun(update, context, user, tap.episode_id, only)
 
 
-def summary(cat: Catalogue, user: User, decision: Decision) -> str:
-    """What changes after a check-in, in the rules' order, ending with the footer (§5.3)."""
+def summary(cat: Catalogue, user: User, decision: Decision, *, raised: bool = False) -> str:
+    """What changes after a check-in, in the rules' order, ending with the footer (§5.3).
+
+    After advice shown at once (`raised`) there is no "thanks, that's noted": it would read
+    as if nothing had changed.
+    """
     parts = [say(cat, "emergency", user)] if Action.SHOW_EMERGENCY in decision.actions else []
     parts += [say(cat, key, user) for key in decision.message_keys]
-    if not parts:
+    if not parts and not raised:
         parts.append(cat.text("checkin_ui.thanks"))
     upcoming = decision.state.next_checkin
     if upcoming is not None and Action.SHOW_EMERGENCY not in decision.actions:

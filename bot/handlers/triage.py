@@ -267,6 +267,8 @@ def _apply(
         return Tap("finished", triage, step, (question.id, answer))
     triage.step = step.question.id
     triage.message_id = None
+    # A re-run (F-E2, F-E3 rev 2) shows the previous answer ticked, to confirm or change.
+    triage.selection = sorted(step.state.prefilled(step.question.id))
     return Tap("next", triage, step, (question.id, answer))
 
 
@@ -473,19 +475,21 @@ async def begin_rerun(
     episode_id: int,
     only: tuple[str, ...],
 ) -> None:
-    """Re-asks `only` for a running episode, other answers prefilled (F-E2, F-E3)."""
+    """Re-asks `only` for a running episode, every answer prefilled (F-E2, F-E3)."""
     d = deps(context)
     now = d.clock.now()
     async with d.sessions.begin() as session:
         episodes = EpisodeRepository(session)
         episode = await episodes.get(episode_id)
         assert episode is not None and episode.user_id == user.id
-        previous = TriageState.from_json(episode.answers).answers
-        ask = rerun(
-            previous, only, episodes_90d=TriageState.from_json(episode.answers).episodes_90d
-        )
+        previous = TriageState.from_json(episode.answers)
+        try:
+            ask = rerun(previous.answers, only, episodes_90d=previous.episodes_90d)
+        except InvalidAnswer:
+            return  # an emergency triage stopped at Q1: there is nothing to refine
         triage = await episodes.start_session(
             user.id, episode.id, ask.question.id, ask.state.to_json(), now
         )
+        triage.selection = sorted(ask.state.prefilled(ask.question.id))
     log.info("user %s re-triage session %s (episode %s)", user.id, triage.id, episode_id)
     await send_question(update, context, user, triage, ask.question)

@@ -23,8 +23,8 @@ from triage.levels import Level
 from triage.questions import QUESTIONS
 
 TODAY = dt.date(2026, 3, 10)
-COMPLETED = dt.datetime(2026, 3, 10, 9, 0)
-AT_CHECKIN = dt.datetime(2026, 3, 13, 10, 0)
+COMPLETED = dt.datetime.combine(TODAY, dt.time(9))  # naive local wall time, as in the core
+AT_CHECKIN = dt.datetime.combine(TODAY + dt.timedelta(days=3), dt.time(10))
 
 EVERYDAY = {
     "Q1_EMERGENCY": "E_NONE",
