@@ -19,7 +19,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot import callbacks
+from bot import callbacks, worry
 from bot.catalogue import Catalogue
 from bot.deps import deps
 from bot.handlers import preferences
@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 AREA = "t"
 DONE = "DONE"
 SOS = "sos"
+AGAIN = "again"
 PINNED_NONE = {"Q6_NERVE", "Q7_EYE_BODY"}  # spec §2 UI notes: "None of these" pinned at the top
 EPISODE_WINDOW = dt.timedelta(days=90)
 
@@ -81,6 +82,10 @@ async def on_triage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(cat.text("triage_ui.not_onboarded"))
     elif user.consent_health_at is None:
         await message.reply_text(cat.text("triage_ui.no_consent"))
+    elif active is None and (repeat := await _repeat_check(context, cat, user)) is not None:
+        # §5.6 rev 2: same advice, what would change it, one tip; the full triage stays open.
+        again = [[(cat.text("repeat_check.again"), callbacks.encode(AREA, AGAIN))]]
+        await message.reply_text(repeat, reply_markup=keyboard(again))
     elif active is not None:
         rows = [
             [(cat.text("triage_ui.continue"), callbacks.encode(AREA, active.id, "resume"))],
@@ -89,6 +94,14 @@ async def on_triage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(cat.text("triage_ui.in_progress"), reply_markup=keyboard(rows))
     else:
         await begin(update, context, user)
+
+
+async def _repeat_check(
+    context: ContextTypes.DEFAULT_TYPE, cat: Catalogue, user: User
+) -> str | None:
+    d = deps(context)
+    async with d.sessions() as session:
+        return await worry.repeat_check_text(session, cat, user, d.clock.now())
 
 
 async def begin(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User) -> None:
@@ -173,6 +186,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if parsed.fields == (SOS,):
         await on_sos(update, context)
         return
+    if parsed.fields == (AGAIN,):
+        await on_again(update, context)
+        return
     session_id = parsed.int_field(0)
     if len(parsed.fields) == 2:
         await on_resume_or_restart(update, context, session_id, parsed.field(1))
@@ -187,6 +203,17 @@ async def on_sos(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await query.answer()
     cat = catalogue(user)
     await context.bot.send_message(update.effective_chat.id, say(cat, "emergency", user))
+
+
+async def on_again(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ "Go through the questions anyway" after the repeated-checking answer (§5.6)."""
+    query, user = update.callback_query, await _user(update, context)
+    assert query
+    await query.answer()
+    if user is None or user.consent_health_at is None:
+        return
+    await _edit(query.message, getattr(query.message, "text", None) or "", None)
+    await begin(update, context, user)
 
 
 async def on_answer(
