@@ -30,12 +30,6 @@ from triage.outcome import Outcome
 log = logging.getLogger(__name__)
 
 
-def due_after(screen: str, following: str | None) -> bool:
-    """Whether answering `screen` (next: `following`) completes what the escalation reads:
-    the new signs, or the status when no new-signs screen comes after it (monitoring)."""
-    return screen == "new_signs" or (screen == "status" and following != "new_signs")
-
-
 async def escalate_now(
     session: AsyncSession, user: User, row: CheckIn, episode: Episode, now: dt.datetime
 ) -> Escalation | None:

@@ -37,7 +37,7 @@ from telegram.ext import ContextTypes
 from bot import callbacks
 from bot.catalogue import Catalogue
 from bot.deps import deps
-from bot.escalation import advice, due_after, escalate_now
+from bot.escalation import advice, escalate_now
 from bot.handlers import triage as triage_handlers
 from bot.replies import answer_only, catalogue, keyboard, say
 from scheduler.clock import Clock
@@ -45,22 +45,24 @@ from scheduler.ports import Outgoing
 from storage.models import CheckIn, Delivery, Episode, User
 from storage.reminders import CHECKIN, ReminderRepository
 from storage.users import UserRepository
+from triage.checkin_flow import (
+    CHOICES,
+    EMERGENCY_SIGNS,
+    answers_from,
+    assess_after,
+    next_screen,
+    rerun_questions,
+)
 from triage.escalation import Escalation
 from triage.followup import (
     HABITS,
     RED_FLAG_SIGNS,
     Action,
-    CheckinAnswers,
     Decision,
-    Doctor,
     FollowUpState,
-    Status,
-    Suggestion,
     on_answers,
     on_unanswered,
-    questions_for,
 )
-from triage.questions import MAIN_ORDER, QUESTIONS
 
 log = logging.getLogger(__name__)
 AREA = "c"
@@ -68,11 +70,6 @@ NONE = "none"
 DONE = "DONE"
 SKIP = "skip"
 OPEN, ANSWERED, EXPIRED = "open", "answered", "expired"
-EMERGENCY_SIGNS = tuple(o.id for o in QUESTIONS["Q1_EMERGENCY"].options if not o.exclusive)
-CHOICES = {"status": tuple(Status), "doctor": tuple(Doctor), "suggestion": tuple(Suggestion)}
-# F-E2 reruns Q2–Q10 with the previous answers; F-E3 reruns Q2, Q5, Q6 and Q7.
-RERUN_FULL = MAIN_ORDER[1:]
-RERUN_PARTIAL = ("Q2_AREA", "Q5_CHANGE", "Q6_NERVE", "Q7_EYE_BODY")
 
 
 @dataclass(frozen=True)
@@ -290,7 +287,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         row = await session.get(CheckIn, checkin_id, with_for_update=True)
         episode = await session.get(Episode, row.episode_id) if row else None
         tap = _decide(user, row, episode, screen, options)
-        if tap.kind in ("next", "finished") and due_after(
+        if tap.kind in ("next", "finished") and assess_after(
             screen, tap.row.step if tap.row else None
         ):
             assert user and row and episode
@@ -428,31 +425,6 @@ def _finished(row: CheckIn, answered: tuple[str, str] | None) -> Tap:
     return Tap("finished", row, answered)
 
 
-def next_screen(state: FollowUpState, answers: dict[str, object], current: str) -> str | None:
-    """The screen after `current`, or None at the end; "Seen" adds the suggestion (F-E5)."""
-    screens = list(questions_for(state))
-    if "doctor" in screens and answers.get("doctor") == Doctor.SEEN:
-        screens.insert(screens.index("doctor") + 1, "suggestion")
-    if current not in screens:
-        return None
-    later = screens[screens.index(current) + 1 :]
-    return later[0] if later else None
-
-
-def answers_of(row: CheckIn) -> CheckinAnswers:
-    """The saved answers as the follow-up rules take them."""
-    saved = row.answers
-    return CheckinAnswers(
-        safety_positive=bool(saved.get("safety")),
-        status=Status(saved["status"]) if "status" in saved else None,
-        new_signs=frozenset(saved.get("new_signs", ())),
-        doctor=Doctor(saved["doctor"]) if "doctor" in saved else None,
-        suggestion=Suggestion(saved["suggestion"]) if "suggestion" in saved else None,
-        habits=dict(saved.get("habits", {})),
-        escalated=bool(saved.get("escalated")),
-    )
-
-
 async def _finish(
     session: AsyncSession,
     user: User,
@@ -463,7 +435,7 @@ async def _finish(
 ) -> None:
     """Applies the rules and stores everything they changed, in the tap's transaction."""
     state = FollowUpState.from_json(episode.followup)
-    decision = on_answers(state, answers_of(row), local_now(user, now))
+    decision = on_answers(state, answers_from(row.answers), local_now(user, now))
     row.status, row.step, row.completed_at = ANSWERED, "done", now
     row.level_after = decision.state.level.value
     episode.followup = decision.state.to_json()
@@ -539,7 +511,7 @@ async def _on_finished(
         await context.bot.send_message(user.chat_id, advice(cat, user, tap.escalation.outcome))
     raised = tap.escalation is not None
     await context.bot.send_message(user.chat_id, summary(cat, user, tap.decision, raised=raised))
-    only = _rerun(tap.decision)
+    only = rerun_questions(tap.decision.actions)
     if only:
         await context.bot.send_message(user.chat_id, cat.text("checkin_ui.rerun"))
         await triage_handlers.begin_rerun(update, context, user, tap.episode_id, only)
@@ -560,14 +532,6 @@ def summary(cat: Catalogue, user: User, decision: Decision, *, raised: bool = Fa
         parts.append(cat.text("checkin_ui.next", when=upcoming.strftime("%a %d %b, %H:%M")))
     parts.append(say(cat, "footer", user))
     return "\n\n".join(parts)
-
-
-def _rerun(decision: Decision) -> tuple[str, ...]:
-    if Action.RETRIAGE_FULL in decision.actions:
-        return RERUN_FULL
-    if Action.RETRIAGE_PARTIAL in decision.actions:
-        return RERUN_PARTIAL
-    return ()
 
 
 REPLIES = {
