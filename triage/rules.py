@@ -367,7 +367,9 @@ class Tip:
 
 
 TIPS: tuple[Tip, ...] = (
-    Tip("caffeine", lambda f: f.caffeine_moderate or f.caffeine_high),
+    # §4.4 rev 2: in pregnancy the tip is the pregnancy limit, never the general 2–3 drinks.
+    Tip("caffeine", lambda f: (f.caffeine_moderate or f.caffeine_high) and not f.has("X_PREGNANT")),
+    Tip("caffeine_pregnancy", lambda f: f.has("X_PREGNANT") and f.has("C1_2", "C3_4", "C5P")),
     Tip("sleep", lambda f: f.has("TR_SLEEP")),
     # Fluid advice never goes to someone told to limit fluids (§3.4 N_FLUID_CARE).
     Tip("hydrate", lambda f: f.has("TR_SWEAT", "TR_EXERCISE") and not f.has("X_FLUIDLIM")),

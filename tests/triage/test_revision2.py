@@ -96,3 +96,15 @@ def test_onset_date_checkin_is_the_middle_of_the_band(duration: str, days_ago: i
 def test_an_emergency_has_no_check_in_onset_either() -> None:
     outcome = assess({"Q1_EMERGENCY": frozenset({"E_SWALLOW"})}, TODAY)
     assert outcome.onset_date_checkin is None
+
+
+@pytest.mark.parametrize("drinks", ["C1_2", "C3_4", "C5P"])
+def test_4_4_rev2_in_pregnancy_the_caffeine_tip_is_the_pregnancy_limit(drinks: str) -> None:
+    outcome = assess(answers(Q10_CONTEXT="X_PREGNANT", Q8_CAFFEINE=drinks), TODAY)
+    assert "caffeine_pregnancy" in outcome.tips
+    assert "caffeine" not in outcome.tips
+
+
+def test_4_4_rev2_no_caffeine_tip_in_pregnancy_without_caffeine() -> None:
+    outcome = assess(answers(Q10_CONTEXT="X_PREGNANT", Q8_CAFFEINE="C0"), TODAY)
+    assert not {"caffeine", "caffeine_pregnancy"} & set(outcome.tips)
