@@ -85,6 +85,12 @@ def answers_from(saved: Mapping[str, object]) -> CheckinAnswers:
     )
 
 
+RERUNS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {"full": RERUN_FULL, "partial": RERUN_PARTIAL}
+)
+"""The re-runs a check-in can offer, by the name its button carries."""
+
+
 def rerun_questions(actions: frozenset[Action]) -> tuple[str, ...]:
     """The questions a re-run asks after a check-in; () when none is due."""
     if Action.RETRIAGE_FULL in actions:

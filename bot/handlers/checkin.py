@@ -9,6 +9,7 @@ notifier, and the taps that answer it, one screen at a time.
 | doctor     | Booked · Seen · Not yet · Don't want to      | Seen: suggestion; else habits |
 | suggestion | Keep an eye on it · Tests · Something else   | habits                        |
 | habits     | three rows of choices, ticks, Skip           | the end                       |
+| rerun      | Go through them again · Not now              | the prefilled re-run, or none |
 
 The screens asked come from `questions_for(state)`. Every answer is saved on the `CheckIn`
 row before the next screen is sent, so a restart between two taps carries on. A new red flag
@@ -17,7 +18,8 @@ raised level is stored at once and its advice is shown before any other screen (
 the end the follow-up rules decide (`on_answers`) and the episode, its reminders and the row
 are updated in one transaction; the person is then told what changes.
 
-Callback data: `c:<checkin>:<screen>:<option>`, and `c:<checkin>:habits:<question>:<option>`.
+Callback data: `c:<checkin>:<screen>:<option>`, `c:<checkin>:habits:<question>:<option>`, and
+`c:<checkin>:rerun:full|partial|none` (the re-run offered after the check-in).
 """
 
 from __future__ import annotations
@@ -42,12 +44,14 @@ from bot.handlers import triage as triage_handlers
 from bot.replies import answer_only, catalogue, keyboard, say
 from scheduler.clock import Clock
 from scheduler.ports import Outgoing
+from storage.episodes import EpisodeRepository
 from storage.models import CheckIn, Delivery, Episode, User
 from storage.reminders import CHECKIN, ReminderRepository
 from storage.users import UserRepository
 from triage.checkin_flow import (
     CHOICES,
     EMERGENCY_SIGNS,
+    RERUNS,
     answers_from,
     assess_after,
     next_screen,
@@ -69,6 +73,7 @@ AREA = "c"
 NONE = "none"
 DONE = "DONE"
 SKIP = "skip"
+RERUN = "rerun"
 OPEN, ANSWERED, EXPIRED = "open", "answered", "expired"
 
 
@@ -282,6 +287,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     parsed = callbacks.decode(query.data)
     checkin_id, screen = parsed.int_field(0), parsed.field(1)
     options = parsed.fields[2:]
+    if screen == RERUN:
+        await on_rerun(update, context, checkin_id, options[0] if options else "")
+        return
     async with d.sessions.begin() as session:
         user = await UserRepository(session).get(update.effective_user.id)
         row = await session.get(CheckIn, checkin_id, with_for_update=True)
@@ -512,9 +520,41 @@ async def _on_finished(
     raised = tap.escalation is not None
     await context.bot.send_message(user.chat_id, summary(cat, user, tap.decision, raised=raised))
     only = rerun_questions(tap.decision.actions)
-    if only:
-        await context.bot.send_message(user.chat_id, cat.text("checkin_ui.rerun"))
-        await triage_handlers.begin_rerun(update, context, user, tap.episode_id, only)
+    if only and tap.row is not None:
+        which = next(name for name, questions in RERUNS.items() if questions == only)
+        rows = [
+            [(cat.text("checkin_ui.rerun_go"), _data(tap.row.id, RERUN, which))],
+            [(cat.text("checkin_ui.rerun_later"), _data(tap.row.id, RERUN, NONE))],
+        ]
+        text = cat.text("checkin_ui.rerun")
+        await context.bot.send_message(user.chat_id, text, reply_markup=keyboard(rows))
+
+
+async def on_rerun(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, checkin_id: int, choice: str
+) -> None:
+    """The answer to the re-run offer (F-E2, F-E3): the prefilled questions, or not now."""
+    d, query = deps(context), update.callback_query
+    assert query and update.effective_user
+    async with d.sessions() as session:
+        user = await UserRepository(session).get(update.effective_user.id)
+        row = await session.get(CheckIn, checkin_id)
+        episode = await session.get(Episode, row.episode_id) if row else None
+        active = await EpisodeRepository(session).active_session(user.id) if user else None
+    cat = catalogue(user, update.effective_user.language_code)
+    mine = user is not None and episode is not None and episode.user_id == user.id
+    if not mine or episode is None or episode.closed_at or choice not in (*RERUNS, NONE):
+        await query.answer(cat.text("error.stale_button_alert"))
+        return
+    assert user is not None
+    await query.answer()
+    await _edit(query.message, cat.text("checkin_ui.rerun"), None)
+    if choice == NONE:
+        await context.bot.send_message(user.chat_id, cat.text("checkin_ui.rerun_declined"))
+    elif active is not None:
+        await triage_handlers.resend_current(update, context, user, active)
+    else:
+        await triage_handlers.begin_rerun(update, context, user, episode.id, RERUNS[choice])
 
 
 def summary(cat: Catalogue, user: User, decision: Decision, *, raised: bool = False) -> str:

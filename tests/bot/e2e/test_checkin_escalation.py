@@ -88,8 +88,11 @@ async def test_f_e2_after_the_doctor_question_the_re_run_comes_prefilled_and_no_
     await person.tap("Not yet")
     closing = await read_until(person, "General information only")
     assert "habit snapshot" not in closing and "Thanks, that's noted" not in closing
-    await read_until(person, "Your earlier answers are already ticked")
+    await read_until(person, "Your earlier answers will already be ticked")
+    await person.tap("Go through them again")
     area = await person.next_message()
+    while area.edited:  # the offer, its buttons taken away
+        area = await person.next_message()
     assert "Question 2 of 10" in (area.text or "")
     assert any(label.startswith("✅") and "One eyelid" in label for label in area.button_labels())
     await person.tap("Done", message=area)
@@ -140,3 +143,20 @@ async def test_a_check_in_with_nothing_new_shows_no_advice_and_keeps_the_habit_s
     snapshot = await person.next_message()
     assert "habit snapshot" in (snapshot.text or "")
     assert (await followup(rig, seeded)).level is Level.L0
+
+
+async def test_f_e2_declining_the_re_run_keeps_the_raised_level_and_starts_nothing(
+    rig: BotRig,
+) -> None:
+    person = rig.user()
+    seeded = await seed_followup(rig, person)
+    await send_checkin(rig, person, seeded)
+    await tick_new_sign(person, "Same", SWALLOWING)
+    await read_until(person, "Have you seen a doctor about it?")
+    await person.tap("Not yet")
+    await read_until(person, "go through a few of the questions again")
+    await person.tap("Not now")
+    await read_until(person, "The advice I gave stands")
+    async with rig.deps.sessions() as session:
+        assert await EpisodeRepository(session).active_session(person.user_id) is None
+    assert (await followup(rig, seeded)).level is Level.L3
