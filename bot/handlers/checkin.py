@@ -152,6 +152,8 @@ async def _expire(
     """The last check-in went unanswered: count it (F-T4) and close its row."""
     for row in previous:
         row.status = EXPIRED
+    if any(row.answers.get("escalated") for row in previous):
+        return state  # a new red flag was reported and acted on: not silence
     decision = on_unanswered(state, now_local)
     episode.followup = decision.state.to_json()
     return decision.state

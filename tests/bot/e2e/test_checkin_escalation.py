@@ -160,3 +160,19 @@ async def test_f_e2_declining_the_re_run_keeps_the_raised_level_and_starts_nothi
     async with rig.deps.sessions() as session:
         assert await EpisodeRepository(session).active_session(person.user_id) is None
     assert (await followup(rig, seeded)).level is Level.L3
+
+
+async def test_a_check_in_stopped_after_an_escalation_does_not_count_as_unanswered(
+    rig: BotRig,
+) -> None:
+    person = rig.user()
+    seeded = await seed_followup(rig, person)
+    await send_checkin(rig, person, seeded)
+    await tick_new_sign(person, "Same", SWALLOWING)
+    await read_until(person, "Have you seen a doctor about it?")
+    raised = await followup(rig, seeded)
+    later = await send_checkin(rig, person, seeded)  # the next one, +4 h at L3
+    assert "Any of these now?" in (later.text or "")
+    state = await followup(rig, seeded)
+    assert state.unanswered == 0 and state.level is Level.L3
+    assert state.next_checkin == raised.next_checkin
