@@ -5,7 +5,7 @@ notifier, and the taps that answer it, one screen at a time.
 |------------|----------------------------------------------|-------------------------------|
 | safety     | the Q1 emergency list, one a row, and "No"   | positive: F-E1 at once, end   |
 | status     | Gone · Better · Same · Worse · Spread        | new_signs (or the end)        |
-| new_signs  | red-flag signs with ticks, Nothing new, Done | advice if raised; doctor/habits |
+| new_signs  | red-flag signs with ticks, Nothing new, Done | advice if raised, then doctor |
 | doctor     | Booked · Seen · Not yet · Don't want to      | Seen: suggestion; else habits |
 | suggestion | Keep an eye on it · Tests · Something else   | habits                        |
 | habits     | three rows of choices, ticks, Skip           | the end                       |
@@ -16,10 +16,8 @@ row before the next screen is sent, so a restart between two taps carries on. A 
 (or "Spread") is assessed as soon as the new-signs screen is answered (F-E2, F-E3 rev 2): a
 raised level is stored at once and its advice is shown before any other screen (§4.4). At
 the end the follow-up rules decide (`on_answers`) and the episode, its reminders and the row
-are updated in one transaction; the person is then told what changes.
-
-Callback data: `c:<checkin>:<screen>:<option>`, `c:<checkin>:habits:<question>:<option>`, and
-`c:<checkin>:rerun:full|partial|none` (the re-run offered after the check-in).
+are updated in one transaction; the person is then told what changes. The screens' words and
+buttons are bot/checkin_screens.py; the order and the decisions are triage/checkin_flow.py.
 """
 
 from __future__ import annotations
@@ -38,6 +36,15 @@ from telegram.ext import ContextTypes
 
 from bot import callbacks
 from bot.catalogue import Catalogue
+from bot.checkin_screens import (
+    DONE,
+    NONE,
+    RERUN,
+    SKIP,
+    data,
+    render,
+    safety_markup,
+)
 from bot.deps import deps
 from bot.escalation import advice, escalate_now
 from bot.handlers import triage as triage_handlers
@@ -69,11 +76,6 @@ from triage.followup import (
 )
 
 log = logging.getLogger(__name__)
-AREA = "c"
-NONE = "none"
-DONE = "DONE"
-SKIP = "skip"
-RERUN = "rerun"
 OPEN, ANSWERED, EXPIRED = "open", "answered", "expired"
 
 
@@ -191,79 +193,6 @@ def _opening(user: User, late: bool) -> str:
 def _closing(user: User) -> str:
     cat = catalogue(user)
     return f"{say(cat, 'checkin.closing', user)}\n\n{say(cat, 'footer', user)}"
-
-
-# ---- Screens ---------------------------------------------------------------------------
-
-
-def safety_markup(cat: Catalogue, checkin_id: int) -> InlineKeyboardMarkup:
-    """The emergency list, one sign a row, then "No, none of these"."""
-    rows = [
-        [(cat.text(f"option.{sign}"), _data(checkin_id, "safety", sign))]
-        for sign in EMERGENCY_SIGNS
-    ]
-    rows.append([(cat.text("checkin.safety.none"), _data(checkin_id, "safety", NONE))])
-    return keyboard(rows)
-
-
-def render(cat: Catalogue, row: CheckIn) -> tuple[str, InlineKeyboardMarkup]:
-    """The text and buttons of the row's current screen, ticks included."""
-    if row.step == "safety":
-        return cat.text("checkin.safety.question"), safety_markup(cat, row.id)
-    if row.step == "new_signs":
-        return _new_signs(cat, row)
-    if row.step == "habits":
-        return _habits(cat, row)
-    rows = [
-        [(cat.text(f"checkin.{row.step}.options.{choice}"), _data(row.id, row.step, choice))]
-        for choice in CHOICES[row.step]
-    ]
-    return cat.text(f"checkin.{row.step}.question"), keyboard(rows)
-
-
-def _new_signs(cat: Catalogue, row: CheckIn) -> tuple[str, InlineKeyboardMarkup]:
-    ticked = set(row.selection)
-    rows = [[(cat.text("checkin.new_signs.none"), _data(row.id, "new_signs", NONE))]]
-    for sign in RED_FLAG_SIGNS:
-        label = _ticked(cat, cat.text(f"option.{sign}"), sign in ticked)
-        rows.append([(label, _data(row.id, "new_signs", sign))])
-    rows.append([(cat.text("triage_ui.done"), _data(row.id, "new_signs", DONE))])
-    return cat.text("checkin.new_signs.question"), keyboard(rows)
-
-
-def _habits(cat: Catalogue, row: CheckIn) -> tuple[str, InlineKeyboardMarkup]:
-    chosen = row.answers.get("habits", {})
-    lines = [cat.text("checkin.habits.intro")]
-    rows = []
-    for question, options in HABITS.items():
-        lines.append(
-            cat.text(f"checkin_ui.habits_{question}", label=_habit_question(cat, question))
-        )
-        rows.append(
-            [_habit_button(cat, row.id, question, o, chosen.get(question)) for o in options]
-        )
-    rows.append([(cat.text("checkin.habits.skip"), _data(row.id, "habits", SKIP))])
-    return "\n".join(lines), keyboard(rows)
-
-
-def _habit_question(cat: Catalogue, question: str) -> str:
-    return cat.text(f"checkin.habits.{question}.question")
-
-
-def _habit_button(
-    cat: Catalogue, checkin_id: int, question: str, option: str, chosen: str | None
-) -> tuple[str, str]:
-    label = cat.text(f"checkin.habits.{question}.options.{option}")
-    label = _ticked(cat, cat.text(f"checkin_ui.habits_{question}", label=label), option == chosen)
-    return label, _data(checkin_id, "habits", question, option)
-
-
-def _ticked(cat: Catalogue, label: str, ticked: bool) -> str:
-    return cat.text("triage_ui.ticked", label=label) if ticked else label
-
-
-def _data(checkin_id: int, *fields: str) -> str:
-    return callbacks.encode(AREA, checkin_id, *fields)
 
 
 # ---- Taps ------------------------------------------------------------------------------
@@ -525,8 +454,8 @@ async def _on_finished(
     if only and tap.row is not None:
         which = next(name for name, questions in RERUNS.items() if questions == only)
         rows = [
-            [(cat.text("checkin_ui.rerun_go"), _data(tap.row.id, RERUN, which))],
-            [(cat.text("checkin_ui.rerun_later"), _data(tap.row.id, RERUN, NONE))],
+            [(cat.text("checkin_ui.rerun_go"), data(tap.row.id, RERUN, which))],
+            [(cat.text("checkin_ui.rerun_later"), data(tap.row.id, RERUN, NONE))],
         ]
         text = cat.text("checkin_ui.rerun")
         await context.bot.send_message(user.chat_id, text, reply_markup=keyboard(rows))
