@@ -123,8 +123,9 @@ def advance(state: TriageState, answer: frozenset[str], today: dt.date) -> Step:
         raise InvalidAnswer("the triage is already finished")
     validate(QUESTIONS[state.current], answer)
     answers = _record(state.answers, state.current, answer)
-    following = TriageState(answers, _next_question(answers), state.episodes_90d, state.prefill)
-    return _step(following, today)
+    current = _next_question(answers)
+    prefill = state.prefill if current is not None else {}  # a finished state keeps answers only
+    return _step(TriageState(answers, current, state.episodes_90d, prefill), today)
 
 
 def settle(answers: Answers, episodes_90d: int = 0) -> TriageState:

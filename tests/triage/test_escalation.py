@@ -148,3 +148,13 @@ def test_the_habit_snapshot_is_not_asked_at_l3_before_the_person_was_seen() -> N
     assert "habits" in questions_for(replace(state, seen=True))
     _, everyday_state = everyday()
     assert questions_for(everyday_state)[-1] == "habits"
+
+
+def test_a_finished_re_run_keeps_the_answers_and_drops_the_prefill() -> None:
+    answers, _ = everyday()
+    ask = rerun(answers.answers, ("Q10_CONTEXT",), answers.episodes_90d)
+    assert ask.state.prefilled("Q10_CONTEXT") == {"X_NONE"}
+    finished = advance(ask.state, frozenset({"M_PPI"}), TODAY)
+    assert isinstance(finished, Finished)
+    assert finished.outcome.level is Level.L3
+    assert "prefill" not in finished.state.to_json()
