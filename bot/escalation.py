@@ -21,9 +21,10 @@ from bot.replies import say
 from bot.results import advice_key, driving, reason_phrases
 from storage.models import CheckIn, Delivery, Episode, User
 from storage.reminders import ReminderRepository
+from triage.checkin_flow import answers_from
 from triage.escalation import Escalation, escalate, is_due
 from triage.flow import TriageState
-from triage.followup import FollowUpState, Status
+from triage.followup import FollowUpState
 from triage.levels import Level
 from triage.outcome import Outcome
 
@@ -35,14 +36,12 @@ async def escalate_now(
 ) -> Escalation | None:
     """Assesses the check-in's new signs at once and stores the result; None if nothing new."""
     now_local = now.astimezone(zoneinfo.ZoneInfo(user.tz or "UTC")).replace(tzinfo=None)
-    saved = row.answers
-    signs = frozenset(saved.get("new_signs", ()))
-    status = Status(saved["status"]) if "status" in saved else None
-    if not is_due(signs, status) or not episode.followup:
+    given = answers_from(row.answers)
+    if not is_due(given.new_signs, given.status) or not episode.followup:
         return None
     state = FollowUpState.from_json(episode.followup)
     previous = TriageState.from_json(episode.answers) if episode.answers else TriageState({}, None)
-    escalation = escalate(state, previous, signs, status, now_local)
+    escalation = escalate(state, previous, given.new_signs, given.status, now_local)
     assert escalation is not None
     episode.followup = escalation.state.to_json()
     episode.level = escalation.state.level.value
