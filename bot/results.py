@@ -89,6 +89,7 @@ def compose_result(
     local = local_time(user, now) if now else None
     reason = " and ".join(driving(cat, outcome))
     parts.append(say(cat, advice_key(outcome, local), user, reason=reason))
+    parts.extend(say(cat, f"extra.{extra}", user) for extra in outcome.extras)
     medicine = (
         shows_medicine_line(outcome, answers)
         if answers is not None

@@ -9,12 +9,14 @@ from triage.levels import NUDGE_LEVELS, Level, highest
 from triage.outcome import Exit, Outcome, Reason
 from triage.questions import validate_answers
 from triage.rules import (
+    ADVICE_EXTRAS,
     EYELID_SOFT_PROMPT_DURATIONS,
     MEDICINE_RULE_IDS,
     Facts,
     derive,
     fired,
     onset_date,
+    onset_date_checkin,
     tips_for,
 )
 
@@ -35,9 +37,11 @@ def assess(answers: Answers, today: dt.date, episodes_90d: int = 0) -> Outcome:
         reasons=reasons,
         exit=_exit(facts, level),
         onset_date=onset_date(facts.duration, today),
+        onset_date_checkin=onset_date_checkin(facts.duration, today),
         soft_prompts=_soft_prompts(facts, level),
         tips=tips_for(facts) if level in NUDGE_LEVELS else (),
         medicine_related=any(reason.rule_id in MEDICINE_RULE_IDS for reason in reasons),
+        extras=tuple(ADVICE_EXTRAS[r.rule_id] for r in reasons if r.rule_id in ADVICE_EXTRAS),
     )
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from triage.assess import Answers, assess
@@ -47,23 +47,36 @@ CLARIFIERS: Mapping[str, tuple[str, frozenset[str]]] = MappingProxyType(
 
 @dataclass(frozen=True)
 class TriageState:
-    """The answers so far and the question being asked (None once finished)."""
+    """The answers so far and the question being asked (None once finished).
+
+    `prefill` holds, in a re-run (F-E2, F-E3), the previous answers of the questions asked
+    again: they are shown ticked, and the person confirms or changes them.
+    """
 
     answers: Mapping[str, frozenset[str]]
     current: str | None
     episodes_90d: int = 0
+    prefill: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # A read-only copy: a state saved to the database must not change under its caller.
         object.__setattr__(self, "answers", MappingProxyType(dict(self.answers)))
+        object.__setattr__(self, "prefill", MappingProxyType(dict(self.prefill)))
+
+    def prefilled(self, question_id: str) -> frozenset[str]:
+        """The previous answer to show ticked on `question_id`, empty when there is none."""
+        return self.prefill.get(question_id, frozenset())
 
     def to_json(self) -> dict[str, object]:
         """Plain JSON for a database column; option ids sorted so equal states compare equal."""
-        return {
+        data: dict[str, object] = {
             "answers": {qid: sorted(answer) for qid, answer in self.answers.items()},
             "current": self.current,
             "episodes_90d": self.episodes_90d,
         }
+        if self.prefill:
+            data["prefill"] = {qid: sorted(answer) for qid, answer in self.prefill.items()}
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, object]) -> TriageState:
@@ -76,7 +89,8 @@ class TriageState:
         episodes = data.get("episodes_90d", 0)
         if not isinstance(episodes, int) or isinstance(episodes, bool) or episodes < 0:
             raise InvalidAnswer("episodes_90d must be a non-negative integer")
-        return cls(answers, _next_question(answers), episodes)
+        prefill = _answers_from_json(data.get("prefill", {}))
+        return cls(answers, _next_question(answers), episodes, prefill)
 
 
 @dataclass(frozen=True)
@@ -109,7 +123,15 @@ def advance(state: TriageState, answer: frozenset[str], today: dt.date) -> Step:
         raise InvalidAnswer("the triage is already finished")
     validate(QUESTIONS[state.current], answer)
     answers = _record(state.answers, state.current, answer)
-    return _step(TriageState(answers, _next_question(answers), state.episodes_90d), today)
+    current = _next_question(answers)
+    prefill = state.prefill if current is not None else {}  # a finished state keeps answers only
+    return _step(TriageState(answers, current, state.episodes_90d, prefill), today)
+
+
+def settle(answers: Answers, episodes_90d: int = 0) -> TriageState:
+    """The state that `answers` stand at: the question still due, or None when complete."""
+    validate_answers(answers)
+    return TriageState(answers, _next_question(answers), episodes_90d)
 
 
 def current_step(state: TriageState, today: dt.date) -> Step:
@@ -118,14 +140,19 @@ def current_step(state: TriageState, today: dt.date) -> Step:
 
 
 def rerun(previous: Answers, only: tuple[str, ...], episodes_90d: int = 0) -> Ask:
-    """Re-ask only the questions in `only`, keeping every other answer (F-E2, F-E3)."""
+    """Re-ask only the questions in `only`, keeping every other answer (F-E2, F-E3).
+
+    Rev 2: the re-run is prefilled. Each question asked again shows its previous answer
+    ticked, so the person refines what they said rather than starting from a blank screen.
+    """
     unknown = [qid for qid in only if qid not in MAIN_ORDER]
     if unknown or not only:
         raise InvalidAnswer(f"cannot re-ask {unknown or 'nothing'}")
     validate_answers(previous)
     dropped = set(only) | {CLARIFIERS[qid][0] for qid in only if qid in CLARIFIERS}
     kept = {qid: answer for qid, answer in previous.items() if qid not in dropped}
-    state = TriageState(kept, _next_question(kept), episodes_90d)
+    prefill = {qid: answer for qid, answer in previous.items() if qid in dropped}
+    state = TriageState(kept, _next_question(kept), episodes_90d, prefill)
     if state.current is None:
         raise InvalidAnswer("the previous answers leave nothing to ask")
     return Ask(QUESTIONS[state.current], state)

@@ -125,7 +125,8 @@ class FollowUpState:
     """One episode's follow-up: its level, counters, flags and next check-in (naive local).
 
     `opened` is the triage date (day 0); `level_since` is the date the current level was set,
-    from which that level's cadence counts.
+    from which that level's cadence counts. `onset_checkin` is the rev 2 `onset_date_checkin`
+    that F-E4 counts from (None in states saved before it existed: `onset_date` stands in).
     """
 
     level: Level
@@ -143,6 +144,7 @@ class FollowUpState:
     restated_advice: bool = False
     closed: bool = False
     next_checkin: dt.datetime | None = None
+    onset_checkin: dt.date | None = None
 
     @property
     def horizon(self) -> dt.date:
@@ -159,6 +161,7 @@ class FollowUpState:
             **{name: getattr(self, name) for name in _COUNTERS + _FLAGS},
             "gone_since": _iso(self.gone_since),
             "next_checkin": _iso(self.next_checkin),
+            "onset_checkin": _iso(self.onset_checkin),
         }
 
     @classmethod
@@ -183,6 +186,7 @@ class FollowUpState:
                 closed=_typed(data, "closed", bool),
                 gone_since=_optional(data, "gone_since", dt.date.fromisoformat),
                 next_checkin=_optional(data, "next_checkin", dt.datetime.fromisoformat),
+                onset_checkin=_optional(data, "onset_checkin", dt.date.fromisoformat),
             )
         except ValueError as error:  # a bad level or date
             raise InvalidAnswer(str(error)) from error
@@ -227,7 +231,11 @@ def _typed(data: Mapping[str, object], key: str, kind: type[_T]) -> _T:
 
 @dataclass(frozen=True)
 class CheckinAnswers:
-    """One answered check-in (§4.2). `status` is None when not asked (monitoring)."""
+    """One answered check-in (§4.2). `status` is None when not asked (monitoring).
+
+    `escalated` is True when the new signs already raised the level during this check-in
+    (triage.escalation): the next check-in that raise set then stands.
+    """
 
     safety_positive: bool
     status: Status | None = None
@@ -235,6 +243,7 @@ class CheckinAnswers:
     doctor: Doctor | None = None
     suggestion: Suggestion | None = None
     habits: Mapping[str, str] = field(default_factory=dict)
+    escalated: bool = False
 
     def __post_init__(self) -> None:
         unknown = self.new_signs - frozenset(RED_FLAG_SIGNS)
@@ -290,6 +299,7 @@ def start_followup(outcome: Outcome, completed_local: dt.datetime) -> FollowUpSt
         level=level,
         reasons=tuple(reason.code for reason in outcome.reasons),
         onset_date=outcome.onset_date or today,
+        onset_checkin=outcome.onset_date_checkin or outcome.onset_date or today,
         opened=today,
         level_since=today,
         next_checkin=first_checkin(level, completed_local),
@@ -305,7 +315,9 @@ def questions_for(state: FollowUpState) -> tuple[str, ...]:
         confirming = state.gone_since is not None  # F-T3 needs the status to close
         return ("safety", "status") if last or confirming else ("safety",)
     doctor = ("doctor",) if state.level >= Level.L1 and not state.seen else ()
-    return ("safety", "status", "new_signs", *doctor, "habits")
+    # §4.4 rev 2: no habit snapshot at L3 or L4 before the person says they were seen.
+    habits = ("habits",) if state.level < Level.L3 or state.seen else ()
+    return ("safety", "status", "new_signs", *doctor, *habits)
 
 
 def on_answers(state: FollowUpState, answers: CheckinAnswers, now_local: dt.datetime) -> Decision:
@@ -322,7 +334,12 @@ def on_answers(state: FollowUpState, answers: CheckinAnswers, now_local: dt.date
     _doctor(turn, answers)
     _six_weeks(turn, answers.status, today)
     if not turn.state.closed:
-        _schedule(turn, _answered_next(turn.state, now_local, "F-T1" in turn.fired))
+        following = _answered_next(turn.state, now_local, "F-T1" in turn.fired)
+        raised_to = turn.state.next_checkin
+        if answers.escalated and raised_to is not None and raised_to > now_local:
+            # The raise in this check-in started the new level's cadence (§1 first check-in).
+            following = raised_to if following is None else min(following, raised_to)
+        _schedule(turn, following)
     return turn.decision()
 
 
@@ -358,7 +375,8 @@ def on_retriage(
         code for code in (r.code for r in outcome.reasons) if code not in state.reasons
     )
     onset = min(state.onset_date, outcome.onset_date or state.onset_date)
-    merged = replace(state, level=level, reasons=reasons, onset_date=onset)
+    counted = _earliest(state.onset_checkin, outcome.onset_date_checkin)
+    merged = replace(state, level=level, reasons=reasons, onset_date=onset, onset_checkin=counted)
     if level == state.level:
         return merged
     raised = _restart_at_level(merged, level, now_local.date() if now_local else state.level_since)
@@ -370,6 +388,11 @@ def on_retriage(
 def episodes_in_90_days(opened_dates: tuple[dt.date, ...] | list[dt.date], today: dt.date) -> int:
     """Episodes opened in the 90 days ending today, today's included (F-R1 feeds R-R7)."""
     return sum(0 <= (today - opened).days < EPISODE_WINDOW_DAYS for opened in opened_dates)
+
+
+def _earliest(first: dt.date | None, second: dt.date | None) -> dt.date | None:
+    dates = [day for day in (first, second) if day is not None]
+    return min(dates) if dates else None
 
 
 def _refuse_if_closed(state: FollowUpState) -> None:
@@ -452,11 +475,12 @@ def _gone(turn: _Turn, answers: CheckinAnswers, today: dt.date) -> None:
 
 
 def _two_weeks(turn: _Turn, status: Status | None, today: dt.date) -> None:
-    # F-E4: still there two weeks after onset -> at least L1 [S1].
+    # F-E4: still there two weeks after onset -> at least L1 [S1]. Rev 2 counts from
+    # onset_date_checkin, the middle of the Q3 band, rather than its lowest day.
     state = turn.state
     if turn.state.closed or status is Status.GONE or state.level >= Level.L1:
         return
-    if today < state.onset_date + TWO_WEEKS:
+    if today < (state.onset_checkin or state.onset_date) + TWO_WEEKS:
         return
     turn.fire("F-E4", Action.RAISE_TO_L1, message="checkin.day14")
     reasons = state.reasons

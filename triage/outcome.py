@@ -36,6 +36,7 @@ class Outcome:
     reasons: tuple[Reason, ...]
     exit: Exit | None = None
     onset_date: dt.date | None = None
+    onset_date_checkin: dt.date | None = None
     soft_prompts: tuple[str, ...] = ()
     tips: tuple[str, ...] = ()
     medicine_related: bool = False

@@ -71,6 +71,8 @@ _ALL = (
         "E_SEIZURE",
         "E_MEDTOX",
         "E_HEART",
+        "E_SWALLOW",
+        "E_HEADACHE",
         "E_NONE",
     ),
     _question(
@@ -142,6 +144,7 @@ _ALL = (
         "M_ANTIDEP",
         "M_STEROID",
         "X_NECKSURG",
+        "X_ALCWD",
         "X_PREGNANT",
         "X_KNOWN_DX",
         "X_FLUIDLIM",

@@ -49,6 +49,14 @@ ONSET_DAYS_MIN: Mapping[str, int] = MappingProxyType(
 )
 """Q3 option -> the fewest days ago the twitch can have started."""
 
+ONSET_DAYS_MID: Mapping[str, int] = MappingProxyType(
+    {"D_LT3D": 1, "D_3_13D": 8, "D_2_6W": 21, "D_GT6W": 42, "D_RECUR": 14}
+)
+"""Q3 option -> a typical number of days ago within the band (rev 2, for F-E4 only). Counting
+the two weeks from the band's lowest day made the check-in escalation come when a twitch
+started "2 to 6 weeks ago" was already about 25 days old; the midpoint brings it closer to the
+real onset. §7.8 asks a clinician to confirm it."""
+
 ALL_OVER_SITES = 99
 """n_sites when A_ALLOVER is chosen (§3.2)."""
 
@@ -100,6 +108,13 @@ def onset_date(duration: str | None, today: dt.date) -> dt.date | None:
     return today - dt.timedelta(days=ONSET_DAYS_MIN[duration])
 
 
+def onset_date_checkin(duration: str | None, today: dt.date) -> dt.date | None:
+    """today - Q3.onset_days_mid (rev 2): the onset F-E4 counts two weeks from."""
+    if duration is None:
+        return None
+    return today - dt.timedelta(days=ONSET_DAYS_MID[duration])
+
+
 # ---- Rules (§3.2 `rules`) ---------------------------------------------------------------------
 
 Predicate = Callable[[Facts], bool]
@@ -123,6 +138,14 @@ def _emergency(f: Facts) -> bool:
 def _tongue(f: Facts) -> bool:
     days = ONSET_DAYS_MIN.get(f.duration or "", -1)
     return f.has("A_TONGUE") and days >= TONGUE_MIN_ONSET_DAYS
+
+
+def _medicine_reaction(f: Facts) -> bool:
+    # R-U9 (rev 2): a temperature on a medicine that can cause a serotonin-type or stimulant
+    # reaction, with sweating, shakiness or twitching all over. Jerking, agitation or
+    # confusion would be E_MEDTOX at Q1 (L4); the advice says so (ADVICE_EXTRAS).
+    on_medicine = f.has("M_NEWMED", "M_ANTIDEP", "M_STIM")
+    return f.has("S_FEVER") and on_medicine and f.has("TR_SWEAT", "S_THYROID", "A_ALLOVER")
 
 
 RULES: tuple[Rule, ...] = (
@@ -183,8 +206,17 @@ RULES: tuple[Rule, ...] = (
         Level.L3,
         "possible_low_potassium",
         ("S6", "S30"),
-        lambda f: f.has("M_DIURETIC", "M_ASTHMA") and f.has("N_WEAK", "N_STIFF"),
+        # rev 2: cramps only where the twitch is count too, as §1.2 says ("weakness or cramps").
+        lambda f: f.has("M_DIURETIC", "M_ASTHMA") and f.has("N_WEAK", "N_STIFF", "N_TINGLE_LOCAL"),
     ),
+    Rule(
+        "R-U10",
+        Level.L3,
+        "possible_alcohol_withdrawal",
+        ("product_choice",),
+        lambda f: f.has("X_ALCWD"),
+    ),
+    Rule("R-U9", Level.L3, "possible_medicine_reaction", ("S13",), _medicine_reaction),
     # L2
     Rule("R-S1", Level.L2, "weakness", ("S1", "S7", "S9"), lambda f: f.has("N_WEAK")),
     Rule(
@@ -251,7 +283,8 @@ RULES: tuple[Rule, ...] = (
         Level.L1,
         "more_than_one_place",
         ("S1",),
-        lambda f: f.n_sites >= 2 or f.has("T_MOVES"),
+        # rev 2: spreading to new areas is more than one place, even without weakness.
+        lambda f: f.n_sites >= 2 or f.has("T_MOVES", "T_SPREADING"),
     ),
     Rule("R-R3", Level.L1, "stiffness_or_cramps", ("S1", "S5"), lambda f: f.has("N_STIFF")),
     Rule(
@@ -306,8 +339,14 @@ NO_RED_FLAGS = Rule("R-0", Level.L0, "no_red_flags", (), lambda f: True)
 
 ALL_RULES: tuple[Rule, ...] = (*RULES, NO_RED_FLAGS)
 
-MEDICINE_RULE_IDS = frozenset({"R-R4", "R-U7", "R-U8", "R-S10"})
+MEDICINE_RULE_IDS = frozenset({"R-R4", "R-U7", "R-U8", "R-U9", "R-S10"})
 """Rules after which the bot shows the §3.3 medicine line."""
+
+ADVICE_EXTRAS: Mapping[str, str] = MappingProxyType(
+    {"R-U9": "medicine_reaction", "R-U10": "alcohol_withdrawal"}
+)
+"""Rule id -> the one extra advice line it adds (catalogue key extra.<id>, rev 2): when to
+call the emergency number while waiting for today's advice."""
 
 
 def fired(facts: Facts) -> tuple[Rule, ...]:
@@ -328,7 +367,9 @@ class Tip:
 
 
 TIPS: tuple[Tip, ...] = (
-    Tip("caffeine", lambda f: f.caffeine_moderate or f.caffeine_high),
+    # §4.4 rev 2: in pregnancy the tip is the pregnancy limit, never the general 2–3 drinks.
+    Tip("caffeine", lambda f: (f.caffeine_moderate or f.caffeine_high) and not f.has("X_PREGNANT")),
+    Tip("caffeine_pregnancy", lambda f: f.has("X_PREGNANT") and f.has("C1_2", "C3_4", "C5P")),
     Tip("sleep", lambda f: f.has("TR_SLEEP")),
     # Fluid advice never goes to someone told to limit fluids (§3.4 N_FLUID_CARE).
     Tip("hydrate", lambda f: f.has("TR_SWEAT", "TR_EXERCISE") and not f.has("X_FLUIDLIM")),

@@ -5,17 +5,19 @@ notifier, and the taps that answer it, one screen at a time.
 |------------|----------------------------------------------|-------------------------------|
 | safety     | the Q1 emergency list, one a row, and "No"   | positive: F-E1 at once, end   |
 | status     | Gone · Better · Same · Worse · Spread        | new_signs (or the end)        |
-| new_signs  | red-flag signs with ticks, Nothing new, Done | doctor, or habits             |
+| new_signs  | red-flag signs with ticks, Nothing new, Done | advice if raised, then doctor |
 | doctor     | Booked · Seen · Not yet · Don't want to      | Seen: suggestion; else habits |
 | suggestion | Keep an eye on it · Tests · Something else   | habits                        |
 | habits     | three rows of choices, ticks, Skip           | the end                       |
+| rerun      | Go through them again · Not now              | the prefilled re-run, or none |
 
 The screens asked come from `questions_for(state)`. Every answer is saved on the `CheckIn`
-row before the next screen is sent, so a restart between two taps carries on. At the end the
-follow-up rules decide (`on_answers`) and the episode, its reminders and the row are updated
-in one transaction; the person is then told what changes.
-
-Callback data: `c:<checkin>:<screen>:<option>`, and `c:<checkin>:habits:<question>:<option>`.
+row before the next screen is sent, so a restart between two taps carries on. A new red flag
+(or "Spread") is assessed as soon as the new-signs screen is answered (F-E2, F-E3 rev 2): a
+raised level is stored at once and its advice is shown before any other screen (§4.4). At
+the end the follow-up rules decide (`on_answers`) and the episode, its reminders and the row
+are updated in one transaction; the person is then told what changes. The screens' words and
+buttons are bot/checkin_screens.py; the order and the decisions are triage/checkin_flow.py.
 """
 
 from __future__ import annotations
@@ -34,42 +36,48 @@ from telegram.ext import ContextTypes
 
 from bot import callbacks
 from bot.catalogue import Catalogue
+from bot.checkin_screens import (
+    DONE,
+    NONE,
+    RERUN,
+    SKIP,
+    data,
+    render,
+    safety_markup,
+)
 from bot.deps import deps
+from bot.escalation import advice, escalate_now
 from bot.handlers import triage as triage_handlers
 from bot.replies import answer_only, catalogue, keyboard, say
 from bot.results import closing_key
 from scheduler.clock import Clock
 from scheduler.ports import Outgoing
+from storage.episodes import EpisodeRepository
 from storage.models import CheckIn, Delivery, Episode, User
 from storage.reminders import CHECKIN, ReminderRepository
 from storage.users import UserRepository
+from triage.checkin_flow import (
+    CHOICES,
+    EMERGENCY_SIGNS,
+    RERUNS,
+    answers_from,
+    assess_after,
+    next_screen,
+    rerun_questions,
+)
+from triage.escalation import Escalation
 from triage.followup import (
     HABITS,
     RED_FLAG_SIGNS,
     Action,
-    CheckinAnswers,
     Decision,
-    Doctor,
     FollowUpState,
-    Status,
-    Suggestion,
     on_answers,
     on_unanswered,
-    questions_for,
 )
-from triage.questions import MAIN_ORDER, QUESTIONS
 
 log = logging.getLogger(__name__)
-AREA = "c"
-NONE = "none"
-DONE = "DONE"
-SKIP = "skip"
 OPEN, ANSWERED, EXPIRED = "open", "answered", "expired"
-EMERGENCY_SIGNS = tuple(o.id for o in QUESTIONS["Q1_EMERGENCY"].options if not o.exclusive)
-CHOICES = {"status": tuple(Status), "doctor": tuple(Doctor), "suggestion": tuple(Suggestion)}
-# F-E2 reruns Q2–Q10 with the previous answers; F-E3 reruns Q2, Q5, Q6 and Q7.
-RERUN_FULL = MAIN_ORDER[1:]
-RERUN_PARTIAL = ("Q2_AREA", "Q5_CHANGE", "Q6_NERVE", "Q7_EYE_BODY")
 
 
 @dataclass(frozen=True)
@@ -147,6 +155,8 @@ async def _expire(
     """The last check-in went unanswered: count it (F-T4) and close its row."""
     for row in previous:
         row.status = EXPIRED
+    if any(row.answers.get("escalated") for row in previous):
+        return state  # a new red flag was reported and acted on: not silence
     decision = on_unanswered(state, now_local)
     episode.followup = decision.state.to_json()
     return decision.state
@@ -186,79 +196,6 @@ def _closing(user: User) -> str:
     return f"{say(cat, 'checkin.closing', user)}\n\n{say(cat, 'footer', user)}"
 
 
-# ---- Screens ---------------------------------------------------------------------------
-
-
-def safety_markup(cat: Catalogue, checkin_id: int) -> InlineKeyboardMarkup:
-    """The emergency list, one sign a row, then "No, none of these"."""
-    rows = [
-        [(cat.text(f"option.{sign}"), _data(checkin_id, "safety", sign))]
-        for sign in EMERGENCY_SIGNS
-    ]
-    rows.append([(cat.text("checkin.safety.none"), _data(checkin_id, "safety", NONE))])
-    return keyboard(rows)
-
-
-def render(cat: Catalogue, row: CheckIn) -> tuple[str, InlineKeyboardMarkup]:
-    """The text and buttons of the row's current screen, ticks included."""
-    if row.step == "safety":
-        return cat.text("checkin.safety.question"), safety_markup(cat, row.id)
-    if row.step == "new_signs":
-        return _new_signs(cat, row)
-    if row.step == "habits":
-        return _habits(cat, row)
-    rows = [
-        [(cat.text(f"checkin.{row.step}.options.{choice}"), _data(row.id, row.step, choice))]
-        for choice in CHOICES[row.step]
-    ]
-    return cat.text(f"checkin.{row.step}.question"), keyboard(rows)
-
-
-def _new_signs(cat: Catalogue, row: CheckIn) -> tuple[str, InlineKeyboardMarkup]:
-    ticked = set(row.selection)
-    rows = [[(cat.text("checkin.new_signs.none"), _data(row.id, "new_signs", NONE))]]
-    for sign in RED_FLAG_SIGNS:
-        label = _ticked(cat, cat.text(f"option.{sign}"), sign in ticked)
-        rows.append([(label, _data(row.id, "new_signs", sign))])
-    rows.append([(cat.text("triage_ui.done"), _data(row.id, "new_signs", DONE))])
-    return cat.text("checkin.new_signs.question"), keyboard(rows)
-
-
-def _habits(cat: Catalogue, row: CheckIn) -> tuple[str, InlineKeyboardMarkup]:
-    chosen = row.answers.get("habits", {})
-    lines = [cat.text("checkin.habits.intro")]
-    rows = []
-    for question, options in HABITS.items():
-        lines.append(
-            cat.text(f"checkin_ui.habits_{question}", label=_habit_question(cat, question))
-        )
-        rows.append(
-            [_habit_button(cat, row.id, question, o, chosen.get(question)) for o in options]
-        )
-    rows.append([(cat.text("checkin.habits.skip"), _data(row.id, "habits", SKIP))])
-    return "\n".join(lines), keyboard(rows)
-
-
-def _habit_question(cat: Catalogue, question: str) -> str:
-    return cat.text(f"checkin.habits.{question}.question")
-
-
-def _habit_button(
-    cat: Catalogue, checkin_id: int, question: str, option: str, chosen: str | None
-) -> tuple[str, str]:
-    label = cat.text(f"checkin.habits.{question}.options.{option}")
-    label = _ticked(cat, cat.text(f"checkin_ui.habits_{question}", label=label), option == chosen)
-    return label, _data(checkin_id, "habits", question, option)
-
-
-def _ticked(cat: Catalogue, label: str, ticked: bool) -> str:
-    return cat.text("triage_ui.ticked", label=label) if ticked else label
-
-
-def _data(checkin_id: int, *fields: str) -> str:
-    return callbacks.encode(AREA, checkin_id, *fields)
-
-
 # ---- Taps ------------------------------------------------------------------------------
 
 
@@ -272,6 +209,7 @@ class Tap:
     decision: Decision | None = None
     episode_id: int = 0
     extra: list[str] = field(default_factory=list)
+    escalation: Escalation | None = None
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -281,18 +219,51 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     parsed = callbacks.decode(query.data)
     checkin_id, screen = parsed.int_field(0), parsed.field(1)
     options = parsed.fields[2:]
+    if screen == RERUN:
+        await on_rerun(update, context, checkin_id, options[0] if options else "")
+        return
     async with d.sessions.begin() as session:
         user = await UserRepository(session).get(update.effective_user.id)
         row = await session.get(CheckIn, checkin_id, with_for_update=True)
         episode = await session.get(Episode, row.episode_id) if row else None
         tap = _decide(user, row, episode, screen, options)
+        if tap.kind in ("next", "finished") and assess_after(
+            screen, tap.row.step if tap.row else None
+        ):
+            assert user and row and episode
+            tap = await _assess_at_once(session, user, row, episode, screen, tap, d.clock.now())
         if tap.kind == "finished":
             assert user and row and episode
             await _finish(session, user, row, episode, tap, d.clock.now())
-    if tap.kind == "finished":
+    if tap.kind == "finished" or tap.escalation is not None:
         d.wake()  # the check-in reminder was moved: the dispatcher places it afresh
     cat = catalogue(user, update.effective_user.language_code)
     await REPLIES[tap.kind](update, context, user, cat, tap)
+
+
+async def _assess_at_once(
+    session: AsyncSession,
+    user: User,
+    row: CheckIn,
+    episode: Episode,
+    screen: str,
+    tap: Tap,
+    now: dt.datetime,
+) -> Tap:
+    """F-E2/F-E3: a raised level is stored now and changes which screens follow (§4.4)."""
+    escalation = await escalate_now(session, user, row, episode, now)
+    if escalation is None or not escalation.rose:
+        return tap
+    following = next_screen(escalation.state, row.answers, screen)
+    if following is None:
+        return _raised(tap, "finished", escalation)
+    row.step = following
+    return _raised(tap, "next", escalation)
+
+
+def _raised(tap: Tap, kind: str, escalation: Escalation) -> Tap:
+    tap.kind, tap.escalation = kind, escalation
+    return tap
 
 
 def _decide(
@@ -394,30 +365,6 @@ def _finished(row: CheckIn, answered: tuple[str, str] | None) -> Tap:
     return Tap("finished", row, answered)
 
 
-def next_screen(state: FollowUpState, answers: dict[str, object], current: str) -> str | None:
-    """The screen after `current`, or None at the end; "Seen" adds the suggestion (F-E5)."""
-    screens = list(questions_for(state))
-    if "doctor" in screens and answers.get("doctor") == Doctor.SEEN:
-        screens.insert(screens.index("doctor") + 1, "suggestion")
-    if current not in screens:
-        return None
-    later = screens[screens.index(current) + 1 :]
-    return later[0] if later else None
-
-
-def answers_of(row: CheckIn) -> CheckinAnswers:
-    """The saved answers as the follow-up rules take them."""
-    saved = row.answers
-    return CheckinAnswers(
-        safety_positive=bool(saved.get("safety")),
-        status=Status(saved["status"]) if "status" in saved else None,
-        new_signs=frozenset(saved.get("new_signs", ())),
-        doctor=Doctor(saved["doctor"]) if "doctor" in saved else None,
-        suggestion=Suggestion(saved["suggestion"]) if "suggestion" in saved else None,
-        habits=dict(saved.get("habits", {})),
-    )
-
-
 async def _finish(
     session: AsyncSession,
     user: User,
@@ -428,7 +375,7 @@ async def _finish(
 ) -> None:
     """Applies the rules and stores everything they changed, in the tap's transaction."""
     state = FollowUpState.from_json(episode.followup)
-    decision = on_answers(state, answers_of(row), local_now(user, now))
+    decision = on_answers(state, answers_from(row.answers), local_now(user, now))
     row.status, row.step, row.completed_at = ANSWERED, "done", now
     row.level_after = decision.state.level.value
     episode.followup = decision.state.to_json()
@@ -484,6 +431,8 @@ async def _on_next(
     assert query and tap.row and update.effective_chat
     await query.answer()
     await _show_answered(query.message, cat, tap)
+    if tap.escalation is not None and user is not None:
+        await context.bot.send_message(user.chat_id, advice(cat, user, tap.escalation.outcome))
     text, markup = render(cat, tap.row)
     await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
 
@@ -498,33 +447,64 @@ async def _on_finished(
         await _show_answered(query.message, cat, tap)
     else:
         await _edit(query.message, _habits_record(cat, tap), None)
-    await context.bot.send_message(user.chat_id, summary(cat, user, tap.decision))
-    only = _rerun(tap.decision)
-    if only:
-        await context.bot.send_message(user.chat_id, cat.text("checkin_ui.rerun"))
-        await triage_handlers.begin_rerun(update, context, user, tap.episode_id, only)
+    if tap.escalation is not None:
+        await context.bot.send_message(user.chat_id, advice(cat, user, tap.escalation.outcome))
+    raised = tap.escalation is not None
+    await context.bot.send_message(user.chat_id, summary(cat, user, tap.decision, raised=raised))
+    only = rerun_questions(tap.decision.actions)
+    if only and tap.row is not None:
+        which = next(name for name, questions in RERUNS.items() if questions == only)
+        rows = [
+            [(cat.text("checkin_ui.rerun_go"), data(tap.row.id, RERUN, which))],
+            [(cat.text("checkin_ui.rerun_later"), data(tap.row.id, RERUN, NONE))],
+        ]
+        text = cat.text("checkin_ui.rerun")
+        await context.bot.send_message(user.chat_id, text, reply_markup=keyboard(rows))
 
 
-def summary(cat: Catalogue, user: User, decision: Decision) -> str:
-    """What changes after a check-in, in the rules' order, ending with the footer (§5.3)."""
+async def on_rerun(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, checkin_id: int, choice: str
+) -> None:
+    """The answer to the re-run offer (F-E2, F-E3): the prefilled questions, or not now."""
+    d, query = deps(context), update.callback_query
+    assert query and update.effective_user
+    async with d.sessions() as session:
+        user = await UserRepository(session).get(update.effective_user.id)
+        row = await session.get(CheckIn, checkin_id)
+        episode = await session.get(Episode, row.episode_id) if row else None
+        active = await EpisodeRepository(session).active_session(user.id) if user else None
+    cat = catalogue(user, update.effective_user.language_code)
+    mine = user is not None and episode is not None and episode.user_id == user.id
+    if not mine or episode is None or episode.closed_at or choice not in (*RERUNS, NONE):
+        await query.answer(cat.text("error.stale_button_alert"))
+        return
+    assert user is not None
+    await query.answer()
+    await _edit(query.message, cat.text("checkin_ui.rerun"), None)
+    if choice == NONE:
+        await context.bot.send_message(user.chat_id, cat.text("checkin_ui.rerun_declined"))
+    elif active is not None:
+        await triage_handlers.resend_current(update, context, user, active)
+    else:
+        await triage_handlers.begin_rerun(update, context, user, episode.id, RERUNS[choice])
+
+
+def summary(cat: Catalogue, user: User, decision: Decision, *, raised: bool = False) -> str:
+    """What changes after a check-in, in the rules' order, ending with the footer (§5.3).
+
+    After advice shown at once (`raised`) there is no "thanks, that's noted": it would read
+    as if nothing had changed.
+    """
     parts = [say(cat, "emergency", user)] if Action.SHOW_EMERGENCY in decision.actions else []
     level = decision.state.level
     parts += [say(cat, closing_key(key, level), user) for key in decision.message_keys]
-    if not parts:
+    if not parts and not raised:
         parts.append(cat.text("checkin_ui.thanks"))
     upcoming = decision.state.next_checkin
     if upcoming is not None and Action.SHOW_EMERGENCY not in decision.actions:
         parts.append(cat.text("checkin_ui.next", when=upcoming.strftime("%a %d %b, %H:%M")))
     parts.append(say(cat, "footer", user))
     return "\n\n".join(parts)
-
-
-def _rerun(decision: Decision) -> tuple[str, ...]:
-    if Action.RETRIAGE_FULL in decision.actions:
-        return RERUN_FULL
-    if Action.RETRIAGE_PARTIAL in decision.actions:
-        return RERUN_PARTIAL
-    return ()
 
 
 REPLIES = {

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import callbacks
+from bot import callbacks, checkin_screens
 from bot.catalogue import Catalogue
 from bot.deps import deps
 from bot.handlers import checkin
@@ -217,7 +217,7 @@ async def on_checkin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if open_row is not None:
         # Already asked and not yet answered: carry on with the same check-in, so asking
         # twice never counts as a silence (F-T4).
-        text, markup = checkin.render(cat, open_row)
+        text, markup = checkin_screens.render(cat, open_row)
         await update.effective_message.reply_text(text, reply_markup=markup)
         return
     await _send_new(context, user, cat, *found)

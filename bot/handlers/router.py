@@ -9,7 +9,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import callbacks
+from bot import callbacks, worry
+from bot.deps import deps
 from bot.handlers import common, onboarding, settings, triage
 from bot.replies import catalogue, say
 from storage.models import User
@@ -49,7 +50,11 @@ async def on_concern(
     assert update.effective_message
     language = update.effective_user.language_code if update.effective_user else None
     cat = catalogue(user, language)
-    await update.effective_message.reply_text(say(cat, CONCERN_KEYS[concern], user))
+    text = say(cat, CONCERN_KEYS[concern], user)
+    if concern == Concern.DISEASE_QUESTION and user is not None:
+        async with deps(context).sessions() as session:  # §5.5 rev 2: by the person's level
+            text = worry.disease_text(cat, user, await worry.current_level(session, user.id))
+    await update.effective_message.reply_text(text)
     if user is None:
         return
     if concern == Concern.DISEASE_QUESTION:

@@ -19,7 +19,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot import callbacks
+from bot import callbacks, worry
 from bot.catalogue import Catalogue
 from bot.countries import needs_country
 from bot.deps import deps
@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 AREA = "t"
 DONE = "DONE"
 SOS = "sos"
+AGAIN = "again"
 PINNED_NONE = {"Q6_NERVE", "Q7_EYE_BODY"}  # spec §2 UI notes: "None of these" pinned at the top
 EPISODE_WINDOW = dt.timedelta(days=90)
 
@@ -85,6 +86,10 @@ async def on_triage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     elif needs_country(user.country):
         # §0.4 rev 2: "European Union" is no longer a country; asked once, then the triage.
         await country.ask(context, user, then_triage=True, legacy=True)
+    elif active is None and (repeat := await _repeat_check(context, cat, user)) is not None:
+        # §5.6 rev 2: same advice, what would change it, one tip; the full triage stays open.
+        again = [[(cat.text("repeat_check.again"), callbacks.encode(AREA, AGAIN))]]
+        await message.reply_text(repeat, reply_markup=keyboard(again))
     elif active is not None:
         rows = [
             [(cat.text("triage_ui.continue"), callbacks.encode(AREA, active.id, "resume"))],
@@ -93,6 +98,14 @@ async def on_triage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(cat.text("triage_ui.in_progress"), reply_markup=keyboard(rows))
     else:
         await begin(update, context, user)
+
+
+async def _repeat_check(
+    context: ContextTypes.DEFAULT_TYPE, cat: Catalogue, user: User
+) -> str | None:
+    d = deps(context)
+    async with d.sessions() as session:
+        return await worry.repeat_check_text(session, cat, user, d.clock.now())
 
 
 async def begin(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User) -> None:
@@ -177,6 +190,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if parsed.fields == (SOS,):
         await on_sos(update, context)
         return
+    if parsed.fields == (AGAIN,):
+        await on_again(update, context)
+        return
     session_id = parsed.int_field(0)
     if len(parsed.fields) == 2:
         await on_resume_or_restart(update, context, session_id, parsed.field(1))
@@ -191,6 +207,17 @@ async def on_sos(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await query.answer()
     cat = catalogue(user)
     await context.bot.send_message(update.effective_chat.id, say(cat, "emergency", user))
+
+
+async def on_again(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ "Go through the questions anyway" after the repeated-checking answer (§5.6)."""
+    query, user = update.callback_query, await _user(update, context)
+    assert query
+    await query.answer()
+    if user is None or user.consent_health_at is None:
+        return
+    await _edit(query.message, getattr(query.message, "text", None) or "", None)
+    await begin(update, context, user)
 
 
 async def on_answer(
@@ -271,6 +298,8 @@ def _apply(
         return Tap("finished", triage, step, (question.id, answer))
     triage.step = step.question.id
     triage.message_id = None
+    # A re-run (F-E2, F-E3 rev 2) shows the previous answer ticked, to confirm or change.
+    triage.selection = sorted(step.state.prefilled(step.question.id))
     return Tap("next", triage, step, (question.id, answer))
 
 
@@ -479,19 +508,21 @@ async def begin_rerun(
     episode_id: int,
     only: tuple[str, ...],
 ) -> None:
-    """Re-asks `only` for a running episode, other answers prefilled (F-E2, F-E3)."""
+    """Re-asks `only` for a running episode, every answer prefilled (F-E2, F-E3)."""
     d = deps(context)
     now = d.clock.now()
     async with d.sessions.begin() as session:
         episodes = EpisodeRepository(session)
         episode = await episodes.get(episode_id)
         assert episode is not None and episode.user_id == user.id
-        previous = TriageState.from_json(episode.answers).answers
-        ask = rerun(
-            previous, only, episodes_90d=TriageState.from_json(episode.answers).episodes_90d
-        )
+        previous = TriageState.from_json(episode.answers)
+        try:
+            ask = rerun(previous.answers, only, episodes_90d=previous.episodes_90d)
+        except InvalidAnswer:
+            return  # an emergency triage stopped at Q1: there is nothing to refine
         triage = await episodes.start_session(
             user.id, episode.id, ask.question.id, ask.state.to_json(), now
         )
+        triage.selection = sorted(ask.state.prefilled(ask.question.id))
     log.info("user %s re-triage session %s (episode %s)", user.id, triage.id, episode_id)
     await send_question(update, context, user, triage, ask.question)

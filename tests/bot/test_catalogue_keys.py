@@ -14,7 +14,8 @@ from bot.handlers.onboarding import COUNTRY_CHOICES
 from triage.levels import Level
 from triage.nudges import NUDGE_IDS
 from triage.questions import QUESTIONS
-from triage.rules import ALL_RULES, TIPS
+from triage.rules import ADVICE_EXTRAS, ALL_RULES, TIPS
+from triage.worry import disease_answer, repeat_check_answer
 
 ROOT = Path(__file__).resolve().parents[2]
 LOOKUPS = {"text", "raw", "variants", "has"}
@@ -67,6 +68,9 @@ def built_keys() -> set[str]:
     keys |= {f"plan.{nudge}" for nudge in NUDGE_IDS}
     keys |= {f"command.{name}" for name in COMMANDS}
     keys |= {f"onboarding.country_{code}" for code in COUNTRY_CHOICES}
+    keys |= {f"extra.{extra}" for extra in ADVICE_EXTRAS.values()}
+    keys |= {key for level in Level for key in disease_answer(level)}
+    keys |= {key for level in Level for key in repeat_check_answer(level)}
     return keys
 
 

@@ -37,3 +37,27 @@ def test_the_advice_names_only_the_reasons_at_the_result_level() -> None:
     assert balance in why and stiff in why
     assert balance in advice and stiff not in advice
     assert "999" in advice
+
+
+def test_r_u9_result_adds_the_line_to_call_for_jerking_agitation_or_confusion() -> None:
+    picks = {
+        **CALM,
+        "Q6_NERVE": {"N_NONE"},
+        "Q7_EYE_BODY": {"S_FEVER"},
+        "Q9_TRIGGERS": {"TR_SWEAT"},
+        "Q10_CONTEXT": {"M_ANTIDEP"},
+    }
+    outcome = assess({qid: frozenset(p) for qid, p in picks.items()}, dt.date(2026, 11, 25))
+    user = User(id=1, chat_id=1, country="GB", consent_reminders_at=None)
+    first = compose_result(CAT, user, outcome)[0]
+    assert CAT.text("level.L3.name") in first
+    assert "muscles start jerking, or agitation or confusion appears, call 999" in first
+
+
+def test_r_u10_result_adds_the_line_about_fits_confusion_and_seeing_things() -> None:
+    picks = {**CALM, "Q6_NERVE": {"N_NONE"}, "Q10_CONTEXT": {"X_ALCWD"}}
+    outcome = assess({qid: frozenset(p) for qid, p in picks.items()}, dt.date(2026, 11, 25))
+    user = User(id=1, chat_id=1, country="GB", consent_reminders_at=None)
+    first = compose_result(CAT, user, outcome)[0]
+    assert "seeing or hearing things that aren't there, call 999" in first
+    assert "drink" not in first.split(CAT.text("reason.possible_alcohol_withdrawal"))[-1]

@@ -211,7 +211,7 @@ def test_a_rerun_asks_only_the_listed_questions_and_keeps_the_rest() -> None:
     finished, asked = walk(ask, Q5_CHANGE={"T_SPREADING"}, Q6_NERVE={"N_WEAK"})
     assert asked == ["Q2_AREA", "Q5_CHANGE", "Q6_NERVE", "Q6_WEAK_CHECK", "Q7_EYE_BODY"]
     assert finished.outcome.level is Level.L3
-    assert finished.outcome.rule_ids == ("R-U6", "R-S1", "R-R1")
+    assert finished.outcome.rule_ids == ("R-U6", "R-S1", "R-R1", "R-R2")
 
 
 def test_rerunning_q6_asks_the_weakness_check_again() -> None:

@@ -253,7 +253,7 @@ def test_f_e3_with_a_new_sign_asks_for_the_full_rerun_only() -> None:
 
 
 def test_f_e4_still_there_two_weeks_after_onset_becomes_a_routine_gp_visit() -> None:
-    state = started(Level.L0, onset_date=DAY0 - dt.timedelta(days=12))
+    state = started(Level.L0, onset_checkin=DAY0 - dt.timedelta(days=12))
     decision = at_next(state, answer(Status.SAME))  # day 3 = onset + 15 days
     assert "F-E4" in decision.fired
     assert Action.RAISE_TO_L1 in decision.actions
@@ -265,7 +265,7 @@ def test_f_e4_still_there_two_weeks_after_onset_becomes_a_routine_gp_visit() -> 
 
 
 def test_f_e4_does_not_fire_when_the_twitch_has_gone() -> None:
-    state = started(Level.L0, onset_date=DAY0 - dt.timedelta(days=12))
+    state = started(Level.L0, onset_checkin=DAY0 - dt.timedelta(days=12))
     decision = at_next(state, answer(Status.GONE))
     assert "F-E4" not in decision.fired
     assert decision.state.level is Level.L0
@@ -655,3 +655,26 @@ def test_the_silence_and_finish_messages_carry_the_emergency_number() -> None:
     words = catalogue()
     for key in ("closing", "finished", "restate"):
         assert "{emergency}" in str(words[key])
+
+
+def test_f_e4_rev2_counts_two_weeks_from_the_middle_of_the_onset_band() -> None:
+    # "3 to 13 days ago" on day 0: the lowest day would put the escalation on day 11, when
+    # the twitch could be 24 days old; the band's middle (8 days) puts it on day 6.
+    middle = Outcome(
+        level=Level.L0,
+        reasons=(Reason("R-0", "no_red_flags", Level.L0),),
+        onset_date=DAY0 - dt.timedelta(days=3),
+        onset_date_checkin=DAY0 - dt.timedelta(days=8),
+    )
+    state = start_followup(middle, COMPLETED)
+    assert state.onset_checkin == DAY0 - dt.timedelta(days=8)
+    assert "F-E4" not in on_answers(state, answer(Status.SAME), day(5)).fired
+    assert "F-E4" in on_answers(state, answer(Status.SAME), day(6)).fired
+
+
+def test_f_e4_in_a_state_saved_before_rev2_counts_from_the_onset_date() -> None:
+    saved = started(Level.L0, onset_date=DAY0 - dt.timedelta(days=12)).to_json()
+    saved.pop("onset_checkin")
+    state = FollowUpState.from_json(saved)
+    assert state.onset_checkin is None
+    assert "F-E4" in at_next(state, answer(Status.SAME)).fired

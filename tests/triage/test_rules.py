@@ -65,7 +65,7 @@ CASES = [
     pytest.param(
         "R-U6",
         answers(Q6_NERVE="N_WEAK", Q5_CHANGE="T_SPREADING"),
-        {"R-U6", "R-S1"},
+        {"R-U6", "R-S1", "R-R2"},
         Level.L3,
         0,
         id="R-U6",
@@ -86,6 +86,46 @@ CASES = [
         Level.L3,
         0,
         id="R-U8-asthma-reliever-with-weakness",
+    ),
+    pytest.param(
+        "R-U8",
+        answers(Q10_CONTEXT="M_ASTHMA", Q6_NERVE="N_TINGLE_LOCAL"),
+        {"R-U8", "R-R4"},
+        Level.L3,
+        0,
+        id="R-U8-rev2-local-cramps-on-an-asthma-reliever",
+    ),
+    pytest.param(
+        "R-U9",
+        answers(Q7_EYE_BODY="S_FEVER", Q10_CONTEXT="M_ANTIDEP", Q9_TRIGGERS="TR_SWEAT"),
+        {"R-U9", "R-S9", "R-R4"},
+        Level.L3,
+        0,
+        id="R-U9-rev2-fever-and-sweating-on-an-antidepressant",
+    ),
+    pytest.param(
+        "R-U9",
+        answers(Q7_EYE_BODY="S_FEVER,S_THYROID", Q10_CONTEXT="M_STIM"),
+        {"R-U9", "R-S9", "R-R4", "R-R8"},
+        Level.L3,
+        0,
+        id="R-U9-rev2-fever-and-shakiness-on-a-stimulant",
+    ),
+    pytest.param(
+        "R-U9",
+        answers(Q7_EYE_BODY="S_FEVER", Q10_CONTEXT="M_NEWMED", Q2_AREA="A_ALLOVER"),
+        {"R-U9", "R-S9", "R-R4", "R-R2"},
+        Level.L3,
+        0,
+        id="R-U9-rev2-fever-and-twitching-all-over-on-a-new-medicine",
+    ),
+    pytest.param(
+        "R-U10",
+        answers(Q10_CONTEXT="X_ALCWD"),
+        {"R-U10"},
+        Level.L3,
+        0,
+        id="R-U10-rev2-stopped-heavy-drinking",
     ),
     pytest.param("R-S1", answers(Q6_NERVE="N_WEAK"), {"R-S1"}, Level.L2, 0, id="R-S1"),
     pytest.param("R-S2", answers(Q6_NERVE="N_WASTING"), {"R-S2"}, Level.L2, 0, id="R-S2"),
@@ -109,6 +149,14 @@ CASES = [
     ),
     pytest.param("R-R2", answers(Q5_CHANGE="T_MOVES"), {"R-R2"}, Level.L1, 0, id="R-R2-moves"),
     pytest.param("R-R2", answers(Q2_AREA="A_ALLOVER"), {"R-R2"}, Level.L1, 0, id="R-R2-all-over"),
+    pytest.param(
+        "R-R2",
+        answers(Q5_CHANGE="T_SPREADING"),
+        {"R-R2"},
+        Level.L1,
+        0,
+        id="R-R2-rev2-spreading-without-weakness",
+    ),
     pytest.param("R-R3", answers(Q6_NERVE="N_STIFF"), {"R-R3"}, Level.L1, 0, id="R-R3"),
     *[
         pytest.param("R-R4", answers(Q10_CONTEXT=med), {"R-R4"}, Level.L1, 0, id=f"R-R4-{med}")
@@ -163,7 +211,7 @@ def test_every_rule_in_the_data_is_reachable() -> None:
 
 def test_rule_ids_are_the_spec_ids_and_unique() -> None:
     ids = [rule.id for rule in ALL_RULES]
-    assert len(ids) == len(set(ids)) == 1 + 8 + 10 + 11 + 1
+    assert len(ids) == len(set(ids)) == 1 + 10 + 10 + 11 + 1
     assert ids[0] == "R-E1" and ids[-1] == "R-0"
 
 

@@ -54,6 +54,8 @@ async def test_bedtime_is_asked_once(rig: BotRig) -> None:
     await person.tap("22:00")
     await read_until(person, "Got it: bedtime 22:00.")
     await person.send("/triage")
+    await read_until(person, "my advice is the same")  # §5.6: within 24 hours, nothing new
+    await person.tap("Go through the questions anyway")
     await read_until(person, "Question 1 of 10")
     result = await walk(person, CALM)  # a second plan with a wind-down: no question now
     assert "go to bed" not in result
