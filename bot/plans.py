@@ -81,7 +81,8 @@ async def schedule_after_triage(
     reminders = ReminderRepository(session)
     await reminders.deactivate(user.id)  # a new episode replaces the old plan
     planned: tuple[PlannedNudge, ...] = ()
-    followup = start_followup(outcome, local)
+    quiet = QuietHours.parse(user.quiet_start, user.quiet_end)
+    followup = start_followup(outcome, local, quiet)
     if outcome.level in NUDGE_LEVELS:
         checkins = expected_checkins(followup)
         planned = fitted_plan(outcome, answers, user, local.date(), checkins)

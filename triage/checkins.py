@@ -19,10 +19,11 @@ from __future__ import annotations
 import datetime as dt
 
 from triage.levels import Level
+from triage.quiet import QuietHours
 
 CHECKIN_TIME = dt.time(10, 0)
 MORNING = dt.time(8, 0)
-DEFAULT_QUIET = (dt.time(22, 30), dt.time(7, 30))
+DEFAULT_QUIET = QuietHours()
 
 # §1 table and §4.1: hours after triage for L2..L4, day numbers for L0 and L1.
 _FIRST_AFTER_HOURS = {Level.L4: 12, Level.L3: 4, Level.L2: 24}
@@ -32,7 +33,7 @@ _FIRST_ON_DAY = {Level.L1: 2, Level.L0: 3}
 def first_checkin(
     level: Level,
     completed_local: dt.datetime,
-    quiet: tuple[dt.time, dt.time] = DEFAULT_QUIET,
+    quiet: QuietHours = DEFAULT_QUIET,
 ) -> dt.datetime:
     """The first check-in after a triage finished at `completed_local` (naive local)."""
     if level in _FIRST_AFTER_HOURS:
@@ -46,21 +47,16 @@ def on_day(day_zero: dt.date, n: int) -> dt.datetime:
     return dt.datetime.combine(day_zero + dt.timedelta(days=n), CHECKIN_TIME)
 
 
-def in_quiet(at: dt.time, quiet: tuple[dt.time, dt.time] = DEFAULT_QUIET) -> bool:
+def in_quiet(at: dt.time, quiet: QuietHours = DEFAULT_QUIET) -> bool:
     """Whether `at` falls in the quiet period, which may wrap midnight (22:30–07:30)."""
-    start, end = quiet
-    if start <= end:
-        return start <= at < end
-    return at >= start or at < end
+    return quiet.contains(at)
 
 
-def outside_quiet(
-    moment: dt.datetime, quiet: tuple[dt.time, dt.time] = DEFAULT_QUIET
-) -> dt.datetime:
+def outside_quiet(moment: dt.datetime, quiet: QuietHours = DEFAULT_QUIET) -> dt.datetime:
     """`moment`, or the morning its quiet period ends when it falls inside one."""
     if not in_quiet(moment.time(), quiet):
         return moment
-    start, end = quiet
+    start, end = quiet.start, quiet.end
     day = moment.date()
     if start > end and moment.time() >= start:
         day += dt.timedelta(days=1)  # late evening: the quiet period ends tomorrow

@@ -35,10 +35,11 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TypeVar
 
-from triage.checkins import first_checkin, on_day, outside_quiet
+from triage.checkins import DEFAULT_QUIET, first_checkin, on_day, outside_quiet
 from triage.levels import Level, highest
 from triage.outcome import Exit, Outcome
 from triage.questions import InvalidAnswer, TriageError
+from triage.quiet import QuietHours
 
 SIX_WEEKS = dt.timedelta(weeks=6)
 WEEK = dt.timedelta(days=7)
@@ -288,8 +289,11 @@ class _Turn:
         )
 
 
-def start_followup(outcome: Outcome, completed_local: dt.datetime) -> FollowUpState:
-    """The follow-up of a triage that finished at `completed_local` (naive local)."""
+def start_followup(
+    outcome: Outcome, completed_local: dt.datetime, quiet: QuietHours = DEFAULT_QUIET
+) -> FollowUpState:
+    """The follow-up of a triage that finished at `completed_local` (naive local); the first
+    check-in keeps out of the person's own quiet hours."""
     if outcome.exit in (Exit.EXIT_UNDER18, Exit.EXIT_NO_CONSENT):
         raise ValueError(f"{outcome.exit} has no follow-up")
     floor = Level.L1 if outcome.exit is Exit.EXIT_KNOWN_CONDITION else Level.L0
@@ -302,7 +306,7 @@ def start_followup(outcome: Outcome, completed_local: dt.datetime) -> FollowUpSt
         onset_checkin=outcome.onset_date_checkin or outcome.onset_date or today,
         opened=today,
         level_since=today,
-        next_checkin=first_checkin(level, completed_local),
+        next_checkin=first_checkin(level, completed_local, quiet),
     )
 
 

@@ -7,7 +7,10 @@ import datetime as dt
 import pytest
 
 from triage.checkins import first_checkin, in_quiet, outside_quiet
+from triage.followup import start_followup
 from triage.levels import Level
+from triage.outcome import Outcome
+from triage.quiet import QuietHours
 
 DAY = dt.date(2026, 3, 2)
 
@@ -47,7 +50,7 @@ def test_first_check_in_follows_the_level_cadence(
 
 
 def test_later_quiet_hours_move_an_urgent_check_in_to_their_end() -> None:
-    quiet = (dt.time(22, 0), dt.time(9, 0))
+    quiet = QuietHours(dt.time(22, 0), dt.time(9, 0))
     assert first_checkin(Level.L3, at(20), quiet) == days_later(1, 9)
 
 
@@ -72,6 +75,18 @@ def test_default_quiet_hours_wrap_midnight(time: dt.time, quiet: bool) -> None:
 
 
 def test_a_daytime_quiet_window_is_left_at_its_end() -> None:
-    window = (dt.time(13, 0), dt.time(15, 0))
+    window = QuietHours(dt.time(13, 0), dt.time(15, 0))
     assert outside_quiet(at(14), window) == at(15)
     assert outside_quiet(at(16), window) == at(16)
+
+
+@pytest.mark.parametrize("level", [Level.L2, Level.L3, Level.L4])
+@pytest.mark.parametrize("finished", [dt.time(19, 0), dt.time(22, 0), dt.time(23, 30)])
+def test_a_first_check_in_keeps_out_of_the_persons_own_quiet_hours(
+    level: Level, finished: dt.time
+) -> None:
+    own = QuietHours(dt.time(23, 0), dt.time(9, 0))
+    completed = dt.datetime.combine(dt.date(2026, 11, 28), finished)  # a Saturday evening
+    outcome = Outcome(level=level, reasons=())
+    first = start_followup(outcome, completed, own).next_checkin
+    assert first is not None and not own.contains(first.time()), first
