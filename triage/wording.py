@@ -101,7 +101,8 @@ def tips_for_person(tips: tuple[str, ...], answers: Answers) -> tuple[str, ...]:
     place of the general "2–3 drinks" tip for someone who said they are pregnant."""
     if not is_pregnant(answers):
         return tips
-    return tuple(PREGNANCY_CAFFEINE_TIP if tip == CAFFEINE_TIP else tip for tip in tips)
+    swapped = (PREGNANCY_CAFFEINE_TIP if tip == CAFFEINE_TIP else tip for tip in tips)
+    return tuple(dict.fromkeys(swapped))  # the rules may already have given it
 
 
 def shows_medicine_line(outcome: Outcome, answers: Answers) -> bool:
