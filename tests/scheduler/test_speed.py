@@ -49,7 +49,8 @@ async def test_two_simulated_days_at_high_speed_skip_nothing_and_come_on_time(
     assert [r.status for r in rows] == ["sent"] * 6, [(r.occurrence, r.reason) for r in rows]
     for row in rows:
         assert row.sent_at is not None
-        assert row.sent_at - row.due_at < dt.timedelta(minutes=2), row.occurrence
+        # 15 minutes of this clock are 45 real milliseconds: a loaded machine's jitter.
+        assert row.sent_at - row.due_at < dt.timedelta(minutes=15), row.occurrence
 
 
 DAYS = dt.timedelta(days=3)
