@@ -29,7 +29,7 @@ from telegram import (
 )
 from telegram.ext import ContextTypes
 
-from bot import callbacks, zones
+from bot import callbacks, places, zones
 from bot.catalogue import Catalogue
 from bot.countries import COUNTRIES
 from bot.deps import deps
@@ -144,8 +144,8 @@ async def ask_timezone(update: Update, user: User, cat: Catalogue) -> None:
     await message.reply_text(cat.text("onboarding.timezone_pick"), reply_markup=keyboard(rows))
 
 
-def _data(step: Step, value: object) -> str:
-    return callbacks.encode(AREA, step.value, value)
+def _data(step: Step, *values: object) -> str:
+    return callbacks.encode(AREA, step.value, *values)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -153,7 +153,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query, d = update.callback_query, deps(context)
     assert query and update.effective_user and update.effective_chat
     parsed = callbacks.decode(query.data)
-    step, value = parsed.field(0), parsed.field(1)
+    step, value = parsed.field(0), "/".join(parsed.fields[1:])  # a zone has several
     async with d.sessions.begin() as session:
         user = await UserRepository(session).get_or_create(
             update.effective_user.id, update.effective_chat.id, None, d.clock.now()
@@ -205,12 +205,8 @@ def apply(user: User, step: Step, value: str, now: dt.datetime) -> bool:
     elif step == Step.COUNTRY and value in COUNTRY_CHOICES:
         user.country = None if value == "OTHER" else value
         user.onboarding_step = Step.TIMEZONE
-    elif (
-        step == Step.TIMEZONE
-        and value.isdigit()
-        and int(value) < len(names := zones.suggestions(user.country))
-    ):
-        set_zone(user, names[int(value)])
+    elif step == Step.TIMEZONE and (zone := places.picked(tuple(value.split("/")), user.country)):
+        set_zone(user, zone)
     else:
         return False
     return True
@@ -277,12 +273,15 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User
         await message.reply_text(say(cat, "error.text_instead_of_button", user))
         await ask(update, user, cat)
         return
-    zone = zones.canonical(message.text)
-    if zone is None:
+    found = await places.lookup(message.text, user.country)
+    if len(found) == 1:
+        await _save_zone(update, context, user.id, found[0].zone)
+    elif found:
+        rows = [[(p.label, _data(Step.TIMEZONE, *places.fields(p.zone)))] for p in found]
+        await message.reply_text(cat.text("zones.which"), reply_markup=keyboard(rows))
+    else:
         shown = message.text.strip()[:40]
         await message.reply_text(say(cat, "onboarding.timezone_invalid", user, value=shown))
-        return
-    await _save_zone(update, context, user.id, zone)
 
 
 async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -26,16 +26,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.ext import ContextTypes
 
-from bot import callbacks, zones
+from bot import callbacks, places, zones
 from bot.catalogue import Catalogue
 from bot.countries import COUNTRIES
 from bot.deps import deps
 from bot.handlers import onboarding, preferences
 from bot.handlers.common import is_onboarded
-from bot.handlers.preferences import hhmm, next_reminder, parse_time, what
+from bot.handlers.preferences import hhmm, next_reminder, what
 from bot.plans import DAY_NAMES
 from bot.plans import preferences as chosen
 from bot.replies import catalogue, keyboard, say
+from bot.times import parse_time, parse_times
 from scheduler.policy import SLEEP, QuietHours
 from scheduler.recurrence import schedule_from_json, schedule_to_json
 from storage.models import Reminder, User
@@ -144,12 +145,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _on_tz(
     update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, values: tuple[str, ...]
 ) -> None:
-    names = zones.suggestions(user.country)
     if values:
-        index = int(values[0]) if values[0].isdigit() else len(names)
-        if index >= len(names):
+        zone = places.picked(values, user.country)
+        if zone is None:
             raise callbacks.BadCallback("no such zone")
-        await set_zone(context, user.id, names[index])
+        await set_zone(context, user.id, zone)
         return
     await _store(context, user.id, awaiting=TZ)
     cat = catalogue(user)
@@ -159,6 +159,7 @@ async def _on_tz(
         cat.text("settings.tz_question", tz=user.tz),
         reply_markup=ReplyKeyboardMarkup([[share]], resize_keyboard=True, one_time_keyboard=True),
     )
+    names = zones.suggestions(user.country)
     rows = [[(name.replace("_", " "), _data("tz", i))] for i, name in enumerate(names)]
     await context.bot.send_message(
         user.chat_id, cat.text("settings.tz_pick"), reply_markup=keyboard(rows)
@@ -354,13 +355,17 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User
 async def _typed_zone(
     update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, text: str
 ) -> None:
-    zone = zones.canonical(text)
-    if zone is None:
-        assert update.effective_message
+    found = await places.lookup(text, user.country)
+    message = update.effective_message
+    assert message
+    if len(found) == 1:
+        await set_zone(context, user.id, found[0].zone)
+    elif found:
+        rows = [[(p.label, _data("tz", *places.fields(p.zone)))] for p in found]
+        await message.reply_text(catalogue(user).text("zones.which"), reply_markup=keyboard(rows))
+    else:
         reply = catalogue(user).text("settings.tz_invalid", value=text.strip()[:40])
-        await update.effective_message.reply_text(reply)
-        return
-    await set_zone(context, user.id, zone)
+        await message.reply_text(reply)
 
 
 async def _typed_quiet(
@@ -378,11 +383,11 @@ async def _typed_quiet(
 async def _typed_times(
     update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, reminder_id: int, text: str
 ) -> None:
-    parts = [part for part in text.replace(",", " ").replace(" and ", " ").split() if part]
-    times = sorted({t for t in map(parse_time, parts) if t is not None})
+    typed = parse_times(text)
+    times = sorted(set(typed or ()))
     message = update.effective_message
     assert message
-    if not parts or len(times) != len(set(parts)) or len(times) > MAX_TIMES:
+    if not times or len(times) > MAX_TIMES:
         await message.reply_text(catalogue(user).text("settings.retime_bad"))
         return
     d = deps(context)
