@@ -287,7 +287,10 @@ async def _record_outcome(
     episode.level = highest([outcome.level, *previous]).value
     episode.reasons = list(dict.fromkeys([*episode.reasons, *outcome.rule_ids]))
     episode.answers = finished.state.to_json()
-    episode.onset_date = outcome.onset_date
+    # The onset stands from the first triage; a re-check's "when did it start" only moves it
+    # when the person now says it started earlier.
+    known = [when for when in (episode.onset_date, outcome.onset_date) if when is not None]
+    episode.onset_date = min(known, default=None)
     episode.status = "open"
     if not rerun:
         return await schedule_after_triage(
