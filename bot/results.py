@@ -39,9 +39,14 @@ def advice_key(outcome: Outcome) -> str:
 
 
 def compose_result(
-    cat: Catalogue, user: User, outcome: Outcome, next_steps: str | None = None
+    cat: Catalogue,
+    user: User,
+    outcome: Outcome,
+    next_steps: str | None = None,
+    worried: bool = False,
 ) -> list[str]:
-    """The result as the messages a person reads, in order."""
+    """The result as the messages a person reads, in order; `worried` when the person typed
+    a disease question during the questions (§5.5, answered again here in one line)."""
     phrases = reason_phrases(cat, outcome)
     parts = [cat.text("triage_ui.result_title", level=cat.text(f"level.{outcome.level}.name"))]
     if phrases:
@@ -50,6 +55,8 @@ def compose_result(
     if outcome.medicine_related and outcome.level < Level.L4:
         parts.append(say(cat, "medicine_line", user))
     parts.extend(say(cat, f"soft.{prompt}", user) for prompt in outcome.soft_prompts)
+    if worried and outcome.level < Level.L3:
+        parts.append(cat.text("result_note.worry"))
     messages = ["\n\n".join(parts)]
     tips = [say(cat, f"tip.{tip}", user) for tip in outcome.tips]
     if tips and outcome.level < Level.L3:
@@ -66,5 +73,8 @@ def _closing(cat: Catalogue, user: User, outcome: Outcome, next_steps: str | Non
         lines = [next_steps]
     else:
         lines = [cat.text("triage_ui.next_one_off")]
+    if Level.L1 <= outcome.level <= Level.L3:
+        # From a routine GP visit up, the one-page summary helps; at L4 only the call matters.
+        lines.append(cat.text("result_note.report"))
     lines.append(say(cat, "footer", user))
     return "\n\n".join(lines)

@@ -207,7 +207,8 @@ async def on_answer(
         if tap.kind == "finished":
             assert user and tap.session and isinstance(tap.step, Finished)
             plan = await _record_outcome(session, user, tap.session, tap.step, d.clock.now())
-            tap = replace(tap, next_steps=describe_plan(cat, *plan))
+            ticked = frozenset().union(*tap.step.state.answers.values())
+            tap = replace(tap, next_steps=describe_plan(cat, *plan, ticked))
     d.wake()
     await ACTIONS[tap.kind](update, context, user, cat, tap)
 
@@ -340,7 +341,8 @@ async def _on_finished(
         ",".join(tap.step.outcome.rule_ids),
     )
     assert update.effective_chat
-    for text in compose_result(cat, user, tap.step.outcome, tap.next_steps):
+    worried = tap.session.worry_typed
+    for text in compose_result(cat, user, tap.step.outcome, tap.next_steps, worried):
         await context.bot.send_message(update.effective_chat.id, text)
     needs = needs_preferences(tap.step.outcome, tap.step.state.answers)
     if tap.next_steps and needs:
@@ -462,9 +464,12 @@ async def _user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> User | No
 
 
 async def on_text_resume(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User) -> None:
-    """Shows the current question again, if a questionnaire is in progress."""
+    """After the answer to a typed disease question (§5.5): the questionnaire in progress, if
+    any, notes it (its result answers it in a line) and shows the current question again."""
     async with deps(context).sessions.begin() as session:
         triage = await EpisodeRepository(session).active_session(user.id)
+        if triage is not None:
+            triage.worry_typed = True
     if triage is not None:
         await resend_current(update, context, user, triage)
 
