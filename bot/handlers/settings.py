@@ -113,6 +113,9 @@ def _menu(user: User):  # type: ignore[no-untyped-def]
     ]
     if user.consent_reminders_at is None:
         rows.append([(cat.text("settings.button.reminders_on"), _data("consent"))])
+    rows.append(
+        [(cat.text(f"sound.button.{'ring' if user.ring_nudges else 'silent'}"), _data("ring"))]
+    )
     return keyboard(rows)
 
 
@@ -225,6 +228,16 @@ async def _on_consent(
     await context.bot.send_message(user.chat_id, catalogue(user).text("settings.reminders_on"))
 
 
+async def _on_ring(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, values: tuple[str, ...]
+) -> None:
+    """Nudges ring, or arrive silently again (check-ins always ring)."""
+    stored = await _store(context, user.id, ring_nudges=not user.ring_nudges)
+    assert stored is not None
+    said = "ring" if stored.ring_nudges else "silent"
+    await context.bot.send_message(user.chat_id, catalogue(user).text(f"sound.saved.{said}"))
+
+
 # ---- Each nudge on or off, at its time -------------------------------------------------------
 
 
@@ -321,6 +334,7 @@ BUTTONS = {
     "bed": _on_bedtime,
     "work": _on_workout,
     "consent": _on_consent,
+    "ring": _on_ring,
     "nudges": _on_nudges,
     "on": _on_switch,
     "off": _on_switch,

@@ -606,6 +606,7 @@ class FakeBotApi:
             at=time.monotonic(),
             parse_mode=params.get("parse_mode"),
             removes_keyboard=isinstance(markup, dict) and markup.get("remove_keyboard") is True,
+            silent=params.get("disable_notification") is True,
         )
         if isinstance(markup, dict) and "inline_keyboard" in markup:
             chat.inline_markup[sent.message_id] = markup
