@@ -76,7 +76,8 @@ async def on_history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await update.effective_message.reply_text(text)
         return
     picture = await asyncio.to_thread(render_chart, history, cat)
-    await update.effective_message.reply_photo(picture, caption=summary(history, cat))
+    chart = InputFile(picture, filename="twitch-chart.png")
+    await update.effective_message.reply_photo(chart, caption=summary(history, cat))
     log.info("user %s got a history chart", update.effective_user.id)
 
 
