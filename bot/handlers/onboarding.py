@@ -139,6 +139,7 @@ async def ask_timezone(update: Update, user: User, cat: Catalogue) -> None:
         say(cat, "onboarding.timezone", user),
         reply_markup=ReplyKeyboardMarkup([[share]], resize_keyboard=True, one_time_keyboard=True),
     )
+    places.warm()
     names = zones.suggestions(user.country)
     rows = [[(name.replace("_", " "), _data(Step.TIMEZONE, i))] for i, name in enumerate(names)]
     await message.reply_text(cat.text("onboarding.timezone_pick"), reply_markup=keyboard(rows))

@@ -155,6 +155,7 @@ async def _on_tz(
         await set_zone(context, user.id, zone)
         return
     await _store(context, user.id, awaiting=TZ)
+    places.warm()
     cat = catalogue(user)
     share = KeyboardButton(cat.text("settings.tz_share"), request_location=True)
     await context.bot.send_message(
