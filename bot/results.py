@@ -48,19 +48,26 @@ def compose_result(
     """The result as the messages a person reads, in order; `worried` when the person typed
     a disease question during the questions (§5.5, answered again here in one line)."""
     phrases = reason_phrases(cat, outcome)
-    parts = [cat.text("triage_ui.result_title", level=cat.text(f"level.{outcome.level}.name"))]
+    head = [cat.text("triage_ui.result_title", level=cat.text(f"level.{outcome.level}.name"))]
     if phrases:
-        parts.append(cat.text("triage_ui.result_reasons", reasons="; ".join(phrases)))
-    parts.append(say(cat, advice_key(outcome), user, reason=" and ".join(driving(cat, outcome))))
+        head.append(cat.text("triage_ui.result_reasons", reasons="; ".join(phrases)))
+    parts = [say(cat, advice_key(outcome), user, reason=" and ".join(driving(cat, outcome)))]
     if outcome.medicine_related and outcome.level < Level.L4:
         parts.append(say(cat, "medicine_line", user))
     parts.extend(say(cat, f"soft.{prompt}", user) for prompt in outcome.soft_prompts)
     if worried and outcome.level < Level.L3:
         parts.append(cat.text("result_note.worry"))
-    messages = ["\n\n".join(parts)]
     tips = [say(cat, f"tip.{tip}", user) for tip in outcome.tips]
     if tips and outcome.level < Level.L3:
-        messages.append("\n".join([cat.text("triage_ui.tips_title"), *tips]))
+        parts.append("\n".join([cat.text("triage_ui.tips_title"), *tips]))
+    if outcome.level == Level.L4:
+        # An emergency says everything at once: the call comes first, no summary.
+        messages = ["\n\n".join(head + parts)]
+    else:
+        # First the short of it (level, why, the one thing to do now, the numbers), then
+        # the details and tips, then the plan.
+        now = say(cat, f"result_now.{outcome.level.value}", user)
+        messages = ["\n\n".join([*head, now]), "\n\n".join(parts)]
     messages.append(_closing(cat, user, outcome, next_steps))
     return messages
 
