@@ -57,6 +57,14 @@ class Step(StrEnum):
 
 
 RESTARTABLE = {Step.INTRO, Step.DECLINED, Step.UNDER18}
+# Back goes one step up; the answers given stay until answered again.
+PREVIOUS = {
+    Step.CONSENT_REMINDERS: Step.CONSENT_HEALTH,
+    Step.AGE: Step.CONSENT_REMINDERS,
+    Step.COUNTRY: Step.AGE,
+    Step.TIMEZONE: Step.COUNTRY,
+}
+BACK = "back"
 COUNTRY_CHOICES = (*COUNTRIES, "OTHER")
 
 
@@ -92,7 +100,15 @@ async def ask(update: Update, user: User, cat: Catalogue) -> None:
         await ask_timezone(update, user, cat)
         return
     text, rows = QUESTIONS[step](cat)
-    await message.reply_text(say(cat, text, user), reply_markup=keyboard(rows))
+    await message.reply_text(
+        say(cat, text, user), reply_markup=keyboard(_with_back(cat, rows, step))
+    )
+
+
+def _with_back(
+    cat: Catalogue, rows: list[list[tuple[str, str]]], step: Step
+) -> list[list[tuple[str, str]]]:
+    return [*rows, [(cat.text("back.button"), _data(step, BACK))]] if step in PREVIOUS else rows
 
 
 def _consent_health(cat: Catalogue) -> tuple[str, list[list[tuple[str, str]]]]:
@@ -142,6 +158,7 @@ async def ask_timezone(update: Update, user: User, cat: Catalogue) -> None:
     places.warm()
     names = zones.suggestions(user.country)
     rows = [[(name.replace("_", " "), _data(Step.TIMEZONE, i))] for i, name in enumerate(names)]
+    rows = _with_back(cat, rows, Step.TIMEZONE)
     await message.reply_text(cat.text("onboarding.timezone_pick"), reply_markup=keyboard(rows))
 
 
@@ -194,7 +211,9 @@ async def _show_choice(query: CallbackQuery) -> None:
 
 def apply(user: User, step: Step, value: str, now: dt.datetime) -> bool:
     """Records an answer to `step`; False when the value is not one the step offers."""
-    if step == Step.CONSENT_HEALTH and value in ("yes", "no"):
+    if value == BACK and step in PREVIOUS:
+        user.onboarding_step = PREVIOUS[step]
+    elif step == Step.CONSENT_HEALTH and value in ("yes", "no"):
         user.consent_health_at = now if value == "yes" else None
         user.onboarding_step = Step.CONSENT_REMINDERS if value == "yes" else Step.DECLINED
     elif step == Step.CONSENT_REMINDERS and value in ("yes", "no"):

@@ -57,3 +57,28 @@ async def test_none_of_these_comes_first_on_every_list(rig: BotRig) -> None:
     await answer(person, "Q1_EMERGENCY", ["E_NONE"])
     second = await read_until(person, "Question 2 of 10")
     assert second and person.last and BACK in person.last.button_labels()
+
+
+async def test_back_during_onboarding_returns_to_the_step_before(rig: BotRig) -> None:
+    person = rig.user()
+    await person.send("/start")
+    await read_until(person, "store and use your answers")
+    await person.tap("I agree you can store and use my answers about my health")
+    await read_until(person, "reminders and check-ins?")
+    await person.tap("No reminders, thanks")
+    await read_until(person, "18 or over?")
+    await person.tap(BACK)
+    await read_until(person, "reminders and check-ins?")
+    await person.tap("Yes, send reminders and check-ins")
+    await read_until(person, "18 or over?")
+    await person.tap("I'm 18 or over")
+    await read_until(person, "Which country")
+    await person.tap("United Kingdom")
+    await read_until(person, "Or pick one:")
+    await person.tap(BACK)
+    await read_until(person, "Which country")
+    await person.tap("United Kingdom")
+    await read_until(person, "Or pick one:")
+    await person.tap("Europe/London")
+    done = await read_until(person, "All set.")
+    assert "reminders and check-ins" in done
