@@ -123,6 +123,21 @@ def _data(*fields: object) -> str:
     return callbacks.encode(AREA, *fields)
 
 
+def _back(cat: Catalogue) -> list[tuple[str, str]]:
+    """A row with Back to the settings menu, under each settings question."""
+    return [(cat.text("back.to_settings"), _data("menu"))]
+
+
+async def _on_menu(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, values: tuple[str, ...]
+) -> None:
+    """Back to the settings summary; nothing typed is awaited any more."""
+    stored = await _store(context, user.id, awaiting=None)
+    assert stored is not None
+    summary = await _summary(context, stored)
+    await context.bot.send_message(user.chat_id, summary, reply_markup=_menu(stored))
+
+
 # ---- Buttons ------------------------------------------------------------------------------
 
 
@@ -166,7 +181,7 @@ async def _on_tz(
     names = zones.suggestions(user.country)
     rows = [[(name.replace("_", " "), _data("tz", i))] for i, name in enumerate(names)]
     await context.bot.send_message(
-        user.chat_id, cat.text("settings.tz_pick"), reply_markup=keyboard(rows)
+        user.chat_id, cat.text("settings.tz_pick"), reply_markup=keyboard([*rows, _back(cat)])
     )
 
 
@@ -180,7 +195,9 @@ async def _on_country(
             for code in COUNTRY_CHOICES
         ]
         await context.bot.send_message(
-            user.chat_id, cat.text("settings.country_question"), reply_markup=keyboard(rows)
+            user.chat_id,
+            cat.text("settings.country_question"),
+            reply_markup=keyboard([*rows, _back(cat)]),
         )
         return
     if values[0] not in COUNTRY_CHOICES:
@@ -205,7 +222,7 @@ async def _on_quiet(
     await _store(context, user.id, awaiting=QUIET)
     rows = [[(f"{a[:2]}:{a[2:]}–{b[:2]}:{b[2:]}", _data("quiet", a, b))] for a, b in QUIET_PRESETS]
     text = cat.text("settings.quiet_question", quiet=f"{user.quiet_start}–{user.quiet_end}")
-    await context.bot.send_message(user.chat_id, text, reply_markup=keyboard(rows))
+    await context.bot.send_message(user.chat_id, text, reply_markup=keyboard([*rows, _back(cat)]))
 
 
 async def _on_bedtime(
@@ -336,6 +353,7 @@ BUTTONS = {
     "work": _on_workout,
     "consent": _on_consent,
     "ring": _on_ring,
+    "menu": _on_menu,
     "nudges": _on_nudges,
     "on": _on_switch,
     "off": _on_switch,

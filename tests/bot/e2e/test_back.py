@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.catalogue import catalogue_for
 from tests.bot.e2e.harness import BotRig
 from tests.bot.e2e.steps import onboard, read_until
+from tests.bot.e2e.test_settings import open_settings, planned_person, user_row
 from tests.bot.e2e.test_triage import CALM, answer, label, walk
 
 CAT = catalogue_for(None)
@@ -82,3 +83,14 @@ async def test_back_during_onboarding_returns_to_the_step_before(rig: BotRig) ->
     await person.tap("Europe/London")
     done = await read_until(person, "All set.")
     assert "reminders and check-ins" in done
+
+
+async def test_back_from_a_settings_question_shows_the_settings_again(rig: BotRig) -> None:
+    person = await planned_person(rig)
+    await open_settings(person, "🌙 Quiet hours")
+    await read_until(person, "Quiet hours are")
+    await person.tap(CAT.text("back.to_settings"))
+    await read_until(person, "Your settings")
+    await person.send("23:00-07:00")  # no longer awaited as quiet hours
+    await read_until(person, "didn't quite get that")
+    assert (await user_row(rig)).quiet_start == "22:30"
