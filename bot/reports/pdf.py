@@ -85,6 +85,7 @@ def _twitch(history: History, cat: Catalogue, cap: int) -> Rows:
         ]
     rows.append((cat.text("report.twitch.where"), _options(cat, answers.get("Q2_AREA", ()))))
     rows.append((cat.text("report.twitch.change"), _options(cat, answers.get("Q5_CHANGE", ()))))
+    rows.append((cat.text("report.twitch.bother"), _options(cat, answers.get("Q4_BOTHER", ()))))
     statuses = [f"{p.at:%d %b}: {_status(p, cat)}" for p in history.checkins]
     if statuses:
         rows.append((cat.text("report.twitch.checkins"), _latest(statuses, cat, cap)))
@@ -140,6 +141,9 @@ def _signs(history: History, cat: Catalogue, cap: int) -> Rows:
         for qid, key in SIGN_QUESTIONS:
             label = f"{cat.text(key)}, {_when(latest.at, cat, 'triage')}"
             rows.append((label, asked(cat, qid, latest.answers.get(qid, ()))))
+            if qid == "Q6_NERVE" and "Q6_WEAK_CHECK" in latest.answers:
+                check = _options(cat, latest.answers["Q6_WEAK_CHECK"])
+                rows.append((cat.text("report.signs.weak_check"), check))
     for point in history.checkins[-cap:]:
         answer = _checkin_signs(point, cat)
         rows.append((_when(point.at, cat, "checkin"), f"{cat.text(SIGNS_AT_CHECKIN)}: {answer}"))

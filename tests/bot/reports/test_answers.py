@@ -50,3 +50,14 @@ def test_the_doctor_answers_of_check_ins_are_in_the_report_not_yet_included() ->
     assert (
         rows["Seen a doctor (check-ins)"] == "04 Dec: Not yet; 09 Dec: Seen (Tests or a referral)"
     )
+
+
+def test_how_much_it_bothers_them_and_the_strength_check_are_in_the_report() -> None:
+    history = fortnight()
+    latest = history.assessments[-1]
+    answers = {**latest.answers, "Q6_NERVE": ("N_WEAK",), "Q6_WEAK_CHECK": ("W_FEEL",)}
+    checked = dataclasses.replace(latest, answers=answers)
+    history = dataclasses.replace(history, assessments=(*history.assessments[:-1], checked))
+    twitch, _, signs = (dict(section.rows) for section in report_sections(history, CAT)[:3])
+    assert twitch["How much it bothers them"] == CAT.text("option.B_MED")
+    assert signs["Strength check (stairs, jars, buttons)"] == CAT.text("option.W_FEEL")
