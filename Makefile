@@ -7,9 +7,14 @@ STAMP := $(VENV)/.installed
 .PHONY: run test lint typecheck unit install migrate playground bench clean
 
 $(STAMP): pyproject.toml
+	@echo "Setting up $(VENV) (the first run takes a minute or two; later runs skip this)."
 	$(PYTHON) -m venv $(VENV)
+	@echo "Updating pip..."
 	$(BIN)/pip install --quiet --upgrade pip
+	@echo "Installing the bot and what it needs, from pyproject.toml:"
+	@$(PYTHON) scripts/requirements.py
 	$(BIN)/pip install --quiet -e '.[dev]'
+	@echo "Installed."
 	touch $(STAMP)
 
 install: $(STAMP)

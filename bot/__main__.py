@@ -34,8 +34,10 @@ def parser() -> argparse.ArgumentParser:
         "playground",
         help="chat with the bot in this terminal, offline",
         description="Start a local stand-in for the Telegram Bot API on 127.0.0.1, run the "
-        "real bot against it, and chat with it here: type messages, pick buttons by number, "
-        "/loc LAT LON shares a location, /quit ends.",
+        "real bot against it, and chat with it here: type messages, pick buttons by number "
+        "(M.N: button N of message #M), /loc LAT LON shares a location, /as NAME chats as "
+        "someone else, /quit or Ctrl-C ends. Files the bot sends are saved under "
+        "data/playground-files.",
     )
     play.add_argument(
         "--speed", type=float, default=None, help="run the bot's clock N times faster"
@@ -80,7 +82,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "playground":
         from bot.playground.session import run_playground
 
-        return asyncio.run(run_playground(settings, args.database, args.speed))
+        try:
+            return asyncio.run(run_playground(settings, args.database, args.speed))
+        except KeyboardInterrupt:  # a second Ctrl-C while the bot was stopping
+            print("\nStopped.")
+            return 130
     if settings.telegram_bot_token is None:
         print(
             "Configuration error: TELEGRAM_BOT_TOKEN is missing (get one from @BotFather; "

@@ -21,6 +21,7 @@ from bot import callbacks, plans
 from bot.catalogue import Catalogue, catalogue_for
 from bot.handlers import plan_end
 from bot.replies import keyboard
+from bot.sound import silent
 from scheduler.clock import Clock
 from scheduler.policy import PLAN_END
 from scheduler.ports import Blocked, Failed, Outgoing, SendResult, Sent
@@ -120,7 +121,12 @@ class TelegramNotifier:
         if await self._opens_l2_plan(outgoing):
             # Spec §3.4: an L2 plan's first message repeats "book a doctor"; nudges are secondary.
             text = cat.text("plan_end.l2_booking") + "\n\n" + text
-        sent = await self.bot.send_message(outgoing.chat_id, text, reply_markup=markup)
+        sent = await self.bot.send_message(
+            outgoing.chat_id,
+            text,
+            reply_markup=markup,
+            disable_notification=silent(outgoing.kind, outgoing.ring_nudges),
+        )
         log.info(
             "sent %s reminder %s as message %s",
             outgoing.kind,

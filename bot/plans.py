@@ -26,6 +26,9 @@ from triage.quiet import QuietHours
 from triage.schedule import PlannedNudge
 
 CHECKIN = "CHECKIN"
+# What a plan line may give as its reason, by nudge: only the options the person ticked are
+# named ("because you've been exercising hard", never "sweating" to someone who only trained).
+BECAUSE: Mapping[str, tuple[str, ...]] = {"N_HYDRATE_PLUS": ("TR_SWEAT", "TR_EXERCISE")}
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -95,9 +98,13 @@ async def schedule_after_triage(
 
 
 def describe_plan(
-    cat: Catalogue, planned: tuple[PlannedNudge, ...], checkin: dt.datetime | None
+    cat: Catalogue,
+    planned: tuple[PlannedNudge, ...],
+    checkin: dt.datetime | None,
+    ticked: frozenset[str] = frozenset(),
 ) -> str | None:
-    """ "A water check at 10:00 and 15:00, for two weeks" ... and when the first check-in is."""
+    """ "A water check at 10:00 and 15:00, for two weeks" ... and when the first check-in is;
+    a line's reason names only options in `ticked`."""
     lines = [cat.text("triage_ui.next_plan")]
     for nudge_id, items in _by_nudge(planned).items():
         times = sorted({t for item in items for t in item.schedule.times})
@@ -107,7 +114,7 @@ def describe_plan(
             times=_join([t.strftime("%H:%M") for t in times]),
             days=_join(days),
         )
-        lines.append("• " + line + _skips(cat, items))
+        lines.append("• " + line + _because(cat, nudge_id, ticked) + _skips(cat, items))
     if checkin is not None:
         when = checkin.strftime("%a %d %b at %H:%M")
         lines.append("• " + cat.text("plan.checkin", when=when))
@@ -124,6 +131,11 @@ def _skips(cat: Catalogue, items: list[PlannedNudge]) -> str:
             at = _join([t.strftime("%H:%M") for t in item.schedule.times])
             notes.append(cat.text("plan.skips_at" if timed else "plan.skips", days=days, at=at))
     return f" ({'; '.join(notes)})" if notes else ""
+
+
+def _because(cat: Catalogue, nudge_id: str, ticked: frozenset[str]) -> str:
+    named = [cat.text(f"plan_because.{o}") for o in BECAUSE.get(nudge_id, ()) if o in ticked]
+    return cat.text("plan_because.clause", reasons=_join(named)) if named else ""
 
 
 def _by_nudge(planned: tuple[PlannedNudge, ...]) -> dict[str, list[PlannedNudge]]:

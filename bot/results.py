@@ -75,21 +75,25 @@ def compose_result(
     user: User,
     outcome: Outcome,
     next_steps: str | None = None,
+    worried: bool = False,
     *,
     answers: Mapping[str, frozenset[str]] | None = None,
     now: dt.datetime | None = None,
 ) -> list[str]:
-    """The result as the messages a person reads, in order. With `now`, the advice fits the
-    person's local time; with `answers`, tips and the medicine line fit what they said."""
+    """The result as the messages a person reads, in order: the short of it, the details and
+    tips, then the plan. With `now`, the advice fits the person's local time; with `answers`,
+    tips and the medicine line fit what they said; `worried` when the person typed a disease
+    question during the questions (§5.5, answered again here in one line)."""
     phrases = reason_phrases(cat, outcome)
-    title = level_name(cat, user, outcome.level)
-    parts = [cat.text("triage_ui.result_title", level=title)]
+    head = [cat.text("triage_ui.result_title", level=level_name(cat, user, outcome.level))]
     if phrases:
-        parts.append(cat.text("triage_ui.result_reasons", reasons="; ".join(phrases)))
+        head.append(cat.text("triage_ui.result_reasons", reasons="; ".join(phrases)))
     local = local_time(user, now) if now else None
+    key = advice_key(outcome, local)
     reason = " and ".join(driving(cat, outcome))
-    parts.append(say(cat, advice_key(outcome, local), user, reason=reason))
-    parts.extend(say(cat, f"extra.{extra}", user) for extra in outcome.extras)
+    # A rule's own call-now line (R-U9, R-U10) belongs with the short of it.
+    extras = [say(cat, f"extra.{extra}", user) for extra in outcome.extras]
+    parts = [say(cat, key, user, reason=reason)]
     medicine = (
         shows_medicine_line(outcome, answers)
         if answers is not None
@@ -98,11 +102,21 @@ def compose_result(
     if medicine:
         parts.append(say(cat, "medicine_line", user))
     parts.extend(say(cat, f"soft.{prompt}", user) for prompt in outcome.soft_prompts)
-    messages = ["\n\n".join(parts)]
+    if worried and outcome.level < Level.L3:
+        parts.append(cat.text("result_note.worry"))
     shown = tips_for_person(outcome.tips, answers) if answers is not None else outcome.tips
     tips = [say(cat, f"tip.{tip}", user) for tip in shown]
     if tips and outcome.level < Level.L3:
-        messages.append("\n".join([cat.text("triage_ui.tips_title"), *tips]))
+        parts.append("\n".join([cat.text("triage_ui.tips_title"), *tips]))
+    if outcome.level == Level.L4:
+        # An emergency says everything at once: the call comes first, no summary.
+        messages = ["\n\n".join(head + extras + parts)]
+    else:
+        if key == "out_of_hours.advice":
+            now_line = say(cat, "result_now.out_of_hours", user)
+        else:
+            now_line = say(cat, f"result_now.{outcome.level.value}", user)
+        messages = ["\n\n".join([*head, now_line, *extras]), "\n\n".join(parts)]
     messages.append(_closing(cat, user, outcome, next_steps))
     return messages
 
@@ -115,6 +129,9 @@ def _closing(cat: Catalogue, user: User, outcome: Outcome, next_steps: str | Non
         lines = [next_steps]
     else:
         lines = [cat.text("triage_ui.next_one_off")]
+    if Level.L1 <= outcome.level <= Level.L3:
+        # From a routine GP visit up, the one-page summary helps; at L4 only the call matters.
+        lines.append(cat.text("result_note.report"))
     lines.append(say(cat, "footer", user))
     return "\n\n".join(lines)
 

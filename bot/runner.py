@@ -22,6 +22,7 @@ from bot.app import build_application
 from bot.config import Settings
 from bot.deps import Deps
 from bot.handlers import checkin
+from bot.menu import publish_menu
 from bot.notifier import TelegramNotifier
 from bot.webhook import webhook_app
 from scheduler.clock import Clock, ScaledClock, SystemClock
@@ -66,6 +67,7 @@ async def serve(
     try:
         async with app:
             await app.start()
+            await publish_menu(app.bot)
             async with _receiving(app, deps, mode):
                 await driver.start()
                 await retention.start()

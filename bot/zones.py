@@ -54,8 +54,13 @@ def suggestions(country: str | None) -> tuple[str, ...]:
 
 
 @cache
+def all_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+@cache
 def _by_lowercase() -> dict[str, str]:
-    return {name.lower(): name for name in zoneinfo.available_timezones()}
+    return {name.lower(): name for name in all_zones()}
 
 
 def canonical(name: str) -> str | None:

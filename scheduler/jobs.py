@@ -149,6 +149,7 @@ class Recipient:
 
     chat_id: int
     language: str | None = None
+    ring_nudges: bool = False
 
 
 def outgoing(job: Job, to: Recipient) -> Outgoing:
@@ -168,4 +169,5 @@ def outgoing(job: Job, to: Recipient) -> Outgoing:
         sequence=row.sent_count,
         merged=tuple(outgoing(m, to) for m in job.merged),
         language=to.language,
+        ring_nudges=to.ring_nudges,
     )

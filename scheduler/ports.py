@@ -29,6 +29,7 @@ class Outgoing:
     sequence: int
     merged: tuple[Outgoing, ...] = ()
     language: str | None = None
+    ring_nudges: bool = False
 
 
 @dataclass(frozen=True)

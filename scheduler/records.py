@@ -35,13 +35,21 @@ async def people(
     u = USERS.c
     result = await session.execute(
         select(
-            u.id, u.chat_id, u.language, u.tz, u.state, u.paused_until, u.quiet_start, u.quiet_end
+            u.id,
+            u.chat_id,
+            u.language,
+            u.ring_nudges,
+            u.tz,
+            u.state,
+            u.paused_until,
+            u.quiet_start,
+            u.quiet_end,
         ).where(u.id.in_(user_ids))
     )
     found: dict[int, Person] = {}
     chats: dict[int, Recipient] = {}
     for m in result.mappings():
-        chats[m["id"]] = Recipient(m["chat_id"], m["language"])
+        chats[m["id"]] = Recipient(m["chat_id"], m["language"], bool(m["ring_nudges"]))
         found[m["id"]] = Person(
             tz=m["tz"] or "UTC",
             state=m["state"],

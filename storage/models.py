@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -79,6 +80,8 @@ class User(Base):
     paused_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     # What typed text the bot waits for in /settings ("tz", "quiet", "bedtime", ...), or None.
     awaiting: Mapped[str | None] = mapped_column(String(32))
+    # Routine nudges arrive silently unless the person asked for them to ring (/settings).
+    ring_nudges: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     last_seen_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
@@ -114,6 +117,8 @@ class TriageSession(Base):
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     version: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(16), default="active")
+    # A "could this be ALS/MS..." question typed mid-questionnaire: the result answers it.
+    worry_typed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 

@@ -13,6 +13,7 @@ See flow.md beside this module for the diagram.
 | Q6_WEAK_CHECK    | W_TRUE/W_UNSURE keep, W_FEEL -> N_HEAVY | Q7_EYE_BODY               |
 | Q8_CAFFEINE      | C3_4 or C5P                     | Q8_STRONG                         |
 | Q10_CONTEXT      | any valid answer                | Finished, assess(answers)         |
+| any but Q1       | back                            | the question before, re-asked     |
 """
 
 from __future__ import annotations
@@ -156,6 +157,35 @@ def rerun(previous: Answers, only: tuple[str, ...], episodes_90d: int = 0) -> As
     if state.current is None:
         raise InvalidAnswer("the previous answers leave nothing to ask")
     return Ask(QUESTIONS[state.current], state)
+
+
+def back(state: TriageState) -> tuple[Ask, frozenset[str]]:
+    """One question back: the last answered question asked again, with the answer it had
+    (to show ticked). Going back over Q6's weakness check re-asks Q6 itself, whose answer the
+    check rewrote. InvalidAnswer at the first question."""
+    asked = [qid for qid in _asked_order() if qid in state.answers]
+    if not asked:
+        raise InvalidAnswer("there is no earlier question")
+    last = asked[-1]
+    previous = state.answers[last]
+    dropped = {last}
+    if last == "Q6_WEAK_CHECK":
+        dropped.add("Q6_NERVE")
+        previous = state.answers["Q6_NERVE"] | {"N_WEAK"}
+    kept = {qid: answer for qid, answer in state.answers.items() if qid not in dropped}
+    fresh = TriageState(kept, _next_question(kept), state.episodes_90d)
+    assert fresh.current is not None
+    return Ask(QUESTIONS[fresh.current], fresh), previous
+
+
+def _asked_order() -> list[str]:
+    """Question ids in the order they are asked, clarifiers after their question."""
+    order: list[str] = []
+    for question_id in MAIN_ORDER:
+        order.append(question_id)
+        if question_id in CLARIFIERS:
+            order.append(CLARIFIERS[question_id][0])
+    return order
 
 
 def _step(state: TriageState, today: dt.date) -> Step:

@@ -24,7 +24,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from triage.levels import NUDGE_LEVELS
+from triage.levels import NUDGE_LEVELS, Level
 from triage.outcome import Exit, Outcome
 from triage.schedule import LocalSchedule, PlannedNudge
 
@@ -125,6 +125,9 @@ def selected_nudges(outcome: Outcome, answers: Mapping[str, frozenset[str]]) -> 
         return ()
     facts = _facts(outcome, answers)
     chosen = tuple(nudge_id for nudge_id, wanted in _TRIGGERS if wanted(facts))
+    if outcome.level > Level.L1:
+        # Tips about worry reassure; from L2 a doctor should see the twitch, so none.
+        chosen = tuple(nudge_id for nudge_id in chosen if nudge_id != "N_WORRY")
     if outcome.exit is Exit.EXIT_KNOWN_CONDITION:
         return tuple(nudge_id for nudge_id in chosen if nudge_id in WELLBEING_ONLY)
     return chosen

@@ -27,6 +27,7 @@ from bot.replies import catalogue, keyboard, say
 from bot.reports.chart import render_chart
 from bot.reports.export import build_export
 from bot.reports.history import History, load_history, zone_of
+from bot.reports.labels import glossary
 from bot.reports.pdf import render_report
 from storage.erase import collect, erase_person
 from storage.models import User
@@ -75,7 +76,8 @@ async def on_history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await update.effective_message.reply_text(text)
         return
     picture = await asyncio.to_thread(render_chart, history, cat)
-    await update.effective_message.reply_photo(picture, caption=summary(history, cat))
+    chart = InputFile(picture, filename="twitch-chart.png")
+    await update.effective_message.reply_photo(chart, caption=summary(history, cat))
     log.info("user %s got a history chart", update.effective_user.id)
 
 
@@ -126,7 +128,7 @@ async def on_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_text(say(cat, "data.nothing_to_export", None))
         return
     zone = zone_of(user)
-    archive = await asyncio.to_thread(build_export, tables, zone)
+    archive = await asyncio.to_thread(build_export, tables, zone, glossary(cat))
     name = f"my-data-{d.clock.now().astimezone(zone):%Y-%m-%d}.zip"
     caption = cat.text("data.export_caption", zone=zone.key)
     await update.effective_message.reply_document(

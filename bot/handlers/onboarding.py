@@ -29,7 +29,7 @@ from telegram import (
 )
 from telegram.ext import ContextTypes
 
-from bot import callbacks, places, zones
+from bot import callbacks, cities, places, zones
 from bot.catalogue import Catalogue
 from bot.countries import LEGACY_EU, OTHER, needs_country
 from bot.deps import deps
@@ -57,6 +57,14 @@ class Step(StrEnum):
 
 
 RESTARTABLE = {Step.INTRO, Step.DECLINED, Step.UNDER18}
+# Back goes one step up; the answers given stay until answered again.
+PREVIOUS = {
+    Step.CONSENT_REMINDERS: Step.CONSENT_HEALTH,
+    Step.AGE: Step.CONSENT_REMINDERS,
+    Step.COUNTRY: Step.AGE,
+    Step.TIMEZONE: Step.COUNTRY,
+}
+BACK = "back"
 COUNTRY_CHOICES = (LEGACY_EU, OTHER)
 """Country labels the catalogue names itself; every other country is labelled from bot.places."""
 
@@ -97,10 +105,19 @@ async def ask(update: Update, user: User, cat: Catalogue) -> None:
         return
     if step == Step.COUNTRY:
         rows = country.rows(cat, user.tz, lambda code: _data(Step.COUNTRY, code))
+        rows = _with_back(cat, rows, step)
         await message.reply_text(say(cat, "country.question", user), reply_markup=keyboard(rows))
         return
     text, rows = QUESTIONS[step](cat)
-    await message.reply_text(say(cat, text, user), reply_markup=keyboard(rows))
+    await message.reply_text(
+        say(cat, text, user), reply_markup=keyboard(_with_back(cat, rows, step))
+    )
+
+
+def _with_back(
+    cat: Catalogue, rows: list[list[tuple[str, str]]], step: Step
+) -> list[list[tuple[str, str]]]:
+    return [*rows, [(cat.text("back.button"), _data(step, BACK))]] if step in PREVIOUS else rows
 
 
 def _consent_health(cat: Catalogue) -> tuple[str, list[list[tuple[str, str]]]]:
@@ -139,13 +156,15 @@ async def ask_timezone(update: Update, user: User, cat: Catalogue) -> None:
         say(cat, "onboarding.timezone", user),
         reply_markup=ReplyKeyboardMarkup([[share]], resize_keyboard=True, one_time_keyboard=True),
     )
+    cities.warm()
     names = places.zone_choices(user.country)
     rows = [[(name.replace("_", " "), _data(Step.TIMEZONE, i))] for i, name in enumerate(names)]
+    rows = _with_back(cat, rows, Step.TIMEZONE)
     await message.reply_text(cat.text("onboarding.timezone_pick"), reply_markup=keyboard(rows))
 
 
-def _data(step: Step, value: object) -> str:
-    return callbacks.encode(AREA, step.value, value)
+def _data(step: Step, *values: object) -> str:
+    return callbacks.encode(AREA, step.value, *values)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -153,7 +172,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query, d = update.callback_query, deps(context)
     assert query and update.effective_user and update.effective_chat
     parsed = callbacks.decode(query.data)
-    step, value = parsed.field(0), parsed.field(1)
+    step, value = parsed.field(0), "/".join(parsed.fields[1:])  # a zone has several
     async with d.sessions.begin() as session:
         user = await UserRepository(session).get_or_create(
             update.effective_user.id, update.effective_chat.id, None, d.clock.now()
@@ -193,7 +212,9 @@ async def _show_choice(query: CallbackQuery) -> None:
 
 def apply(user: User, step: Step, value: str, now: dt.datetime) -> bool:
     """Records an answer to `step`; False when the value is not one the step offers."""
-    if step == Step.CONSENT_HEALTH and value in ("yes", "no"):
+    if value == BACK and step in PREVIOUS:
+        user.onboarding_step = PREVIOUS[step]
+    elif step == Step.CONSENT_HEALTH and value in ("yes", "no"):
         user.consent_health_at = now if value == "yes" else None
         user.onboarding_step = Step.CONSENT_REMINDERS if value == "yes" else Step.DECLINED
     elif step == Step.CONSENT_REMINDERS and value in ("yes", "no"):
@@ -210,6 +231,8 @@ def apply(user: User, step: Step, value: str, now: dt.datetime) -> bool:
         and int(value) < len(names := places.zone_choices(user.country))
     ):
         set_zone(user, names[int(value)])
+    elif step == Step.TIMEZONE and (zone := cities.picked(tuple(value.split("/")), user.country)):
+        set_zone(user, zone)  # one of the places a typed name could mean
     else:
         return False
     return True
@@ -284,12 +307,15 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User
         await message.reply_text(say(cat, "error.text_instead_of_button", user))
         await ask(update, user, cat)
         return
-    zone = zones.canonical(message.text)
-    if zone is None:
+    found = await cities.lookup(message.text, user.country)
+    if len(found) == 1:
+        await _save_zone(update, context, user.id, found[0].zone)
+    elif found:
+        rows = [[(p.label, _data(Step.TIMEZONE, *cities.fields(p.zone)))] for p in found]
+        await message.reply_text(cat.text("zones.which"), reply_markup=keyboard(rows))
+    else:
         shown = message.text.strip()[:40]
         await message.reply_text(say(cat, "onboarding.timezone_invalid", user, value=shown))
-        return
-    await _save_zone(update, context, user.id, zone)
 
 
 async def _typed_country(

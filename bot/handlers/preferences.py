@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 import zoneinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,6 +30,7 @@ from bot.catalogue import Catalogue
 from bot.deps import deps
 from bot.plans import DAY_NAMES, fitted_plan, preferences
 from bot.replies import catalogue, keyboard
+from bot.times import parse_time
 from scheduler.policy import SLEEP, quiet_end
 from scheduler.recurrence import next_occurrence, schedule_from_json, schedule_to_json
 from storage.episodes import EpisodeRepository
@@ -51,16 +51,6 @@ WORKOUT_TIMES = ("07:00", "12:00", "17:30", "18:00", "19:00")
 DEFAULT_DAYS = frozenset({0, 2, 4})  # spec §3.4: Mon/Wed/Fri
 BEDTIME, WORKOUT_TIME = "bedtime", "workout_time"  # values of `user.awaiting`
 REPLANNED = ("N_SLEEP", "N_WARMUP")
-_TIME = re.compile(r"^\s*(\d{1,2})[:.h](\d{2})\s*$")
-
-
-def parse_time(text: str) -> dt.time | None:
-    """A typed wall time ("7:05", "22.30", "22:30"); None for "25:99" or "tomorrow-ish"."""
-    found = _TIME.match(text)
-    if not found:
-        return None
-    hour, minute = int(found[1]), int(found[2])
-    return dt.time(hour, minute) if hour < 24 and minute < 60 else None
 
 
 def hhmm(at: dt.time) -> str:

@@ -26,16 +26,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.ext import ContextTypes
 
-from bot import callbacks, places, zones
+from bot import callbacks, cities, places, zones
 from bot.catalogue import Catalogue
 from bot.countries import needs_country
 from bot.deps import deps
 from bot.handlers import country, onboarding, preferences, triage
 from bot.handlers.common import is_onboarded
-from bot.handlers.preferences import hhmm, next_reminder, parse_time, what
+from bot.handlers.preferences import hhmm, next_reminder, what
 from bot.plans import DAY_NAMES
 from bot.plans import preferences as chosen
 from bot.replies import catalogue, keyboard, say
+from bot.times import parse_time, parse_times
 from scheduler.policy import SLEEP
 from scheduler.recurrence import schedule_from_json, schedule_to_json
 from storage.models import Reminder, User
@@ -115,11 +116,29 @@ def _menu(user: User):  # type: ignore[no-untyped-def]
     ]
     if user.consent_reminders_at is None:
         rows.append([(cat.text("settings.button.reminders_on"), _data("consent"))])
+    rows.append(
+        [(cat.text(f"sound.button.{'ring' if user.ring_nudges else 'silent'}"), _data("ring"))]
+    )
     return keyboard(rows)
 
 
 def _data(*fields: object) -> str:
     return callbacks.encode(AREA, *fields)
+
+
+def _back(cat: Catalogue) -> list[tuple[str, str]]:
+    """A row with Back to the settings menu, under each settings question."""
+    return [(cat.text("back.to_settings"), _data("menu"))]
+
+
+async def _on_menu(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, values: tuple[str, ...]
+) -> None:
+    """Back to the settings summary; nothing typed is awaited any more."""
+    stored = await _store(context, user.id, awaiting=None)
+    assert stored is not None
+    summary = await _summary(context, stored)
+    await context.bot.send_message(user.chat_id, summary, reply_markup=_menu(stored))
 
 
 # ---- Buttons ------------------------------------------------------------------------------
@@ -149,12 +168,16 @@ async def _on_tz(
 ) -> None:
     names = places.zone_choices(user.country)
     if values:
-        index = int(values[0]) if values[0].isdigit() else len(names)
-        if index >= len(names):
+        if values[0].isdigit() and int(values[0]) < len(names):
+            zone: str | None = names[int(values[0])]
+        else:  # one of the places a typed name could mean
+            zone = cities.picked(values, user.country)
+        if zone is None:
             raise callbacks.BadCallback("no such zone")
-        await set_zone(context, user.id, names[index])
+        await set_zone(context, user.id, zone)
         return
     await _store(context, user.id, awaiting=TZ)
+    cities.warm()
     cat = catalogue(user)
     share = KeyboardButton(cat.text("settings.tz_share"), request_location=True)
     await context.bot.send_message(
@@ -164,7 +187,7 @@ async def _on_tz(
     )
     rows = [[(name.replace("_", " "), _data("tz", i))] for i, name in enumerate(names)]
     await context.bot.send_message(
-        user.chat_id, cat.text("settings.tz_pick"), reply_markup=keyboard(rows)
+        user.chat_id, cat.text("settings.tz_pick"), reply_markup=keyboard([*rows, _back(cat)])
     )
 
 
@@ -194,7 +217,7 @@ async def _on_quiet(
     await _store(context, user.id, awaiting=QUIET)
     rows = [[(f"{a[:2]}:{a[2:]}–{b[:2]}:{b[2:]}", _data("quiet", a, b))] for a, b in QUIET_PRESETS]
     text = cat.text("settings.quiet_question", quiet=f"{user.quiet_start}–{user.quiet_end}")
-    await context.bot.send_message(user.chat_id, text, reply_markup=keyboard(rows))
+    await context.bot.send_message(user.chat_id, text, reply_markup=keyboard([*rows, _back(cat)]))
 
 
 async def _on_bedtime(
@@ -216,6 +239,16 @@ async def _on_consent(
         await _store(context, user.id, consent_reminders_at=deps(context).clock.now())
         log.info("user %s gave reminder consent again", user.id)
     await context.bot.send_message(user.chat_id, catalogue(user).text("settings.reminders_on"))
+
+
+async def _on_ring(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, values: tuple[str, ...]
+) -> None:
+    """Nudges ring, or arrive silently again (check-ins always ring)."""
+    stored = await _store(context, user.id, ring_nudges=not user.ring_nudges)
+    assert stored is not None
+    said = "ring" if stored.ring_nudges else "silent"
+    await context.bot.send_message(user.chat_id, catalogue(user).text(f"sound.saved.{said}"))
 
 
 # ---- Each nudge on or off, at its time -------------------------------------------------------
@@ -314,6 +347,8 @@ BUTTONS = {
     "bed": _on_bedtime,
     "work": _on_workout,
     "consent": _on_consent,
+    "ring": _on_ring,
+    "menu": _on_menu,
     "nudges": _on_nudges,
     "on": _on_switch,
     "off": _on_switch,
@@ -350,13 +385,17 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User
 async def _typed_zone(
     update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, text: str
 ) -> None:
-    zone = zones.canonical(text)
-    if zone is None:
-        assert update.effective_message
+    found = await cities.lookup(text, user.country)
+    message = update.effective_message
+    assert message
+    if len(found) == 1:
+        await set_zone(context, user.id, found[0].zone)
+    elif found:
+        rows = [[(p.label, _data("tz", *cities.fields(p.zone)))] for p in found]
+        await message.reply_text(catalogue(user).text("zones.which"), reply_markup=keyboard(rows))
+    else:
         reply = catalogue(user).text("settings.tz_invalid", value=text.strip()[:40])
-        await update.effective_message.reply_text(reply)
-        return
-    await set_zone(context, user.id, zone)
+        await message.reply_text(reply)
 
 
 async def _typed_country(
@@ -388,11 +427,11 @@ async def _typed_quiet(
 async def _typed_times(
     update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, reminder_id: int, text: str
 ) -> None:
-    parts = [part for part in text.replace(",", " ").replace(" and ", " ").split() if part]
-    times = sorted({t for t in map(parse_time, parts) if t is not None})
+    typed = parse_times(text)
+    times = sorted(set(typed or ()))
     message = update.effective_message
     assert message
-    if not parts or len(times) != len(set(parts)) or len(times) > MAX_TIMES:
+    if not times or len(times) > MAX_TIMES:
         await message.reply_text(catalogue(user).text("settings.retime_bad"))
         return
     d = deps(context)

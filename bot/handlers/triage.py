@@ -3,7 +3,9 @@ result with its advice. Every answer is saved before the next question is sent, 
 between two answers resumes at the same question.
 
 Callback data: `t:<session>:<question>:<option>` (an answer or a tick),
-`t:<session>:<question>:DONE` (finish a multi-select), `t:<session>:resume|restart`, and
+`t:<session>:<question>:DONE` (finish a multi-select), `t:<session>:<question>:BACK` (the
+question before, its answer still ticked; typing "back" does the same),
+`t:<session>:resume|restart`, and
 `t:sos` (the Emergency help button).
 """
 
@@ -37,6 +39,7 @@ from triage.flow import (
     Step,
     TriageState,
     advance,
+    back,
     current_step,
     rerun,
     start,
@@ -52,7 +55,8 @@ AREA = "t"
 DONE = "DONE"
 SOS = "sos"
 AGAIN = "again"
-PINNED_NONE = {"Q6_NERVE", "Q7_EYE_BODY"}  # spec §2 UI notes: "None of these" pinned at the top
+BACK = "BACK"
+BACK_WORDS = frozenset({"back", "go back", "undo"})
 EPISODE_WINDOW = dt.timedelta(days=90)
 
 
@@ -152,18 +156,20 @@ def render(
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The question's text and keyboard, with ticks on the selected options."""
     lines = [cat.text("triage_ui.progress", n=_number(question.id), total=len(MAIN_ORDER))]
-    lines.append(say(cat, f"question.{question.id}.text", user))
+    asked = say(cat, f"question.{question.id}.text", user)
+    lines.append(asked)
     if question.kind == Kind.MULTI:
-        lines.append(cat.text("triage_ui.pick_all"))
+        # Said once: a question that already says "Tap all that apply" gets only the Done hint.
+        said = cat.text("back.then_done") if "apply" in asked else cat.text("triage_ui.pick_all")
+        lines.append(said)
     return "\n\n".join(lines), keyboard(_rows(cat, triage, question, selection))
 
 
 def _rows(
     cat: Catalogue, triage: TriageSession, question: Question, selection: frozenset[str]
 ) -> list[list[tuple[str, str]]]:
-    options = list(question.options)
-    if question.id in PINNED_NONE:
-        options.sort(key=lambda option: not option.exclusive)
+    # "None of these" in one place on every list: first (spec §2 UI notes pin it on Q6/Q7).
+    options = sorted(question.options, key=lambda option: not option.exclusive)
     rows = []
     for option in options:
         label = cat.text(f"option.{option.id}")
@@ -173,8 +179,16 @@ def _rows(
     if question.kind == Kind.MULTI:
         done = callbacks.encode(AREA, triage.id, question.id, DONE)
         rows.append([(cat.text("triage_ui.done"), done)])
-    rows.append([(cat.text("triage_ui.emergency_button"), callbacks.encode(AREA, SOS))])
+    sos = (cat.text("triage_ui.emergency_button"), callbacks.encode(AREA, SOS))
+    if TriageState.from_json(triage.answers).answers:
+        rows.append([(cat.text("back.button"), _data(triage.id, question.id, BACK)), sos])
+    else:
+        rows.append([sos])
     return rows
+
+
+def _data(session_id: int, question_id: str, option_id: str) -> str:
+    return callbacks.encode(AREA, session_id, question_id, option_id)
 
 
 def _number(question_id: str) -> int:
@@ -238,7 +252,8 @@ async def on_answer(
         if tap.kind == "finished":
             assert user and tap.session and isinstance(tap.step, Finished)
             plan = await _record_outcome(session, user, tap.session, tap.step, d.clock.now())
-            tap = replace(tap, next_steps=describe_plan(cat, *plan))
+            ticked = frozenset().union(*tap.step.state.answers.values())
+            tap = replace(tap, next_steps=describe_plan(cat, *plan, ticked))
     d.wake()
     await ACTIONS[tap.kind](update, context, user, cat, tap)
 
@@ -279,6 +294,8 @@ def _apply(
     option_id: str,
     now: dt.datetime,
 ) -> Tap:
+    if option_id == BACK:
+        return _back(triage, state, now)
     selection = frozenset(triage.selection)
     if question.kind == Kind.MULTI and option_id != DONE:
         triage.selection = sorted(toggle(question, selection, option_id))
@@ -303,6 +320,21 @@ def _apply(
     return Tap("next", triage, step, (question.id, answer))
 
 
+def _back(triage: TriageSession, state: TriageState, now: dt.datetime) -> Tap:
+    """The previous question again, its earlier answer ticked; nothing is lost."""
+    try:
+        ask, previous = back(state)
+    except InvalidAnswer:
+        return Tap("stale", triage)
+    triage.answers = ask.state.to_json()
+    triage.step = ask.question.id
+    triage.selection = sorted(previous)
+    triage.message_id = None
+    triage.version += 1
+    triage.updated_at = now
+    return Tap("back", triage, ask)
+
+
 async def _record_outcome(
     session: AsyncSession,
     user: User,
@@ -320,7 +352,10 @@ async def _record_outcome(
     episode.level = highest([outcome.level, *previous]).value
     episode.reasons = list(dict.fromkeys([*episode.reasons, *outcome.rule_ids]))
     episode.answers = finished.state.to_json()
-    episode.onset_date = outcome.onset_date
+    # The onset stands from the first triage; a re-check's "when did it start" only moves it
+    # when the person now says it started earlier.
+    known = [when for when in (episode.onset_date, outcome.onset_date) if when is not None]
+    episode.onset_date = min(known, default=None)
     episode.status = "open"
     if not rerun:
         return await schedule_after_triage(
@@ -371,7 +406,10 @@ async def _on_finished(
     )
     assert update.effective_chat
     now, answers = deps(context).clock.now(), tap.step.state.answers
-    result = compose_result(cat, user, tap.step.outcome, tap.next_steps, answers=answers, now=now)
+    worried = tap.session.worry_typed
+    result = compose_result(
+        cat, user, tap.step.outcome, tap.next_steps, worried, answers=answers, now=now
+    )
     for text in result:
         await context.bot.send_message(update.effective_chat.id, text)
     needs = needs_preferences(tap.step.outcome, tap.step.state.answers)
@@ -391,7 +429,19 @@ async def _on_stale(
     await resend_current(update, context, user, tap.session)
 
 
+async def _on_back(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User | None, cat: Catalogue, tap: Tap
+) -> None:
+    query = update.callback_query
+    assert query and user and tap.session and isinstance(tap.step, Ask)
+    await query.answer()
+    text = getattr(query.message, "text", None) or ""
+    await _edit(query.message, f"{text}\n{cat.text('back.went_back')}", None)
+    await send_question(update, context, user, tap.session, tap.step.question)
+
+
 ACTIONS = {
+    "back": _on_back,
     "tick": _on_tick,
     "next": _on_next,
     "finished": _on_finished,
@@ -471,11 +521,31 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User
         triage = await EpisodeRepository(session).active_session(user.id)
     if triage is None:
         return False
-    assert update.effective_message
+    message = update.effective_message
+    assert message and message.text is not None
+    if message.text.strip().lower() in BACK_WORDS:
+        await _typed_back(update, context, user, triage.id)
+        return True
     cat = catalogue(user)
-    await update.effective_message.reply_text(say(cat, "error.text_instead_of_button", user))
+    await message.reply_text(say(cat, "error.text_instead_of_button", user))
     await resend_current(update, context, user, triage)
     return True
+
+
+async def _typed_back(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, session_id: int
+) -> None:
+    """Typing "back" does what the Back button does."""
+    d = deps(context)
+    async with d.sessions.begin() as session:
+        triage = await EpisodeRepository(session).session_by_id(session_id)
+        assert triage is not None
+        state = TriageState.from_json(triage.answers)
+        tap = _back(triage, state, d.clock.now())
+    if isinstance(tap.step, Ask) and tap.session is not None:
+        await send_question(update, context, user, tap.session, tap.step.question)
+    else:
+        await resend_current(update, context, user, triage)
 
 
 async def stop_active(context: ContextTypes.DEFAULT_TYPE, user: User) -> bool:
@@ -494,9 +564,12 @@ async def _user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> User | No
 
 
 async def on_text_resume(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User) -> None:
-    """Shows the current question again, if a questionnaire is in progress."""
+    """After the answer to a typed disease question (§5.5): the questionnaire in progress, if
+    any, notes it (its result answers it in a line) and shows the current question again."""
     async with deps(context).sessions.begin() as session:
         triage = await EpisodeRepository(session).active_session(user.id)
+        if triage is not None:
+            triage.worry_typed = True
     if triage is not None:
         await resend_current(update, context, user, triage)
 

@@ -66,6 +66,8 @@ _STRING_FIELDS = frozenset(
         "document",
         "message_effect_id",
         "business_connection_id",
+        "description",
+        "short_description",
     }
 )
 # Telegram's default when getUpdates never named allowed_updates.
@@ -185,6 +187,7 @@ class FakeBotApi:
         self._files: dict[str, _StoredFile] = {}
         self._file_ids = itertools.count(1)
         self._commands: dict[str, list[JSON]] = {}
+        self._descriptions: dict[tuple[str, str], str] = {}
         self._webhook_url = ""
         self._counts: Counter[str] = Counter()
         self._faults: list[_Fault] = []
@@ -461,6 +464,10 @@ class FakeBotApi:
             "setMyCommands": self._set_my_commands,
             "getMyCommands": self._get_my_commands,
             "deleteMyCommands": self._delete_my_commands,
+            "setMyDescription": self._set_my_description,
+            "getMyDescription": self._get_my_description,
+            "setMyShortDescription": self._set_my_short_description,
+            "getMyShortDescription": self._get_my_short_description,
             "setWebhook": self._set_webhook,
             "deleteWebhook": self._delete_webhook,
             "getWebhookInfo": self._get_webhook_info,
@@ -599,6 +606,7 @@ class FakeBotApi:
             at=time.monotonic(),
             parse_mode=params.get("parse_mode"),
             removes_keyboard=isinstance(markup, dict) and markup.get("remove_keyboard") is True,
+            silent=params.get("disable_notification") is True,
         )
         if isinstance(markup, dict) and "inline_keyboard" in markup:
             chat.inline_markup[sent.message_id] = markup
@@ -713,6 +721,30 @@ class FakeBotApi:
     async def _delete_my_commands(self, params: _Params) -> bool:
         self._commands.pop(_commands_key(params.get("scope"), params.get("language_code")), None)
         return True
+
+    async def _set_my_description(self, params: _Params) -> bool:
+        return self._describe("description", params, limit=512)
+
+    async def _get_my_description(self, params: _Params) -> JSON:
+        return {"description": self._described("description", params)}
+
+    async def _set_my_short_description(self, params: _Params) -> bool:
+        return self._describe("short_description", params, limit=120)
+
+    async def _get_my_short_description(self, params: _Params) -> JSON:
+        return {"short_description": self._described("short_description", params)}
+
+    def _describe(self, field: str, params: _Params, limit: int) -> bool:
+        text = str(params.get(field) or "")
+        if len(text) > limit:
+            raise BotApiError(400, f"Bad Request: {field} is too long")
+        self._descriptions[(field, str(params.get("language_code") or ""))] = text
+        return True
+
+    def _described(self, field: str, params: _Params) -> str:
+        language = str(params.get("language_code") or "")
+        found = self._descriptions.get((field, language))
+        return self._descriptions.get((field, ""), "") if found is None else found
 
 
 async def _read_params(request: web.Request) -> _Params:

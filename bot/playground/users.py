@@ -50,6 +50,7 @@ class SentMessage:
     at: float
     parse_mode: str | None = None
     removes_keyboard: bool = False
+    silent: bool = False  # sent with disable_notification: no sound on the phone
 
     def button_labels(self) -> list[str]:
         """The button texts, row by row, flattened."""

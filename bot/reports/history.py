@@ -44,6 +44,7 @@ class CheckinPoint:
     doctor: str | None
     habits: Mapping[str, str]
     level: Level | None
+    suggestion: str | None = None
 
 
 @dataclass(frozen=True)
@@ -203,6 +204,7 @@ def _point(row: CheckIn, zone: ZoneInfo) -> CheckinPoint:
         doctor=saved.get("doctor"),
         habits=dict(saved.get("habits", {})),
         level=Level(row.level_after) if row.level_after else None,
+        suggestion=saved.get("suggestion"),
     )
 
 

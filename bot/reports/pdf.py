@@ -17,6 +17,7 @@ import matplotlib
 from fpdf import FPDF
 
 from bot.catalogue import Catalogue
+from bot.reports.answers import asked, doctor_answers, onset
 from bot.reports.history import CheckinPoint, History
 
 FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -69,13 +70,12 @@ def _options(cat: Catalogue, picks: Iterable[str]) -> str:
 def _twitch(history: History, cat: Catalogue, cap: int) -> Rows:
     answers = history.answers
     rows = [(cat.text("report.twitch.reported"), day(history.opened))]
-    if history.onset_date:
+    started, given = onset(history)
+    if started:
         value = cat.text(
-            "report.twitch.onset_value",
-            date=day(history.onset_date),
-            answer=_options(cat, answers.get("Q3_DURATION", ())),
+            "report.twitch.onset_value", date=day(started), answer=_options(cat, given)
         )
-        days = ((history.closed or history.now).date() - history.onset_date).days
+        days = ((history.closed or history.now).date() - started).days
         rows += [
             (cat.text("report.twitch.onset"), value),
             (
@@ -85,9 +85,13 @@ def _twitch(history: History, cat: Catalogue, cap: int) -> Rows:
         ]
     rows.append((cat.text("report.twitch.where"), _options(cat, answers.get("Q2_AREA", ()))))
     rows.append((cat.text("report.twitch.change"), _options(cat, answers.get("Q5_CHANGE", ()))))
+    rows.append((cat.text("report.twitch.bother"), _options(cat, answers.get("Q4_BOTHER", ()))))
     statuses = [f"{p.at:%d %b}: {_status(p, cat)}" for p in history.checkins]
     if statuses:
         rows.append((cat.text("report.twitch.checkins"), _latest(statuses, cat, cap)))
+    doctor = doctor_answers(history.checkins, cat)
+    if doctor:
+        rows.append((cat.text("report.twitch.doctor"), _latest(doctor, cat, cap)))
     if history.closed:
         rows.append((cat.text("report.twitch.closed"), day(history.closed)))
     return tuple(rows)
@@ -119,13 +123,27 @@ def _levels(history: History, cat: Catalogue, cap: int) -> Rows:
 
 
 def _signs(history: History, cat: Catalogue, cap: int) -> Rows:
+    """The latest triage in full (each question: reported, and asked and said no to); an
+    earlier one by what was reported then."""
     rows = []
-    for assessment in history.assessments[-2:]:
-        parts = [
-            f"{cat.text(key)}: {_options(cat, assessment.answers.get(qid, ()))}"
-            for qid, key in SIGN_QUESTIONS
+    if len(history.assessments) > 1:
+        earlier = history.assessments[-2]
+        ticked = [
+            pick
+            for qid, _ in SIGN_QUESTIONS
+            for pick in earlier.answers.get(qid, ())
+            if not pick.endswith("_NONE")
         ]
-        rows.append((_when(assessment.at, cat, "triage"), ". ".join(parts)))
+        value = _options(cat, ticked) if ticked else cat.text("report.answer.none_of_the_signs")
+        rows.append((_when(earlier.at, cat, "triage"), value))
+    if history.assessments:
+        latest = history.assessments[-1]
+        for qid, key in SIGN_QUESTIONS:
+            label = f"{cat.text(key)}, {_when(latest.at, cat, 'triage')}"
+            rows.append((label, asked(cat, qid, latest.answers.get(qid, ()))))
+            if qid == "Q6_NERVE" and "Q6_WEAK_CHECK" in latest.answers:
+                check = _options(cat, latest.answers["Q6_WEAK_CHECK"])
+                rows.append((cat.text("report.signs.weak_check"), check))
     for point in history.checkins[-cap:]:
         answer = _checkin_signs(point, cat)
         rows.append((_when(point.at, cat, "checkin"), f"{cat.text(SIGNS_AT_CHECKIN)}: {answer}"))
@@ -142,10 +160,11 @@ def _checkin_signs(point: CheckinPoint, cat: Catalogue) -> str:
 
 def _habits(history: History, cat: Catalogue, cap: int) -> Rows:
     answers = history.answers
+    lately = answers.get("Q9_TRIGGERS", ())
     rows = [(cat.text("report.habits.caffeine"), _options(cat, answers.get("Q8_CAFFEINE", ())))]
     if "Q8_STRONG" in answers:
         rows.append((cat.text("report.habits.strong"), _options(cat, answers["Q8_STRONG"])))
-    rows.append((cat.text("report.habits.lately"), _options(cat, answers.get("Q9_TRIGGERS", ()))))
+    rows.append((cat.text("report.habits.lately"), asked(cat, "Q9_TRIGGERS", lately)))
     snapshots = [p for p in history.checkins if p.habits][-cap:]
     rows += [(_when(p.at, cat, "checkin"), _snapshot(p.habits, cat)) for p in snapshots]
     return tuple(rows)
@@ -169,7 +188,7 @@ def _snapshot(habits: Mapping[str, str], cat: Catalogue) -> str:
 def _medicines(history: History, cat: Catalogue) -> Rows:
     picks = history.answers.get("Q10_CONTEXT", ())
     label = _when(history.assessments[-1].at, cat, "triage") if history.assessments else ""
-    return ((label, _options(cat, picks)),)
+    return ((label, asked(cat, "Q10_CONTEXT", picks)),)
 
 
 # ---- Layout ---------------------------------------------------------------------------------

@@ -28,15 +28,32 @@ def test_the_advice_names_only_the_reasons_at_the_result_level() -> None:
     answers = {qid: frozenset(picks) for qid, picks in CALM.items()}
     outcome = assess(answers, dt.date(2026, 11, 25))
     user = User(id=1, chat_id=1, country="GB", consent_reminders_at=None)
-    first = compose_result(CAT, user, outcome)[0]
+    first, details = compose_result(CAT, user, outcome)[:2]
     balance, stiff = (
         CAT.text("reason.balance_or_coordination"),
         CAT.text("reason.stiffness_or_cramps"),
     )
-    _, why, advice = first.split("\n\n", 2)
+    _, why, now = first.split("\n\n", 2)
+    advice = details.split("\n\n")[0]
     assert balance in why and stiff in why
     assert balance in advice and stiff not in advice
-    assert "999" in advice
+    assert "999" in now and "999" in details
+
+
+def test_the_first_message_is_the_short_of_it_under_90_words_at_every_level() -> None:
+    user = User(id=1, chat_id=1, country=None, consent_reminders_at=None)
+    answers = {qid: frozenset(picks) for qid, picks in CALM.items()}
+    variants = [
+        answers,
+        {**answers, "Q6_NERVE": frozenset({"N_NONE"})},
+        {**answers, "Q3_DURATION": frozenset({"D_GT6W"}), "Q6_NERVE": frozenset({"N_NONE"})},
+        {"Q1_EMERGENCY": frozenset({"E_BREATH"})},  # an emergency sign ends the questions
+    ]
+    for chosen in variants:
+        outcome = assess(chosen, dt.date(2026, 11, 25))
+        first = compose_result(CAT, user, outcome)[0]
+        assert len(first.split()) < 90, (outcome.level, first)
+        assert "emergency number" in first
 
 
 def test_r_u9_result_adds_the_line_to_call_for_jerking_agitation_or_confusion() -> None:

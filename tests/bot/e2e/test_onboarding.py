@@ -26,7 +26,7 @@ async def test_start_explains_what_the_bot_is_and_is_not_and_shows_the_emergency
     assert "What I'm not: a doctor or a diagnosis" in intro
     assert "Not for emergencies" in intro
     assert "999 in the UK, 112 in the EU, 911 in the US/Canada" in intro
-    assert len(intro.split()) < 140
+    assert len(intro.split()) < 80
     consent = await person.next_message()
     assert consent.button_labels() == [
         "I agree you can store and use my answers about my health",

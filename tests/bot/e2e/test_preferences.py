@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from bot.handlers.preferences import parse_time
+from bot.times import parse_time
 from scheduler.recurrence import schedule_from_json
 from tests.bot.e2e.harness import BotRig
 from tests.bot.e2e.steps import read_until

@@ -98,7 +98,7 @@ async def test_a_numbered_button_is_printed_and_typing_its_number_taps_it(
     keyboard.type("/start")
     await screen.shows("[1] Yes  [2] No")
     keyboard.type("2")
-    await screen.shows("bot (edited): You picked pick:no")
+    await screen.shows("(edited): You picked pick:no")
     await screen.shows("(picked pick:no)")
     keyboard.type("/quit")
     await asyncio.wait_for(session, 1.0)
@@ -117,8 +117,8 @@ async def test_text_and_a_location_are_sent_and_the_end_of_input_ends_the_chat(
     keyboard.type("/loc 52.52 13.4")
     keyboard.feed.close()
     await asyncio.wait_for(session, 2.0)
-    assert "bot: echo: my calf twitches" in screen.getvalue()
-    assert "bot: you are at 52.52 13.4" in screen.getvalue()
+    assert ": echo: my calf twitches" in screen.getvalue()
+    assert ": you are at 52.52 13.4" in screen.getvalue()
 
 
 async def test_a_number_without_such_a_button_and_a_bad_location_are_explained(
@@ -141,12 +141,12 @@ async def test_a_number_without_such_a_button_and_a_bad_location_are_explained(
 
 def test_a_file_is_shown_with_its_name_and_size() -> None:
     shown = render(message(file=b"12345", filename="diary.pdf", caption="Your diary"))
-    assert shown == "bot: [file: diary.pdf, 5 bytes] Your diary"
+    assert shown == "bot #1: [file: diary.pdf, 5 bytes] Your diary"
 
 
 def test_html_text_is_shown_without_tags() -> None:
     shown = render(message(text="<b>Drink</b> water &amp; rest", parse_mode="HTML"))
-    assert shown == "bot: Drink water & rest"
+    assert shown == "bot #1: Drink water & rest"
 
 
 def test_an_edited_message_says_so_and_numbers_every_button_row_by_row() -> None:
@@ -155,4 +155,50 @@ def test_an_edited_message_says_so_and_numbers_every_button_row_by_row() -> None
         [Button("Snooze", "r:1:snooze"), Button("Stop", "r:1:stop")],
     ]
     shown = render(message(text="Hydrate?", edited=True, buttons=rows))
-    assert shown == "bot (edited): Hydrate?\n    [1] Done  [2] Snooze  [3] Stop"
+    assert shown == "bot #1 (edited): Hydrate?\n    [1] Done  [2] Snooze  [3] Stop"
+
+
+async def test_an_older_messages_button_is_tapped_by_its_message_number(
+    api: FakeBotApi,
+    app: Application,  # type: ignore[type-arg]
+    pipe: tuple[TextIO, Keyboard],
+) -> None:
+    stdin, keyboard = pipe
+    screen = Screen()
+    session = asyncio.create_task(chat(api, api.user(user_id=7), stdin=stdin, stdout=screen))
+    keyboard.type("/start")
+    await screen.shows("bot #2: Pick one")
+    keyboard.type("/start")  # a newer question, as when a nudge arrives mid-questionnaire
+    await screen.shows("bot #4: Pick one")
+    keyboard.type("2.1")
+    await screen.shows("bot #2 (edited): You picked pick:yes")
+    keyboard.type("9.1")
+    await screen.shows("(there is no button 1 on message #9)")
+    keyboard.type("/quit")
+    await asyncio.wait_for(session, 1.0)
+    assert app.bot_data["seen"].callback_data == ["pick:yes"]
+
+
+async def test_as_name_brings_in_a_second_person_with_their_own_chat(
+    api: FakeBotApi,
+    app: Application,  # type: ignore[type-arg]
+    pipe: tuple[TextIO, Keyboard],
+) -> None:
+    stdin, keyboard = pipe
+    screen = Screen()
+    first = api.user(user_id=7)
+    session = asyncio.create_task(chat(api, first, stdin=stdin, stdout=screen, name="Ann"))
+    keyboard.type("hello from Ann")
+    await screen.shows("echo: hello from Ann")
+    keyboard.type("/as Sam")
+    await screen.shows("(Sam joins with their own chat")
+    keyboard.type("hello from Sam")
+    await screen.shows("[Sam] bot #2: echo: hello from Sam")
+    assert screen.getvalue().rstrip().endswith("Sam >")
+    keyboard.type("/as Ann")
+    await screen.shows("(you are Ann now)")
+    keyboard.type("/quit")
+    await asyncio.wait_for(session, 1.0)
+    texts = [update.effective_message.text for update in app.bot_data["seen"].updates]
+    senders = [update.effective_user.first_name for update in app.bot_data["seen"].updates]
+    assert texts == ["hello from Ann", "hello from Sam"] and senders == ["Alex", "Sam"]

@@ -9,7 +9,9 @@ import json
 import zipfile
 from zoneinfo import ZoneInfo
 
+from bot.catalogue import catalogue_for
 from bot.reports.export import build_export
+from bot.reports.labels import glossary
 
 TABLES = {
     "users": [
@@ -49,3 +51,31 @@ def test_the_csv_has_a_header_and_json_cells() -> None:
     (row,) = csv.DictReader(io.StringIO(archive.read("episodes.csv").decode()))
     assert row["onset_date"] == "2026-11-22"
     assert json.loads(row["reasons"]) == ["R-0"]
+
+
+def test_codes_have_readable_words_beside_them_in_json_and_csv() -> None:
+    words = glossary(catalogue_for(None))
+    tables = {
+        "episodes": [
+            {
+                "id": 1,
+                "level": "L1",
+                "reasons": ["R-0"],
+                "answers": {"answers": {"Q2_AREA": ["A_EYELID"]}},
+            }
+        ],
+        "checkins": [{"id": 7, "answers": {"status": "same", "doctor": "not_yet"}}],
+        "reminders": [{"id": 3, "kind": "N_HYDRATE", "active": True}],
+    }
+    archive = zipfile.ZipFile(io.BytesIO(build_export(tables, ZoneInfo("UTC"), words)))
+    body = json.loads(archive.read("my-data.json"))["tables"]
+    episode = body["episodes"][0]
+    assert episode["level"] == "L1" and episode["level_readable"] == "Routine GP appointment"
+    assert episode["reasons_readable"] == ["none of the warning signs I asked about"]
+    assert episode["answers_readable"]["answers"] == {
+        "Where is the twitching? Tap all that apply.": ["One eyelid"]
+    }
+    assert body["checkins"][0]["answers_readable"] == {"status": "Same", "doctor": "Not yet"}
+    assert "active_readable" not in body["reminders"][0]
+    (row,) = csv.DictReader(io.StringIO(archive.read("reminders.csv").decode()))
+    assert (row["kind"], row["kind_readable"]) == ("N_HYDRATE", "Water check")
