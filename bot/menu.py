@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Bot, BotCommand
+from telegram.error import TelegramError
 
 from bot.app import COMMANDS
 from bot.catalogue import DEFAULT_LANGUAGE, Catalogue, languages
@@ -24,7 +25,17 @@ def commands(catalogue: Catalogue) -> list[BotCommand]:
 
 
 async def publish_menu(bot: Bot) -> None:
-    """Sets the command menu, description and short description, per catalogue language."""
+    """Sets the command menu, description and short description, per catalogue language.
+
+    A failure is logged and the bot starts anyway: the menu is a convenience, and the next
+    start sets it again."""
+    try:
+        await _publish(bot)
+    except TelegramError as error:
+        log.warning("command menu not set (%s); the bot runs without it", type(error).__name__)
+
+
+async def _publish(bot: Bot) -> None:
     for code, catalogue in languages().items():
         language = None if code == DEFAULT_LANGUAGE else code
         await bot.set_my_commands(commands(catalogue), language_code=language)

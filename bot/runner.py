@@ -67,7 +67,8 @@ async def serve(
     try:
         async with app:
             await app.start()
-            await publish_menu(app.bot)
+            if mode != Mode.WORKER:  # a worker only sends reminders
+                await publish_menu(app.bot)
             async with _receiving(app, deps, mode):
                 await driver.start()
                 await retention.start()
