@@ -27,7 +27,8 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     assert message and message.text is not None
     user = await common.load_user(update, context)
-    concern = scan(message.text)
+    found = scan(message.text)
+    concern = next((c for c in Concern if c in found), None)
     if concern is not None:
         await on_concern(update, context, user, concern)
         return
