@@ -10,9 +10,9 @@ years ago"): those need a word that makes them about now or about the person.
 
 from __future__ import annotations
 
-_HARD = "cant|cannot|couldnt|unable|struggling|struggle|struggled|hard|harder|difficult|difficulty|trouble|problem|problems|barely|hardly|labored|laboured|gasping|fighting|stopped|stopping|stop|not"  # noqa: E501
+_HARD = "cnat|cant|cannot|couldnt|unable|struggling|struggle|struggled|hard|harder|difficult|difficulty|trouble|problem|problems|barely|hardly|labored|laboured|gasping|fighting|stopped|stopping|stop|not"  # noqa: E501
 _SELF = "myself|himself|herself|themselves|themself|ourselves"
-_PAIN = "pain|pains|painful|hurts|hurt|hurting|tight|tightness|tighter|pressure|heavy|heaviness|crushing|squeezing|squeezed|ache|aches|aching|discomfort|clenching"  # noqa: E501
+_PAIN = "pian|pain|pains|painful|hurts|hurt|hurting|tight|tightness|tighter|pressure|heavy|heaviness|crushing|squeezing|squeezed|ache|aches|aching|discomfort|clenching"  # noqa: E501
 _MEDS = "meds|med|medicine|medication|tablets|pills|dose|antidepressant*|ssri*|sertraline|tramadol|triptan*|lithium"  # noqa: E501
 _LIMB = "arm|arms|leg|legs|hand|hands|foot|feet|side|face|body"
 
@@ -29,7 +29,7 @@ EMERGENCY = (
     "wheez*",
     "throat closing|closed|swelling|swollen|tightening",
     "tongue|lips swelling|swollen",
-    "lips|face|fingers turning|gone|went|are|is blue",
+    "~4 lips|fingertips|fingers|face blue|bluish|purple",
     "choking",
     "chok*|choke on|saliva|spit|food|drink|water|tongue",
     # swallowing (E_SWALLOW)
@@ -44,6 +44,7 @@ EMERGENCY = (
     "angina",
     "cardiac arrest",
     "heart race|races|raced|racing|pounding|pounds|pounded|thumping|hammering|fluttering|flutters|irregular|galloping|erratic|skipping|skips",  # noqa: E501
+    "heartbeat|heartrate|pulse all over place",
     "heartbeat|heartrate|pulse|heart racing|fast|erratic|irregular|pounding|skipping|weird|crazy|through",  # noqa: E501
     "racing|pounding|irregular|rapid|erratic|thumping|fast heart|heartbeat|heartbeats|pulse",
     "palpitat*",
@@ -56,21 +57,22 @@ EMERGENCY = (
     "it a stroke",
     "stroke symptom*|signs",
     "tia",
-    "face|facial|mouth|smile|lip droop*|drooping|sagging|saggy|lopsided|crooked|numb*|paralys*|paralyz*|weak|weakness|uneven",  # noqa: E501
+    "face|facial|mouth|smile|lip droop*|drooping|sagging|saggy|lopsided|crooked|numb*|num|paralys*|paralyz*|weak|weakness|uneven",  # noqa: E501
     "droop*|drooping|dropped|numb*|weak|paralysed|paralyzed face|mouth|smile",
     "palsy",
     "sudden|suddenly weak*|numb*|paralys*|paralyz*|limp|collapse*",
     f"{_LIMB} went|gone|going|suddenly weak|numb|limp|floppy|dead|useless",
     "weak numb",
     "numb weak",
-    "numb*|weak*|paralys* one|left|right|half side",
+    "numb*|num|weak*|paralys* one|left|right|half side",
     "one|left|right|half side numb*|weak*|paralys*|droop*|dropped",
     f"cant|cannot|couldnt move|lift|feel {_LIMB}|arms|legs",
     "paralys*|paralyz*",
-    "weak*|numb*|tingl*|pins spread*|rising|climbing|creeping|moving up|fast|quickly",
+    "~9 weak*|numb*|tingl*|pins spread*|rising|climbing|creeping|moving up|fast|quickly",
+    "~5 weak*|numb* by hour|hours|minute",
     "guillain",
     # speech (E_SPEECH)
-    "slurred|slurring|slurs|slur speech|words|talking|speaking",
+    "slurred|slurring",
     "speech slurred|slurring|garbled|jumbled|strange|weird|funny|gone|wrong|off",
     "trouble|difficulty|struggling|struggle speak*|talking|words",
     "cant|cannot|couldnt speak|talk properly|clearly|right|anymore|suddenly|normally",
@@ -83,6 +85,7 @@ EMERGENCY = (
     "lost|losing|loss|lose vision|sight|eyesight",
     "vision|sight|eyesight went|gone|lost|black|dark|blacked|suddenly|sudden",
     "sudden|suddenly blind|blur*|vision|sight|double",
+    "seeing double",
     "went|gone|going blind",
     "cant|cannot|couldnt see anything|properly|out",
     # seizure, fainting, confusion (E_SEIZURE)
@@ -97,7 +100,7 @@ EMERGENCY = (
     "~3 about|going|gonna to faint",
     "passed|passing|pass out",
     "blacked|blacking|black out",
-    "collapsed|collapse|collapsing",
+    "~4 i|im|he|she|dad|mum|mom|husband|wife|partner|friend|son|daughter|just|suddenly|nearly|almost|brother|sister|father|mother collapsed|collapse|collapsing",  # noqa: E501
     "unconscious",
     "lost|losing consciousness",
     "keeled over",
@@ -118,7 +121,8 @@ EMERGENCY = (
     f"~8 fever|feverish|sweat*|agitat*|shiver*|jerk* {_MEDS}",
     "~6 fever|feverish|sweating|agitated|agitation jerk*",
     # asking for help
-    "ambulance",
+    "~4 call|need|get|send|calling|called ambulance",
+    "~4 is|this|its|it emergency",
     "call|calling 999|911|112|000|emergency",
     "emergency room",
 )
@@ -138,8 +142,9 @@ CRISIS = (
     "end|ending|take|taking|took|ended my|his|her|their|own life",
     "end|ending it all",
     "want|wanna|wana|going|gonna|gona|ready|thinking|plan|planning|should end it|things",
-    "want|wanna|wana|wish|ready|longing die|dying|dead",
+    "want|wants|wanted|wanting|wanna|wana|wnat|wish|ready|longing die|dying|dead",
     "wish dead|die|disappear|born",
+    "~6 wish wasnt|werent|not alive|born|exist",
     "better off dead",
     "better off without me|us",
     "~7 better off if|when gone|dead|here",
@@ -156,10 +161,11 @@ CRISIS = (
     "overdos*",
     "~5 od|oded pills|meds|tablets|paracetamol|tylenol|sleeping",
     "~3 took|taken|taking an|a od",
+    "~3 want|wanna|gonna|going od|overdose",
     "~6 whole|entire bottle|pack|packet|box pills|tablets|meds|paracetamol",
     "~7 all pills|tablets|meds at once",
     "jump|jumping off|from bridge|roof|building|cliff|balcony",
-    "slit|cut|cutting wrist*",
+    "slit*|cut|cutting wrist*",
 )
 
 DISEASE_QUESTION = (
@@ -188,6 +194,16 @@ DISEASE_QUESTION = (
 VETOES = (
     # figures of speech and the bot's own suggestions
     "stroke of",
+    "fit of",
+    "fits of",
+    "right now",
+    "die of embarrassment",
+    "die of boredom",
+    "die of shame",
+    "die laughing",
+    "blind drunk",
+    "collapsed into bed",
+    "collapse into bed",
     "brush stroke",
     "back stroke",
     "heat stroke",

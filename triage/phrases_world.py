@@ -39,7 +39,8 @@ EMERGENCY = (
     "pior dor de cabeça",
     # Russian
     "не могу дышать|вдохнуть|глотать",
-    "задыхаюсь|задыхается|удушье|нечем дышать",
+    "задыхаюсь|задыхается|удушье",
+    "нечем дышать",
     "боль|болит|давит|сдавливает груди|грудь|сердце",
     "инсульт|инфаркт",
     "приступ эпилепсии|судорожный",
@@ -49,6 +50,7 @@ EMERGENCY = (
     "обморок",
     "лицо перекосило|онемело",
     "онемела|отнялась рука|нога|половина",
+    "рука|нога|лицо онемела|отнялась|онемело",
     "сердце колотится|выпрыгивает|бешено",
     "самая сильная головная боль",
     # Ukrainian
@@ -63,7 +65,8 @@ EMERGENCY = (
     "серце калатає",
     # German
     "kann|konnte nicht atmen|schlucken",
-    "keine luft|atemnot|kurzatmig",
+    "keine luft",
+    "atemnot|kurzatmig",
     "brustschmerz*",
     "schmerzen|druck|enge|stechen brust",
     "herzinfarkt|schlaganfall|herzrasen|herzstolpern",
@@ -148,13 +151,15 @@ CRISIS = (
     "quitarme la vida",
     "no quiero vivir|viviendo",
     "hacerme daño",
+    "me hago daño",
+    "me corto|cortando",
     "mejor muerto|muerta",
     # Portuguese
     "quero|queria morrer|sumir",
     "me matar|suicidar",
     "tirar vida",
     "não|nao quero viver",
-    "me cortar|machucar",
+    "me cortar|machucar|cortando|machucando",
     "sem motivo|razão para viver",
     # Russian
     "хочу умереть|сдохнуть",
