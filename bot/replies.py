@@ -16,7 +16,12 @@ def catalogue(user: User | None, language_code: str | None = None) -> Catalogue:
 
 def say(cat: Catalogue, key: str, user: User | None, /, **values: object) -> str:
     """Message `key` with the person's emergency, urgent and crisis services filled in."""
-    services = cat.services(user.country if user else None)
+    return say_for(cat, key, user.country if user else None, **values)
+
+
+def say_for(cat: Catalogue, key: str, country: str | None, /, **values: object) -> str:
+    """Message `key` with a country's services filled in (the fallback text when None)."""
+    services = cat.services(country)
     services["crisis"] = services["crisis"].format(emergency=services["emergency"])
     return cat.text(key, **{**services, **values})
 

@@ -443,15 +443,6 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User
     return True
 
 
-async def stop_active(context: ContextTypes.DEFAULT_TYPE, user: User) -> bool:
-    """Ends a questionnaire in progress (after a crisis or emergency message)."""
-    async with deps(context).sessions.begin() as session:
-        triage = await EpisodeRepository(session).active_session(user.id)
-        if triage is not None:
-            triage.status = "abandoned"
-    return triage is not None
-
-
 async def _user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> User | None:
     assert update.effective_user
     async with deps(context).sessions.begin() as session:
