@@ -5,7 +5,8 @@ full-width letters, zero-width joiners pasted from another app, "Ich kann nicht 
 "не могу дышать". Every one of them must reach the matcher as the same words, so both the
 phrase lists and the message go through `words()`:
 
-1. apostrophes of every kind are dropped, joining the word ("can't" → "cant");
+1. apostrophes of every kind are dropped, joining the word ("can't" → "cant"), except after
+   a French or Italian elided article or pronoun, which splits ("j'étouffe" → "j étouffe");
 2. Unicode NFKC (full-width and compatibility letters become plain ones) and case folding;
 3. invisible format characters (zero-width space, joiner, soft hyphen, bidi marks) vanish;
 4. accents are stripped (é → e, й → и), and Turkish dotless ı reads as i;
@@ -23,6 +24,8 @@ MAX_WORD = 40
 """Longer runs of letters are cut: no real word is longer, and it keeps the scan linear."""
 
 _APOSTROPHES = re.compile("['’‘`´ʼʻ′＇]+")
+_ELISION = re.compile("\\b([dljmtnsc]|qu)['’‘`´ʼʻ′＇](?=\\w)", re.IGNORECASE)
+"""French and Italian elision ("d'en", "j'ai", "l'aria") splits; an English "can't" joins."""
 _WORD = re.compile(rf"[^\W_]{{1,{MAX_WORD}}}")
 _REPEATS = re.compile(r"([^\W\d_])\1+")
 _SPECIAL = (("ı", "i"), ("ł", "l"), ("ø", "o"), ("đ", "d"), ("æ", "ae"), ("œ", "oe"))
@@ -41,7 +44,7 @@ _SPACED_CONTRACTION = frozenset({"t"})
 
 def fold(text: str) -> str:
     """Steps 1 to 4: the text in one case, without accents, apostrophes or invisible marks."""
-    text = _APOSTROPHES.sub("", text)
+    text = _APOSTROPHES.sub("", _ELISION.sub(r"\1 ", text))
     if text.isascii():  # the common case, and nothing below changes plain ASCII but case
         return text.lower()
     text = _APOSTROPHES.sub("", unicodedata.normalize("NFKC", text)).casefold()

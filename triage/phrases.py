@@ -12,7 +12,7 @@ from __future__ import annotations
 
 _HARD = "cnat|cant|cannot|couldnt|unable|struggling|struggle|struggled|hard|harder|difficult|difficulty|trouble|problem|problems|barely|hardly|labored|laboured|gasping|fighting|stopped|stopping|stop|not"  # noqa: E501
 _SELF = "myself|himself|herself|themselves|themself|ourselves"
-_PAIN = "pian|pain|pains|painful|hurts|hurt|hurting|tight|tightness|tighter|pressure|heavy|heaviness|crushing|squeezing|squeezed|ache|aches|aching|discomfort|clenching"  # noqa: E501
+_PAIN = "killing|elephant|pian|pain|pains|painful|hurts|hurt|hurting|tight|tightness|tighter|pressure|heavy|heaviness|crushing|squeezing|squeezed|ache|aches|aching|discomfort|clenching"  # noqa: E501
 _MEDS = "meds|med|medicine|medication|tablets|pills|dose|antidepressant*|ssri*|sertraline|tramadol|triptan*|lithium"  # noqa: E501
 _LIMB = "arm|arms|leg|legs|hand|hands|foot|feet|side|face|body"
 
@@ -22,6 +22,7 @@ EMERGENCY = (
     "breath* hard|harder|difficult|laboured|labored|shallow|stopped|stops|struggling|rattly",
     "short|shortness breath*",
     "breathless*",
+    "~6 panting|breathless sitting|resting|rest|lying",
     "out of breath resting|rest|lying|sitting|bed",
     "cant|cannot|couldnt|struggling|not|enough get air",
     "gasping|gasp air",
@@ -34,13 +35,13 @@ EMERGENCY = (
     "chok*|choke on|saliva|spit|food|drink|water|tongue",
     # swallowing (E_SWALLOW)
     f"{_HARD} swallow*",
-    "swallow* hard|harder|difficult|weird|strange|wrong|properly|painful|impossible",
+    "~7 swallow* hard|harder|difficult|weird|strange|wrong|properly|painful|impossible",
     "food|pill|pills|tablet stuck",
     "dysphagia",
     # chest and heart (E_HEART)
     f"chest {_PAIN}|burning|sharp",
     f"{_PAIN} chest",
-    "heart attack|attacks",
+    "heart attack",
     "angina",
     "cardiac arrest",
     "heart race|races|raced|racing|pounding|pounds|pounded|thumping|hammering|fluttering|flutters|irregular|galloping|erratic|skipping|skips",  # noqa: E501
@@ -68,7 +69,7 @@ EMERGENCY = (
     "one|left|right|half side numb*|weak*|paralys*|droop*|dropped",
     f"cant|cannot|couldnt move|lift|feel {_LIMB}|arms|legs",
     "paralys*|paralyz*",
-    "~9 weak*|numb*|tingl*|pins spread*|rising|climbing|creeping|moving up|fast|quickly",
+    "~9 weak*|numb*|tingl*|pins spread*|rising|climbing|creeping|moving|going up|fast|quickly",
     "~5 weak*|numb* by hour|hours|minute",
     "guillain",
     # speech (E_SPEECH)
@@ -100,11 +101,15 @@ EMERGENCY = (
     "~3 about|going|gonna to faint",
     "passed|passing|pass out",
     "blacked|blacking|black out",
+    "everything|world went|gone|going black|dark",
+    "~5 woke|came|coming up|round floor|ground",
     "~4 i|im|he|she|dad|mum|mom|husband|wife|partner|friend|son|daughter|just|suddenly|nearly|almost|brother|sister|father|mother collapsed|collapse|collapsing",  # noqa: E501
     "unconscious",
     "lost|losing consciousness",
     "keeled over",
     "sudden|suddenly|new confused|confusion|disoriented",
+    "seems|seem|seemed|acting|looks confused|disoriented",
+    "~5 he|she|dad|mum|mom|husband|wife|partner isnt|doesnt|not|stopped making|make sense",
     "disorient*",
     "delirious",
     # headache (E_HEADACHE)
@@ -141,13 +146,18 @@ CRISIS = (
     "selfharm*",
     "end|ending|take|taking|took|ended my|his|her|their|own life",
     "end|ending it all",
+    "end|ending everything",
+    "~4 think|thinking|thought about|of dying|death",
+    "~4 pills|tablets|rope|gun ready",
+    "stop|cease existing",
+    "~2 cutting|harming again",
     "want|wanna|wana|going|gonna|gona|ready|thinking|plan|planning|should end it|things",
     "want|wants|wanted|wanting|wanna|wana|wnat|wish|ready|longing die|dying|dead",
     "wish dead|die|disappear|born",
     "~6 wish wasnt|werent|not alive|born|exist",
-    "better off dead",
+    "better off dead|gone",
     "better off without me|us",
-    "~7 better off if|when gone|dead|here",
+    "~7 better off if|when gone|dead|here|around|alive",
     "rather dead",
     "no|nothing|not|any|whats point|reason|worth living|live|alive|life|existing",
     "life not|isnt|aint|wasnt|no worth",
@@ -158,6 +168,9 @@ CRISIS = (
     "tired|sick of living|life|alive|existing",
     "give|giving|gave up life|living",
     "cant|cannot go on anymore|like",
+    "~8 no|dont|cant|whats|any point|reason going|carrying|go|carry on",
+    "~3 to end it|everything",
+    "~4 bunch|handful|load|lots|lot pills|tablets",
     "overdos*",
     "~5 od|oded pills|meds|tablets|paracetamol|tylenol|sleeping",
     "~3 took|taken|taking an|a od",
@@ -227,6 +240,7 @@ VETOES = (
     "hurt myself playing",
     "take my own life seriously",
     "sleep paralysis",
+    "numbed",
     "sight of",
     "breathtaking",
     "choking up",

@@ -13,7 +13,7 @@ from __future__ import annotations
 EMERGENCY = (
     # Spanish
     "no puedo|puede|podía respirar",
-    "cuesta|dificultad|falta respirar|aire",
+    "cuesta|dificultad|falta respirar|aire|respiración",
     "me ahogo|ahogando|asfixio|asfixia",
     "dolor|presión|opresión pecho",
     "me duele el pecho",
@@ -28,6 +28,7 @@ EMERGENCY = (
     # Portuguese
     "não|nao consigo|conseguia respirar",
     "falta de ar",
+    "sem ar",
     "dor|aperto|pressão peito",
     "peito dói|doendo|apertado",
     "infarto|avc|derrame",
@@ -40,6 +41,7 @@ EMERGENCY = (
     # Russian
     "не могу дышать|вдохнуть|глотать",
     "задыхаюсь|задыхается|удушье",
+    "трудно|тяжело дышать",
     "нечем дышать",
     "боль|болит|давит|сдавливает груди|грудь|сердце",
     "инсульт|инфаркт",
@@ -55,6 +57,7 @@ EMERGENCY = (
     "самая сильная головная боль",
     # Ukrainian
     "не можу дихати|вдихнути|ковтати",
+    "важко дихати",
     "задихаюся|задихаюсь|задихається",
     "біль|болить|тисне грудях|груди|серце",
     "інсульт|інфаркт",
@@ -65,7 +68,7 @@ EMERGENCY = (
     "серце калатає",
     # German
     "kann|konnte nicht atmen|schlucken",
-    "keine luft",
+    "keine|kaum luft",
     "atemnot|kurzatmig",
     "brustschmerz*",
     "schmerzen|druck|enge|stechen brust",
@@ -77,18 +80,18 @@ EMERGENCY = (
     "arm|bein plötzlich taub|schwach|gelähmt",
     "schlimmste|stärkste kopfschmerzen",
     # French
-    "~6 peux|arrive|narrive|pouvais pas respirer|avaler",
+    "~6 peux|arrive|pouvais pas|plus respirer|avaler",
     "du mal à respirer|avaler",
-    "jetouffe|étouffe|etouffe|étouffement",
+    "étouffe|étouffement",
     "douleur thoracique",
     "mal|douleur|douleurs|serre|oppression poitrine",
     "infarctus|avc",
-    "crise depilepsie|épilepsie",
+    "crise épilepsie",
     "convulsion*",
     "évanoui*",
     "perdu connaissance",
     "visage paralysé|tombant|engourdi",
-    "cœur semballe|palpite|cogne",
+    "cœur emballe|palpite|cogne",
     "pire mal de tête",
     # Italian
     "non riesco a respirare|deglutire",
@@ -131,6 +134,7 @@ EMERGENCY = (
     # Indonesian
     "tidak|nggak|gak|ga|gk bisa napas|nafas|bernapas|bernafas|menelan",
     "sesak napas|nafas",
+    "napas|nafas sesak",
     "susah|sulit napas|nafas|bernapas|bernafas|menelan",
     "nyeri|sakit dada",
     "dada sakit|nyeri|sesak|tertekan",
@@ -158,6 +162,7 @@ CRISIS = (
     "quero|queria morrer|sumir",
     "me matar|suicidar",
     "tirar vida",
+    "~5 acabar vida",
     "não|nao quero viver",
     "me cortar|machucar|cortando|machucando",
     "sem motivo|razão para viver",
@@ -181,6 +186,7 @@ CRISIS = (
     "bringe|bring mich um",
     "will|möchte sterben|tot",
     "nicht mehr leben",
+    "~6 keine lust leben",
     "ritze mich",
     "mir etwas antun",
     # French
@@ -193,7 +199,7 @@ CRISIS = (
     "mettre fin jours|vie",
     # Italian
     "suicid*|uccidermi|ammazzarmi",
-    "voglio morire",
+    "voglio|vorrei morire",
     "farla finita",
     "togliermi la vita",
     "non voglio più vivere",
@@ -207,12 +213,14 @@ CRISIS = (
     # Hindi (Latin script)
     "khudkushi|khudkhushi|aatmahatya|atmahatya|atmhatya",
     "marna|mrna chahta|chahti|chahata",
+    "mar jana|jaana|jaun|jau",
     "jeena|jina nahi|nhi chahta|chahti",
     "khud ko maar|khatam",
     "zindagi khatam",
     # Indonesian
     "bunuh diri",
     "ingin|pengen|pengin|mau mati",
+    "~5 lebih baik mati",
     "ingin|pengen mengakhiri hidup",
     "tidak|gak|nggak ingin|mau hidup",
     "melukai|menyakiti diri",

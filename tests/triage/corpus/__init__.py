@@ -2,7 +2,7 @@
 
 Each `<label>.txt` holds messages one per line; `## xx` sets the language of the lines below
 it and `#` starts a comment. `emergency`, `crisis` and `disease_question` must show their
-answer; `nothing` must raise no alarm.
+answer; `nothing` must raise no alarm. `holdout/` has the same shape.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from pathlib import Path
 from triage.keywords import DANGER, Concern
 
 HERE = Path(__file__).parent
+HOLDOUT = HERE / "holdout"
+"""Messages written after the phrase lists were tuned, never used to tune them."""
 NOTHING = "nothing"
 
 
@@ -34,9 +36,9 @@ class Score:
     counts: Counter[str]
 
 
-def load() -> list[Sample]:
+def load(folder: Path = HERE) -> list[Sample]:
     samples: list[Sample] = []
-    for path in sorted(HERE.glob("*.txt")):
+    for path in sorted(folder.glob("*.txt")):
         language = "en"
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.startswith("## "):
