@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from bot.callbacks import encode
 from bot.catalogue import Catalogue, catalogue_for
 from storage.models import User
 
@@ -24,6 +25,24 @@ def say_for(cat: Catalogue, key: str, country: str | None, /, **values: object) 
     services = cat.services(country)
     services["crisis"] = services["crisis"].format(emergency=services["emergency"])
     return cat.text(key, **{**services, **values})
+
+
+SAFETY_AREA = "x"
+SAFETY_NOW = "now"
+SAFETY_BACK = "back"
+
+
+def emergency_prompt(cat: Catalogue, country: str | None) -> tuple[str, InlineKeyboardMarkup]:
+    """The L4 text and its question, "This is happening now" or "something else" (§2.1 item 6).
+
+    Shown for typed danger words and for the Emergency help button alike (§4.4).
+    """
+    rows = [
+        [(cat.text("safety.happening_now"), encode(SAFETY_AREA, SAFETY_NOW))],
+        [(cat.text("safety.something_else"), encode(SAFETY_AREA, SAFETY_BACK))],
+    ]
+    text = say_for(cat, "emergency", country) + "\n\n" + cat.text("safety.ask")
+    return text, keyboard(rows)
 
 
 def keyboard(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:

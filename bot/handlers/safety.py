@@ -32,12 +32,20 @@ from bot.deps import deps
 from bot.emergency import confirm_typed_emergency
 from bot.handlers import onboarding, triage
 from bot.hints import country_of
-from bot.replies import catalogue, keyboard, say, say_for
+from bot.replies import (
+    SAFETY_AREA,
+    SAFETY_BACK,
+    SAFETY_NOW,
+    catalogue,
+    emergency_prompt,
+    keyboard,
+    say,
+    say_for,
+)
 from storage.episodes import EpisodeRepository
 from storage.users import UserRepository
 from triage.keywords import DANGER, Concern, scan
 
-AREA = "x"
 ASKING = frozenset(
     {
         onboarding.Step.CONSENT_HEALTH,
@@ -48,8 +56,6 @@ ASKING = frozenset(
     }
 )
 """Onboarding steps that wait for an answer: "No, something else" asks them again."""
-NOW = "now"
-BACK = "back"
 
 
 def typed_text(message: Message | None) -> str:
@@ -71,7 +77,7 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     """Registered ahead of every other handler of group 0, so they win for danger words."""
     return [
         MessageHandler(_Danger(), on_danger),
-        CallbackQueryHandler(on_button, pattern=rf"^{AREA}:"),
+        CallbackQueryHandler(on_button, pattern=rf"^{SAFETY_AREA}:"),
     ]
 
 
@@ -87,16 +93,12 @@ async def on_danger(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         text = say_for(cat, "crisis", country)
         if Concern.EMERGENCY not in found:
             text += "\n\n" + cat.text("safety.carry_on_offer")
-            rows = [[(cat.text("safety.carry_on"), callbacks.encode(AREA, BACK))]]
+            rows = [[(cat.text("safety.carry_on"), callbacks.encode(SAFETY_AREA, SAFETY_BACK))]]
             await message.reply_text(text, reply_markup=keyboard(rows))
             return
         await message.reply_text(text)
-    rows = [
-        [(cat.text("safety.happening_now"), callbacks.encode(AREA, NOW))],
-        [(cat.text("safety.something_else"), callbacks.encode(AREA, BACK))],
-    ]
-    text = say_for(cat, "emergency", country) + "\n\n" + cat.text("safety.ask")
-    await message.reply_text(text, reply_markup=keyboard(rows))
+    text, markup = emergency_prompt(cat, country)
+    await message.reply_text(text, reply_markup=markup)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -104,12 +106,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query, person = update.callback_query, update.effective_user
     assert query and person
     choice = callbacks.decode(query.data).field(0)
-    if choice not in (NOW, BACK):
+    if choice not in (SAFETY_NOW, SAFETY_BACK):
         raise callbacks.BadCallback("unknown safety choice")
     await query.answer()
     if query.message is not None and hasattr(query.message, "edit_reply_markup"):
         await query.message.edit_reply_markup(None)  # the advice stays; the choice is made
-    if choice == NOW:
+    if choice == SAFETY_NOW:
         await _on_happening_now(update, context)
     else:
         await _on_back(update, context)

@@ -202,3 +202,16 @@ async def _storage_gone(rig: BotRig) -> None:
     await rig.engine.dispose()
     broken = create_engine("sqlite+aiosqlite:////nonexistent/folder/bot.sqlite3")
     rig.deps.sessions = session_factory(broken)
+
+
+async def test_the_emergency_help_button_asks_the_same_question_and_loses_nothing(
+    rig: BotRig,
+) -> None:
+    person = rig.user()
+    await onboard(person)
+    await person.tap(CAT.text("triage_ui.emergency_button"))
+    prompt = await read_until(person, URGENT)
+    assert person.last is not None and person.last.text == prompt
+    assert person.last.button_labels() == [HAPPENING, SOMETHING_ELSE]
+    await person.tap(SOMETHING_ELSE)
+    await read_until(person, CAT.text("question.Q1_EMERGENCY.text"))
