@@ -36,6 +36,7 @@ EMERGENCY = (
     "desmaiei|desmaiou|desmaio|desmaiando",
     "não|nao consigo engolir",
     "rosto caído|torto|dormente",
+    "~5 braço|perna|rosto dormente de repente",
     "coração acelerado|disparado",
     "pior dor de cabeça",
     # Russian
@@ -43,6 +44,7 @@ EMERGENCY = (
     "задыхаюсь|задыхается|удушье",
     "трудно|тяжело дышать",
     "нечем дышать",
+    "не хватает воздуха",
     "боль|болит|давит|сдавливает груди|грудь|сердце",
     "инсульт|инфаркт",
     "приступ эпилепсии|судорожный",
@@ -67,7 +69,7 @@ EMERGENCY = (
     "обличчя перекосило|оніміло",
     "серце калатає",
     # German
-    "kann|konnte nicht atmen|schlucken",
+    "kann|konnte nicht|kaum atmen|schlucken",
     "keine|kaum luft",
     "atemnot|kurzatmig",
     "brustschmerz*",
@@ -96,6 +98,7 @@ EMERGENCY = (
     # Italian
     "non riesco a respirare|deglutire",
     "respiro a fatica",
+    "manca respiro|fiato|aria",
     "fiato corto",
     "senza fiato",
     "dolore|peso|oppressione|male petto|torace",
@@ -112,6 +115,7 @@ EMERGENCY = (
     "nefes almakta zorlanıyorum",
     "nefesim daralıyor|kesiliyor",
     "göğüs ağrısı|ağrım|sıkışma",
+    "göğsümde|göğsüm baskı|ağrı|sıkışma",
     "göğsüm ağrıyor|sıkışıyor",
     "kalp krizi",
     "inme|felç geçir*",
@@ -153,6 +157,7 @@ CRISIS = (
     "quiero|quisiera morir|morirme|matarme|desaparecer",
     "matarme|suicidarme",
     "quitarme la vida",
+    "~5 terminar|acabar vida",
     "no quiero vivir|viviendo",
     "hacerme daño",
     "me hago daño",
@@ -167,7 +172,7 @@ CRISIS = (
     "me cortar|machucar|cortando|machucando",
     "sem motivo|razão para viver",
     # Russian
-    "хочу умереть|сдохнуть",
+    "хочу|хочется|хотелось умереть|сдохнуть",
     "покончить с собой|жизнью",
     "убить себя",
     "суицид*|самоубийств*",
@@ -182,7 +187,7 @@ CRISIS = (
     "не хочу жити",
     # German
     "selbstmord*|suizid*",
-    "mich umbringen|töten",
+    "mich umbringen|umzubringen|töten",
     "bringe|bring mich um",
     "will|möchte sterben|tot",
     "nicht mehr leben",
@@ -221,7 +226,7 @@ CRISIS = (
     "bunuh diri",
     "ingin|pengen|pengin|mau mati",
     "~5 lebih baik mati",
-    "ingin|pengen mengakhiri hidup",
+    "mengakhiri hidup*",
     "tidak|gak|nggak ingin|mau hidup",
     "melukai|menyakiti diri",
 )
