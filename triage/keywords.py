@@ -87,6 +87,9 @@ class Matcher:
             for slot_index, slot in enumerate(phrase.slots):
                 for key in slot:
                     self._index(key, (index, slot_index))
+        typo_keys = {k for keys in self._deletions.values() for k in keys}
+        self._heads = frozenset(key[:2] for key in typo_keys)
+        self._tails = frozenset(key[-2:] for key in typo_keys)
         lengths = [len(key) for key in self._typo_keys]
         self._typo_lengths = (TYPO_MIN_LETTERS - 1, max(lengths, default=0) + 1)
         self._prefix_lengths = sorted({len(prefix) for prefix in self._prefix})
@@ -166,10 +169,17 @@ class Matcher:
             if prefixed:
                 found |= prefixed
         low, high = self._typo_lengths
-        if low <= size <= high and token not in self._ordinary:
+        if low <= size <= high and self._may_be_typo(token):
             for key in self._near(token):
                 found |= self._exact[key]
         return frozenset(found)
+
+    def _may_be_typo(self, token: str) -> bool:
+        """A cheap test before the deletion table: one edit leaves a long word's first two
+        or last two letters intact, so a token sharing neither with any key is no typo."""
+        if token in self._ordinary:
+            return False
+        return token[:2] in self._heads or token[-2:] in self._tails
 
     def _near(self, token: str) -> list[str]:
         """Keys one typo from `token`, through their shared single-letter deletions."""

@@ -162,3 +162,12 @@ def test_every_everyday_exception_really_is_one_typo_from_a_danger_word() -> Non
 
 def test_my_self_reads_as_myself_and_a_spaced_apostrophe_rejoins() -> None:
     assert words("kill my self, can t, don t") == ["kil", "myself", "cant", "dont"]
+
+
+def test_a_french_elision_splits_where_an_english_contraction_joins() -> None:
+    assert words("j'étouffe, n'arrive, can't, I'm") == ["j", "etoufe", "n", "arive", "cant", "im"]
+
+
+@pytest.mark.parametrize("typo", ["seziure", "seiuzre", "siezure", "breahte", "swlaow"])
+def test_two_neighbours_swapped_anywhere_in_a_long_word_is_still_one_typo(typo: str) -> None:
+    assert Concern.EMERGENCY in scan(f"i cant {typo}")
