@@ -5,10 +5,13 @@ captions and edits, and help that still shows when storage is gone."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
 
+import pytest
 from sqlalchemy import select
 
 from bot.catalogue import catalogue_for
+from bot.playground.server import FakeBotApi
 from bot.playground.users import ScriptedUser
 from storage.db import create_engine, session_factory
 from storage.models import Episode, Reminder, TriageSession
@@ -134,9 +137,22 @@ async def test_mid_questionnaire_each_phrase_is_answered_and_the_questions_carry
     assert "abandoned" not in statuses
 
 
+@pytest.fixture
+async def any_rig(database_url: str) -> AsyncIterator[BotRig]:
+    """The real bot on a freshly migrated SQLite file or PostgreSQL database."""
+    async with FakeBotApi() as api:
+        rig = BotRig(api=api, database_url=database_url)
+        await rig.start()
+        try:
+            yield rig
+        finally:
+            await rig.stop()
+
+
 async def test_happening_now_makes_the_episode_l4_with_one_check_in_in_12_hours(
-    rig: BotRig,
+    any_rig: BotRig,
 ) -> None:
+    rig = any_rig
     person = rig.user()
     await onboard(person)
     await expect_emergency(person, "I can't breathe")
