@@ -82,7 +82,8 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
 
 
 async def on_danger(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Danger words: the crisis line and the emergency text at once, with no database read."""
+    """Danger words: the crisis line and the emergency text at once; the only read is the
+    person's country, bounded by a timeout (`bot.hints`)."""
     message, person = update.effective_message, update.effective_user
     assert message and person
     found = scan(typed_text(message))
@@ -102,7 +103,7 @@ async def on_danger(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """ "This is happening now", "No, I was describing something else" or "Carry on"."""
+    """A tap on "This is happening now", "No, I was describing something else" or "Carry on"."""
     query, person = update.callback_query, update.effective_user
     assert query and person
     choice = callbacks.decode(query.data).field(0)

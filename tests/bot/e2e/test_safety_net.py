@@ -231,3 +231,12 @@ async def test_the_emergency_help_button_asks_the_same_question_and_loses_nothin
     assert person.last.button_labels() == [HAPPENING, SOMETHING_ELSE]
     await person.tap(SOMETHING_ELSE)
     await read_until(person, CAT.text("question.Q1_EMERGENCY.text"))
+
+
+async def test_during_onboarding_something_else_asks_the_waiting_step_again(rig: BotRig) -> None:
+    person = rig.user()
+    await person.send("/start")
+    consent = await read_until(person, "store and use your answers")
+    await expect_emergency(person, "I can't breathe")
+    await person.tap(SOMETHING_ELSE)
+    assert await read_until(person, "store and use your answers") == consent
