@@ -3,6 +3,7 @@
 | group | handler                         | what                                        |
 |-------|---------------------------------|---------------------------------------------|
 | -1    | any update from a non-private chat | refuse politely, store nothing, stop      |
+| 0     | danger words in text, captions, edits; `x:` | the safety net, before anything else |
 | 0     | /start /help /privacy           | onboarding and information                  |
 | 0     | /triage, `t:` buttons           | the questionnaire                           |
 | 0     | `r:` `c:` buttons               | nudge answers, check-in screens             |
@@ -39,6 +40,7 @@ from bot.handlers import (
     preferences,
     reminders,
     router,
+    safety,
     settings,
     triage,
 )
@@ -81,6 +83,8 @@ def build_application(token: str, deps: Deps) -> Application:  # type: ignore[ty
 
 def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(TypeHandler(Update, _private_only), group=-1)
+    for handler in safety.handlers():  # first: danger words outrank every other handler
+        app.add_handler(handler)
     app.add_handler(CommandHandler("start", onboarding.on_start))
     app.add_handler(CommandHandler("help", common.on_help))
     app.add_handler(CommandHandler("privacy", common.on_privacy))

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import ContextTypes
 
 from bot.config import Settings
+from bot.hints import CountryHints
 from scheduler.clock import Clock
 
 KEY = "deps"
@@ -24,6 +25,7 @@ class Deps:
     clock: Clock
     settings: Settings
     wake: Callable[[], None] = field(default=lambda: None)
+    hints: CountryHints = field(default_factory=CountryHints)
 
 
 def deps(context: ContextTypes.DEFAULT_TYPE | Any) -> Deps:

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from bot.callbacks import encode
 from bot.catalogue import Catalogue, catalogue_for
 from storage.models import User
 from triage.wording import clinician
@@ -18,13 +19,36 @@ def catalogue(user: User | None, language_code: str | None = None) -> Catalogue:
 def say(cat: Catalogue, key: str, user: User | None, /, **values: object) -> str:
     """Message `key` with the person's emergency, urgent and crisis services, and the word for
     their doctor (spec §4.4), filled in."""
-    country = user.country if user else None
+    return say_for(cat, key, user.country if user else None, **values)
+
+
+def say_for(cat: Catalogue, key: str, country: str | None, /, **values: object) -> str:
+    """Message `key` with a country's services and the word for its doctor filled in (the
+    fallback text when None)."""
     services = cat.services(country)
     services["crisis"] = services["crisis"].format(emergency=services["emergency"])
     doctor = clinician(country).value
     services["gp"] = cat.text(f"clinician.{doctor}.word")
     services["gp_practice"] = cat.text(f"clinician.{doctor}.practice")
     return cat.text(key, **{**services, **values})
+
+
+SAFETY_AREA = "x"
+SAFETY_NOW = "now"
+SAFETY_BACK = "back"
+
+
+def emergency_prompt(cat: Catalogue, country: str | None) -> tuple[str, InlineKeyboardMarkup]:
+    """The L4 text and its question, "This is happening now" or "something else" (§2.1 item 6).
+
+    Shown for typed danger words and for the Emergency help button alike (§4.4).
+    """
+    rows = [
+        [(cat.text("safety.happening_now"), encode(SAFETY_AREA, SAFETY_NOW))],
+        [(cat.text("safety.something_else"), encode(SAFETY_AREA, SAFETY_BACK))],
+    ]
+    text = say_for(cat, "emergency", country) + "\n\n" + cat.text("safety.ask")
+    return text, keyboard(rows)
 
 
 def keyboard(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:

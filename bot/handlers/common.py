@@ -30,8 +30,14 @@ async def load_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> User 
     tg_user = update.effective_user
     if tg_user is None:
         return None
-    async with deps(context).sessions.begin() as session:
-        return await UserRepository(session).get(tg_user.id)
+    d = deps(context)
+    async with d.sessions.begin() as session:
+        user = await UserRepository(session).get(tg_user.id)
+    if user is None:
+        d.hints.forget(tg_user.id)
+    else:
+        d.hints.remember(tg_user.id, user.country)  # for the safety net when storage fails
+    return user
 
 
 async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str, **values: object):  # type: ignore[no-untyped-def]

@@ -1,7 +1,9 @@
 """Free text and button taps, routed by where the person stands.
 
-Free text is first checked for words that could mean danger (spec §2 UI notes, §5.5, §5.6),
-whatever the person was doing; then it goes to onboarding, or gets a kind "use the buttons".
+Danger words never reach this module: the safety net (`bot.handlers.safety`) answers them
+first. Here a question about a disease gets the careful answer of spec §5.5 and the person
+carries on; other text goes to onboarding, settings or the questionnaire, or gets a kind
+"use the buttons".
 """
 
 from __future__ import annotations
@@ -16,21 +18,14 @@ from bot.replies import catalogue, say
 from storage.models import User
 from triage.keywords import Concern, scan
 
-CONCERN_KEYS = {
-    Concern.EMERGENCY: "emergency",
-    Concern.CRISIS: "crisis",
-    Concern.DISEASE_QUESTION: "disease_question",
-}
-
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Any text that is not a command."""
     message = update.effective_message
     assert message and message.text is not None
     user = await common.load_user(update, context)
-    concern = scan(message.text)
-    if concern is not None:
-        await on_concern(update, context, user, concern)
+    if scan(message.text) == {Concern.DISEASE_QUESTION}:
+        await on_disease_question(update, context, user)
         return
     if user is not None and not common.is_onboarded(user):
         await onboarding.on_text(update, context, user)
@@ -43,26 +38,20 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await message.reply_text(say(catalogue(user, language), "error.not_understood", user))
 
 
-async def on_concern(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User | None, concern: Concern
+async def on_disease_question(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User | None
 ) -> None:
-    """Shows the emergency text, crisis signposting, or the "could this be..." answer."""
+    """ "Could this be ALS?": the careful answer (§5.5), then where the person was."""
     assert update.effective_message
     language = update.effective_user.language_code if update.effective_user else None
     cat = catalogue(user, language)
-    text = say(cat, CONCERN_KEYS[concern], user)
-    if concern == Concern.DISEASE_QUESTION and user is not None:
+    text = say(cat, "disease_question", user)
+    if user is not None:
         async with deps(context).sessions() as session:  # §5.5 rev 2: by the person's level
             text = worry.disease_text(cat, user, await worry.current_level(session, user.id))
     await update.effective_message.reply_text(text)
-    if user is None:
-        return
-    if concern == Concern.DISEASE_QUESTION:
-        # §5.5: answer, then carry on where the person was.
+    if user is not None:
         await triage.on_text_resume(update, context, user)
-    elif await triage.stop_active(context, user):
-        # §5.6: a crisis (or an emergency) stops the flow.
-        await update.effective_message.reply_text(cat.text("triage_ui.stopped_for_safety"))
 
 
 async def on_bad_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

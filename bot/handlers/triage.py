@@ -28,7 +28,7 @@ from bot.deps import deps
 from bot.handlers import country, preferences
 from bot.handlers.common import is_onboarded
 from bot.plans import describe_plan, pause_nudges, schedule_after_triage
-from bot.replies import answer_only, catalogue, keyboard, say
+from bot.replies import answer_only, catalogue, emergency_prompt, keyboard, say
 from bot.results import compose_result
 from storage.episodes import EpisodeRepository
 from storage.models import Episode, TriageSession, User
@@ -215,12 +215,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_sos(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The Emergency help button: the L4 text, at once."""
+    """The Emergency help button: the L4 text at once, asked as a question (spec §2.1, §4.4)."""
     query, user = update.callback_query, await _user(update, context)
     assert query and update.effective_chat
     await query.answer()
-    cat = catalogue(user)
-    await context.bot.send_message(update.effective_chat.id, say(cat, "emergency", user))
+    text, markup = emergency_prompt(catalogue(user), user.country if user else None)
+    await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
 
 
 async def on_again(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -546,15 +546,6 @@ async def _typed_back(
         await send_question(update, context, user, tap.session, tap.step.question)
     else:
         await resend_current(update, context, user, triage)
-
-
-async def stop_active(context: ContextTypes.DEFAULT_TYPE, user: User) -> bool:
-    """Ends a questionnaire in progress (after a crisis or emergency message)."""
-    async with deps(context).sessions.begin() as session:
-        triage = await EpisodeRepository(session).active_session(user.id)
-        if triage is not None:
-            triage.status = "abandoned"
-    return triage is not None
 
 
 async def _user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> User | None:

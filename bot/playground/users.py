@@ -125,6 +125,7 @@ class ScriptedUser:
         self._answer_cursor = 0
         self._queries = itertools.count(1)
         self._actions: list[tuple[float, str]] = []
+        self._last_sent: int | None = None
         hub.join(self.chat_id, self.chat_json())
 
     def user_json(self) -> JSON:
@@ -149,6 +150,21 @@ class ScriptedUser:
         if entities:
             fields["entities"] = entities
         self._post(fields, f"sends {text!r}")
+
+    async def send_photo(self, caption: str | None = None) -> None:
+        """Send a photo, with a caption typed under it when given."""
+        photo = [{"file_id": "photo-1", "file_unique_id": "photo-1", "width": 90, "height": 90}]
+        fields: JSON = {"photo": photo}
+        if caption is not None:
+            fields["caption"] = caption
+        self._post(fields, f"sends a photo captioned {caption!r}")
+
+    async def edit_last_sent(self, text: str) -> None:
+        """Edit the text of the last message this person sent (an `edited_message` update)."""
+        if self._last_sent is None:
+            raise AssertionError("this person has sent nothing to edit")
+        fields: JSON = {"text": text, "edit_date": int(time.time())}
+        self._post(fields, f"edits their message to {text!r}", message_id=self._last_sent)
 
     async def send_sticker(self, emoji: str = "👍") -> None:
         """Send a sticker: something that is not text."""
@@ -247,15 +263,20 @@ class ScriptedUser:
         lines += [(at, f"  user {text}") for at, text in self._actions]
         return "\n".join(text for _, text in sorted(lines, key=lambda line: line[0])) or "(empty)"
 
-    def _post(self, fields: JSON, action: str) -> None:
+    def _post(self, fields: JSON, action: str, *, message_id: int | None = None) -> None:
+        edit = message_id is not None
+        if message_id is None:
+            message_id = self._last_sent = self._hub.new_message_id(self.chat_id)
         payload: JSON = {
-            "message_id": self._hub.new_message_id(self.chat_id),
+            "message_id": message_id,
             "date": int(time.time()),
             "chat": self.chat_json(),
             **fields,
         }
         kind = "channel_post" if self.chat_type == "channel" else "message"
-        if kind == "message":
+        if edit:
+            kind = f"edited_{kind}"
+        if kind.endswith("message"):
             payload["from"] = self.user_json()
         else:
             payload["sender_chat"] = self.chat_json()

@@ -257,20 +257,6 @@ async def test_triage_in_the_middle_of_one_offers_to_carry_on_or_start_again(
     await read_until(person, CAT.text("question.Q1_EMERGENCY.text"))
 
 
-async def test_crisis_words_show_crisis_signposting_and_stop_the_questionnaire(
-    rig: BotRig,
-) -> None:
-    person = rig.user()
-    await onboard(person)
-    await person.send("honestly I want to end my life")
-    text = (await person.next_message()).text or ""
-    assert "116 123" in text
-    await read_until(person, "stopped the questionnaire")
-    async with rig.deps.sessions() as session:
-        statuses = {s.status for s in (await session.execute(select(TriageSession))).scalars()}
-    assert statuses == {"abandoned"}
-
-
 async def test_emergency_words_typed_anywhere_show_the_emergency_text(rig: BotRig) -> None:
     person = rig.user()
     await person.send("I cant braethe properly")

@@ -1,0 +1,152 @@
+"""The free-text safety net at the edge (spec §2.1, §5.6): danger words answered first.
+
+Every typed message, caption and edited message passes here before any other handler, in
+every state. The words are read before any database read; the only read that follows is the
+person's country, with a short timeout, so a storage outage or a held lock never hides or
+delays the emergency number or the crisis line (`bot.hints`: an in-memory hint, else the
+spec's fallback text naming 999, 112 and 911).
+
+| typed        | at once                              | buttons                                    |
+|--------------|--------------------------------------|--------------------------------------------|
+| EMERGENCY    | the L4 text and "is this happening?" | This is happening now · No, something else |
+| CRISIS       | the crisis signposting, an offer     | Carry on                                   |
+| both         | both texts                           | the emergency buttons                      |
+
+| tap                      | then                                                          |
+|--------------------------|---------------------------------------------------------------|
+| This is happening now    | F-E1 on the episode (L4, nudges paused, a check-in in 12 h)   |
+| No, something else/Carry on | the question that was waiting, or a short "nothing waits"  |
+
+Nothing is abandoned: a questionnaire in progress simply waits for its next tap.
+Callback data: `x:now`, `x:back`.
+"""
+
+from __future__ import annotations
+
+from telegram import Message, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+
+from bot import callbacks
+from bot.catalogue import catalogue_for
+from bot.deps import deps
+from bot.emergency import confirm_typed_emergency
+from bot.handlers import onboarding, triage
+from bot.hints import country_of
+from bot.replies import (
+    SAFETY_AREA,
+    SAFETY_BACK,
+    SAFETY_NOW,
+    catalogue,
+    emergency_prompt,
+    keyboard,
+    say,
+    say_for,
+)
+from storage.episodes import EpisodeRepository
+from storage.users import UserRepository
+from triage.keywords import DANGER, Concern, scan
+
+ASKING = frozenset(
+    {
+        onboarding.Step.CONSENT_HEALTH,
+        onboarding.Step.CONSENT_REMINDERS,
+        onboarding.Step.AGE,
+        onboarding.Step.COUNTRY,
+        onboarding.Step.TIMEZONE,
+    }
+)
+"""Onboarding steps that wait for an answer: "No, something else" asks them again."""
+
+
+def typed_text(message: Message | None) -> str:
+    """What the person typed: the text, or a photo's or file's caption."""
+    if message is None:
+        return ""
+    return message.text or message.caption or ""
+
+
+class _Danger(filters.MessageFilter):
+    """Messages and edits whose words name an emergency or a crisis."""
+
+    def filter(self, message: Message) -> bool:
+        text = typed_text(message)
+        return not text.startswith("/") and bool(scan(text) & DANGER)
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """Registered ahead of every other handler of group 0, so they win for danger words."""
+    return [
+        MessageHandler(_Danger(), on_danger),
+        CallbackQueryHandler(on_button, pattern=rf"^{SAFETY_AREA}:"),
+    ]
+
+
+async def on_danger(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Danger words: the crisis line and the emergency text at once; the only read is the
+    person's country, bounded by a timeout (`bot.hints`)."""
+    message, person = update.effective_message, update.effective_user
+    assert message and person
+    found = scan(typed_text(message))
+    cat = catalogue_for(person.language_code)
+    d = deps(context)
+    country = await country_of(d.sessions, d.hints, person.id)
+    if Concern.CRISIS in found:
+        text = say_for(cat, "crisis", country)
+        if Concern.EMERGENCY not in found:
+            text += "\n\n" + cat.text("safety.carry_on_offer")
+            rows = [[(cat.text("safety.carry_on"), callbacks.encode(SAFETY_AREA, SAFETY_BACK))]]
+            await message.reply_text(text, reply_markup=keyboard(rows))
+            return
+        await message.reply_text(text)
+    text, markup = emergency_prompt(cat, country)
+    await message.reply_text(text, reply_markup=markup)
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A tap on "This is happening now", "No, I was describing something else" or "Carry on"."""
+    query, person = update.callback_query, update.effective_user
+    assert query and person
+    choice = callbacks.decode(query.data).field(0)
+    if choice not in (SAFETY_NOW, SAFETY_BACK):
+        raise callbacks.BadCallback("unknown safety choice")
+    await query.answer()
+    if query.message is not None and hasattr(query.message, "edit_reply_markup"):
+        await query.message.edit_reply_markup(None)  # the advice stays; the choice is made
+    if choice == SAFETY_NOW:
+        await _on_happening_now(update, context)
+    else:
+        await _on_back(update, context)
+
+
+async def _on_happening_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    d, person, chat = deps(context), update.effective_user, update.effective_chat
+    assert person and chat
+    async with d.sessions.begin() as session:
+        user = await UserRepository(session).get(person.id)
+        recorded = None
+        if user is not None and user.consent_health_at is not None:
+            recorded = await confirm_typed_emergency(session, user, d.clock.now())
+    d.wake()
+    cat = catalogue(user, person.language_code)
+    if recorded is None:
+        key = "safety.recorded_not_set_up"
+    else:
+        key = "safety.recorded" if recorded.checkin_at else "safety.recorded_no_checkin"
+    await context.bot.send_message(chat.id, say(cat, key, user))
+
+
+async def _on_back(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    d, person, chat = deps(context), update.effective_user, update.effective_chat
+    assert person and chat
+    async with d.sessions.begin() as session:
+        user = await UserRepository(session).get(person.id)
+        waiting = await EpisodeRepository(session).active_session(user.id) if user else None
+    cat = catalogue(user, person.language_code)
+    if user is not None and user.onboarding_step in ASKING:
+        await context.bot.send_message(chat.id, cat.text("safety.back"))
+        await onboarding.ask(update, user, cat)
+    elif user is not None and waiting is not None:
+        await context.bot.send_message(chat.id, cat.text("safety.back"))
+        await triage.resend_current(update, context, user, waiting)
+    else:
+        await context.bot.send_message(chat.id, say(cat, "safety.nothing_waiting", user))
