@@ -12,6 +12,7 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
+from bot import startup
 from bot.config import ConfigError, Settings
 from bot.logsetup import configure_logging
 from bot.runner import Mode, make_clock, serve
@@ -73,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
     if args.command == "migrate":
-        configure_logging(settings.log_level, [])
+        configure_logging(settings.log_level, settings.secrets)
         upgrade(settings.database_url)
         print("Database is up to date.")
         return 0
@@ -95,10 +96,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    secrets = [settings.telegram_bot_token, settings.webhook_secret or ""]
-    configure_logging(settings.log_level, secrets)
-    asyncio.run(serve(settings, settings.telegram_bot_token, make_clock(settings), mode=mode))
-    return 0
+    configure_logging(settings.log_level, settings.secrets)
+    serving = serve(settings, settings.telegram_bot_token, make_clock(settings), mode=mode)
+    return startup.run(serving, settings)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 | group | handler                         | what                                        |
 |-------|---------------------------------|---------------------------------------------|
+| -2    | update kinds a private bot never gets, forged senders | drop quietly       |
 | -1    | any update from a non-private chat | refuse politely, store nothing, stop      |
 | 0     | /start /help /privacy           | onboarding and information                  |
 | 0     | /triage, `t:` buttons           | the questionnaire                           |
@@ -27,6 +28,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot import guard
 from bot.catalogue import catalogue_for
 from bot.deps import KEY, Deps
 from bot.handlers import (
@@ -80,6 +82,7 @@ def build_application(token: str, deps: Deps) -> Application:  # type: ignore[ty
 
 
 def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(TypeHandler(Update, guard.on_any_update), group=-2)
     app.add_handler(TypeHandler(Update, _private_only), group=-1)
     app.add_handler(CommandHandler("start", onboarding.on_start))
     app.add_handler(CommandHandler("help", common.on_help))
