@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram.error import InvalidToken, TelegramError
 
 from bot.config import Settings
-from bot.redaction import api_url_for_logs, database_url_for_logs, scrub
+from bot.redaction import api_url_for_logs, database_url_for_logs, describe, scrub
 from storage.migrate import alembic_config
 
 log = logging.getLogger(__name__)
@@ -92,6 +92,7 @@ def _innermost(error: BaseException) -> str:
 
 def run(serving: Coroutine[Any, Any, None], settings: Settings) -> int:
     """Runs `serving` to the end; returns the exit status, printing one line on failure."""
+    log.info("starting; %s", describe(settings))
     try:
         asyncio.run(serving)
     except InvalidToken as exc:
