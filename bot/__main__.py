@@ -16,6 +16,7 @@ from bot import startup
 from bot.config import ConfigError, Settings
 from bot.logsetup import configure_logging
 from bot.runner import Mode, make_clock, serve
+from storage import pseudonyms
 from storage.migrate import upgrade
 
 
@@ -97,6 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 2
     configure_logging(settings.log_level, settings.secrets)
+    pseudonyms.use_key(settings.log_key or settings.telegram_bot_token)
     serving = serve(settings, settings.telegram_bot_token, make_clock(settings), mode=mode)
     return startup.run(serving, settings)
 

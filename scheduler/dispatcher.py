@@ -44,6 +44,7 @@ from scheduler.jobs import Job, Move, Row, advance, fold, is_today, last_per_row
 from scheduler.policy import Defer, Person, Send, Skip, gives_up, retry_delay
 from scheduler.ports import Blocked, Failed, Notifier, RetryAfter, SendResult, Sent
 from scheduler.recurrence import schedule_to_json
+from storage.pseudonyms import person
 
 log = logging.getLogger(__name__)
 
@@ -256,7 +257,7 @@ class Dispatcher:
         await leases.release(session, [m.row.id for m in job.merged])
         if isinstance(result, Blocked):
             await records.block(session, job, now, attempts)
-            log.info("user %s blocked the bot; reminders stopped", job.row.user_id)
+            log.info("user %s blocked the bot; reminders stopped", person(job.row.user_id))
             return TickReport(blocked=1)
         if isinstance(result, RetryAfter):
             retry_at = now + dt.timedelta(seconds=result.seconds)

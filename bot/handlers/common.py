@@ -88,7 +88,11 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.callback_query:
             language = update.effective_user.language_code if update.effective_user else None
             text = catalogue(None, language).text("error.stale_button_alert")
-            await update.callback_query.answer(text)
+            try:
+                await update.callback_query.answer(text)
+            except TelegramError as exc:
+                # The handler may have answered before it found the data wrong; one is enough.
+                log.info("update %s: query already answered (%s)", update_id, type(exc).__name__)
         return
     # Exception messages can carry SQL parameters or message text (health data), so only the
     # error's class and where it was raised are logged.

@@ -30,6 +30,7 @@ from bot.reports.history import History, load_history, zone_of
 from bot.reports.pdf import render_report
 from storage.erase import collect, erase_person
 from storage.models import User
+from storage.pseudonyms import person
 
 log = logging.getLogger(__name__)
 AREA = "d"
@@ -76,7 +77,7 @@ async def on_history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     picture = await asyncio.to_thread(render_chart, history, cat)
     await update.effective_message.reply_photo(picture, caption=summary(history, cat))
-    log.info("user %s got a history chart", update.effective_user.id)
+    log.info("user %s got a history chart", person(update.effective_user.id))
 
 
 def summary(history: History, cat: Catalogue) -> str:
@@ -109,7 +110,7 @@ async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_document(
         InputFile(page, filename=name), caption=cat.text("report.caption")
     )
-    log.info("user %s got a report", update.effective_user.id)
+    log.info("user %s got a report", person(update.effective_user.id))
 
 
 async def on_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -130,7 +131,7 @@ async def on_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_document(
         InputFile(archive, filename=name), caption=caption
     )
-    log.info("user %s exported their data", user.id)
+    log.info("user %s exported their data", person(user.id))
 
 
 async def on_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -159,7 +160,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     assert query and update.effective_user
     parsed = callbacks.decode(query.data)
-    action, owner = parsed.field(0), parsed.int_field(1)
+    action, owner = parsed.field(0), parsed.int_field(1, maximum=callbacks.MAX_USER_ID)
     cat = catalogue(None, update.effective_user.language_code)
     if owner != update.effective_user.id or action not in (ERASE, KEEP):
         await query.answer(cat.text("error.stale_button_alert"))
