@@ -17,7 +17,6 @@ from bot.config import ConfigError, Settings
 from bot.logsetup import configure_logging
 from bot.runner import Mode, make_clock, serve
 from storage import pseudonyms
-from storage.migrate import upgrade
 
 
 def parser() -> argparse.ArgumentParser:
@@ -74,11 +73,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
+    startup.scrub_uncaught(settings.secrets)
     if args.command == "migrate":
         configure_logging(settings.log_level, settings.secrets)
-        upgrade(settings.database_url)
-        print("Database is up to date.")
-        return 0
+        return startup.migrate(settings)
     if args.command == "playground":
         from bot.playground.session import run_playground
 

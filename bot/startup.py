@@ -14,7 +14,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+import traceback
 from collections.abc import Coroutine
+from types import TracebackType
 from typing import Any
 
 from alembic.runtime.migration import MigrationContext
@@ -25,7 +27,7 @@ from telegram.error import InvalidToken, TelegramError
 
 from bot.config import Settings
 from bot.redaction import api_url_for_logs, database_url_for_logs, describe, scrub
-from storage.migrate import alembic_config
+from storage.migrate import alembic_config, upgrade
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +105,29 @@ def run(serving: Coroutine[Any, Any, None], settings: Settings) -> int:
         shown = api_url_for_logs(settings.telegram_api_url)
         return _fail(StartupError(f"the Bot API at {shown} failed: {exc}"), settings)
     return 0
+
+
+def migrate(settings: Settings) -> int:
+    """`python -m bot migrate`: the newest schema, or one line saying why not."""
+    try:
+        upgrade(settings.database_url)
+    except Exception as exc:  # any failure here means the same: the schema was not changed
+        shown = database_url_for_logs(settings.database_url)
+        return _fail(DatabaseNotReady(f"migrating {shown} failed ({type(exc).__name__})"), settings)
+    print("Database is up to date.")
+    return 0
+
+
+def scrub_uncaught(secrets: list[str]) -> None:
+    """Any traceback Python itself prints from now on has `secrets` replaced."""
+
+    def excepthook(
+        kind: type[BaseException], error: BaseException, trace: TracebackType | None
+    ) -> None:
+        text = "".join(traceback.format_exception(kind, error, trace))
+        print(scrub(text, secrets), file=sys.stderr, end="")
+
+    sys.excepthook = excepthook
 
 
 def _fail(error: StartupError, settings: Settings) -> int:

@@ -176,3 +176,22 @@ async def test_a_token_revoked_while_polling_ends_the_process_with_status_2(
     assert_no_secret(output)
     assert "polling again in" in output
     assert output.count("Cannot run:") == 1 and "revoked" in output
+
+
+async def test_a_failed_migration_is_one_line_without_the_password(tmp_path: Path) -> None:
+    database = f"postgresql+asyncpg://bot:{PASSWORD}@127.0.0.1:9/twitch"
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "migrate",
+        cwd=tmp_path,
+        env={"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT), "DATABASE_URL": database},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output = (await asyncio.wait_for(process.communicate(), 60))[0].decode()
+
+    assert process.returncode == 1, output
+    assert_no_secret(output)
+    assert "Cannot run: migrating postgresql+asyncpg://bot:***@127.0.0.1:9/twitch failed" in output

@@ -4,6 +4,7 @@ answered gently, with no error in the log and nothing written for anyone else.""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import pytest
@@ -116,3 +117,25 @@ async def test_log_lines_name_a_person_by_pseudonym_and_never_their_id_or_level(
     assert str(PERSON_ID) not in caplog.text
     finished = [r.getMessage() for r in caplog.records if "finished" in r.getMessage()]
     assert finished and all("L0" not in line and "R-" not in line for line in finished)
+
+
+async def test_tapping_yes_stop_twice_gets_no_apology_and_no_error(
+    rig: BotRig, caplog: pytest.LogCaptureFixture
+) -> None:
+    person = rig.user(user_id=PERSON_ID)
+    await onboard(person)
+    await person.send("/stop")
+    await read_until(person, "Stop all reminders")
+    question = person.last
+    assert question is not None
+    await person.tap("Yes, stop them")
+    await asyncio.sleep(0.5)
+    answered = len(person.callback_answers)
+
+    await person.tap_data("k:stop:yes", message=question)
+
+    assert await rig.api.wait_until(lambda: len(person.callback_answers) > answered, 5)
+    await asyncio.sleep(0.5)
+    apology = catalogue_for(None).text("error.apology").split("\n")[0][:20]
+    assert all(apology not in (m.text or "") for m in rig.api.messages(person.chat_id))
+    assert errors(caplog) == []
