@@ -95,7 +95,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
                 # The handler may have answered before it found the data wrong; one is enough.
                 log.info("update %s: query already answered (%s)", update_id, type(exc).__name__)
         return
-    if _not_modified(context.error):
+    if left_as_it_was(context.error):
         # A second tap of the same button edits a message to what it already says: nothing
         # is wrong, and the person needs no apology.
         log.info("update %s left a message as it was", update_id)
@@ -125,7 +125,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.warning("could not apologise for update %s: %s", update_id, type(exc).__name__)
 
 
-def _not_modified(error: BaseException | None) -> bool:
+def left_as_it_was(error: BaseException | None) -> bool:
+    """Telegram refused an edit because the message already says that (a repeated tap)."""
     return isinstance(error, BadRequest) and "message is not modified" in str(error).lower()
 
 
