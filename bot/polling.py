@@ -101,7 +101,7 @@ class Poller:
                     self.revoked_after,
                     backoff,
                 )
-            except TelegramError as exc:
+            except Exception as exc:  # a TelegramError, or anything else: polling must go on
                 backoff = self._next(backoff)
                 log.warning(
                     "getUpdates failed (%s); polling again in %.1f s", type(exc).__name__, backoff

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import io
 import logging
+import sys
+
+import pytest
 
 from bot.config import Settings
 from bot.logsetup import protect
 from bot.redaction import api_url_for_logs, database_url_for_logs, describe
+from bot.startup import scrub_uncaught
 
 TOKEN = "5550001:AAFtracebackTOKEN_never_shown_abcdef"
 PASSWORD = "dbPasswordNeverShown"
@@ -54,3 +58,18 @@ def test_a_bot_api_url_is_shown_without_its_user_password_or_token_path() -> Non
     shown = api_url_for_logs(f"https://user:hunter2@api.example.org:8443/bot{TOKEN}/getMe")
 
     assert shown == "https://api.example.org:8443/bot[redacted]"
+
+
+def test_a_traceback_python_prints_itself_has_the_secrets_replaced(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    scrub_uncaught([TOKEN])
+    try:
+        raise RuntimeError(f"token {TOKEN} in an error nobody caught")
+    except RuntimeError as error:
+        sys.excepthook(RuntimeError, error, error.__traceback__)
+
+    printed = capsys.readouterr().err
+    assert "RuntimeError: token [redacted] in an error nobody caught" in printed
+    assert TOKEN not in printed
