@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 REDACTED = "[redacted]"
 
@@ -58,7 +61,7 @@ def scrub_traceback(record: logging.LogRecord, secrets: Iterable[str]) -> None:
         record.stack_info = scrub(record.stack_info, secrets)
 
 
-def describe(settings: Any) -> str:
+def describe(settings: Settings) -> str:
     """Where the bot talks to, for the start-up log line, with no secret in it."""
     api = api_url_for_logs(settings.telegram_api_url)
     return f"Bot API {api}, database {database_url_for_logs(settings.database_url)}"
