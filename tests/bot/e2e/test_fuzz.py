@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import os
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +26,7 @@ from bot.bounds import parse_update
 from bot.callbacks import BadCallback
 from bot.handlers import common
 from storage.erase import collect
-from storage.models import User
+from storage.models import Episode, TriageSession, User
 from tests.bot.e2e.harness import BotRig
 from tests.bot.e2e.hostile_updates import ATTACKERS, VICTIM, Hostile, hostile_updates
 from tests.bot.e2e.steps import onboard
@@ -46,9 +47,22 @@ class Arena:
         async with self.rig.deps.sessions() as session:
             return await collect(session, user_id)
 
-    async def users(self) -> list[tuple[int, int]]:
+    async def inconsistencies(self) -> list[str]:
+        """Rows that contradict each other: a person tied to another chat, a questionnaire on
+        someone else's episode, two questionnaires in progress at once."""
         async with self.rig.deps.sessions() as session:
-            return [(u.id, u.chat_id) for u in (await session.scalars(select(User))).all()]
+            users = (await session.scalars(select(User))).all()
+            triages = (await session.scalars(select(TriageSession))).all()
+            owners = dict((await session.execute(select(Episode.id, Episode.user_id))).all())
+        found = [f"user {u.id} in chat {u.chat_id}" for u in users if u.id != u.chat_id]
+        found += [
+            f"triage {t.id}: episode of another"
+            for t in triages
+            if owners.get(t.episode_id) != t.user_id
+        ]
+        active = Counter(t.user_id for t in triages if t.status == "active")
+        found += [f"user {user}: {n} active triages" for user, n in active.items() if n > 1]
+        return found
 
     def shown(self, attacker: int) -> dict[str, Any] | None:
         sent = self.rig.api.messages(attacker)
@@ -106,4 +120,4 @@ async def test_hostile_updates_raise_nothing_and_never_touch_another_person(
     assert arena.errors == [], (raw, [repr(error) for error in arena.errors])
     assert await arena.rows_of(VICTIM) == arena.victim_rows
     assert len(arena.rig.api.messages(VICTIM)) == arena.victim_messages
-    assert all(user_id == chat_id for user_id, chat_id in await arena.users())
+    assert await arena.inconsistencies() == []
