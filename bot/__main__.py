@@ -12,10 +12,11 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
+from bot import startup
 from bot.config import ConfigError, Settings
 from bot.logsetup import configure_logging
 from bot.runner import Mode, make_clock, serve
-from storage.migrate import upgrade
+from storage import pseudonyms
 
 
 def parser() -> argparse.ArgumentParser:
@@ -74,11 +75,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
+    startup.scrub_uncaught(settings.secrets)
     if args.command == "migrate":
-        configure_logging(settings.log_level, [])
-        upgrade(settings.database_url)
-        print("Database is up to date.")
-        return 0
+        configure_logging(settings.log_level, settings.secrets)
+        return startup.migrate(settings)
     if args.command == "playground":
         from bot.playground.session import run_playground
 
@@ -101,10 +101,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    secrets = [settings.telegram_bot_token, settings.webhook_secret or ""]
-    configure_logging(settings.log_level, secrets)
-    asyncio.run(serve(settings, settings.telegram_bot_token, make_clock(settings), mode=mode))
-    return 0
+    configure_logging(settings.log_level, settings.secrets)
+    pseudonyms.use_key(settings.log_key or settings.telegram_bot_token)
+    serving = serve(settings, settings.telegram_bot_token, make_clock(settings), mode=mode)
+    return startup.run(serving, settings)
 
 
 if __name__ == "__main__":

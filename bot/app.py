@@ -2,6 +2,7 @@
 
 | group | handler                         | what                                        |
 |-------|---------------------------------|---------------------------------------------|
+| -2    | update kinds a private bot never gets, forged senders | drop quietly       |
 | -1    | any update from a non-private chat | refuse politely, store nothing, stop      |
 | 0     | danger words in text, captions, edits; `x:` | the safety net, before anything else |
 | 0     | /start /help /privacy           | onboarding and information                  |
@@ -28,6 +29,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot import guard
 from bot.catalogue import catalogue_for
 from bot.deps import KEY, Deps
 from bot.handlers import (
@@ -82,6 +84,7 @@ def build_application(token: str, deps: Deps) -> Application:  # type: ignore[ty
 
 
 def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(TypeHandler(Update, guard.on_any_update), group=-2)
     app.add_handler(TypeHandler(Update, _private_only), group=-1)
     for handler in safety.handlers():  # first: danger words outrank every other handler
         app.add_handler(handler)

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from storage.db import DEFAULT_SQLITE_URL
+from storage.db import DEFAULT_SQLITE_URL, LOCK_TIMEOUT, STATEMENT_TIMEOUT
 
 ENV_FILE = Path(".env")
 TOKEN_SHAPE = "digits, a colon, then at least 30 letters, digits, '_' or '-'"
@@ -35,6 +35,9 @@ ENV_NAMES = {
     "webhook_secret": "WEBHOOK_SECRET",
     "webhook_host": "WEBHOOK_HOST",
     "webhook_port": "WEBHOOK_PORT",
+    "db_statement_timeout": "DB_STATEMENT_TIMEOUT_SECONDS",
+    "db_lock_timeout": "DB_LOCK_TIMEOUT_SECONDS",
+    "log_key": "LOG_KEY",
 }
 
 
@@ -49,7 +52,7 @@ class Settings(BaseModel):
 
     telegram_bot_token: str | None = Field(default=None, repr=False)
     telegram_api_url: str = "https://api.telegram.org"
-    database_url: str = DEFAULT_SQLITE_URL
+    database_url: str = Field(default=DEFAULT_SQLITE_URL, repr=False)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     clock_speed: float = Field(default=1.0, gt=0, le=100_000)
     rate_global: float = Field(default=30.0, gt=0)
@@ -61,6 +64,13 @@ class Settings(BaseModel):
     webhook_secret: str | None = Field(default=None, repr=False)
     webhook_host: str = "0.0.0.0"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
+    # PostgreSQL only: a statement or a lock wait longer than this fails instead of stalling
+    # every reply behind it (0 turns the limit off).
+    db_statement_timeout: float = Field(default=STATEMENT_TIMEOUT, ge=0, le=3600)
+    db_lock_timeout: float = Field(default=LOCK_TIMEOUT, ge=0, le=3600)
+    # The key of the pseudonyms that stand for people in log lines; derived from the bot
+    # token when unset, so each installation links log lines to nobody outside it.
+    log_key: str | None = Field(default=None, repr=False)
 
     @field_validator("webhook_url")
     @classmethod
@@ -123,6 +133,13 @@ class Settings(BaseModel):
     @property
     def bot_file_url(self) -> str:
         return f"{self.telegram_api_url}/file/bot"
+
+    @property
+    def secrets(self) -> list[str]:
+        """Every value no log line, error or traceback may carry."""
+        password = make_url(self.database_url).password
+        candidates = [self.telegram_bot_token, self.webhook_secret, self.log_key, password]
+        return [str(secret) for secret in candidates if secret]
 
     @classmethod
     def from_mapping(cls, environ: Mapping[str, str]) -> Settings:

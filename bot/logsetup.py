@@ -11,7 +11,9 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-REDACTED = "[redacted]"
+from bot.redaction import REDACTED, scrub_traceback
+
+__all__ = ["REDACTED", "configure_logging", "protect", "redact"]
 _secrets: set[str] = set()
 _base_factory: Callable[..., logging.LogRecord] | None = None
 
@@ -20,6 +22,7 @@ def _redacting_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
     assert _base_factory is not None
     record = _base_factory(*args, **kwargs)
     if _secrets:
+        scrub_traceback(record, _secrets)
         try:
             message = record.getMessage()
         except (TypeError, ValueError):

@@ -24,6 +24,9 @@ from bot.deps import Deps
 from bot.handlers import checkin
 from bot.menu import publish_menu
 from bot.notifier import TelegramNotifier
+from bot.polling import Poller
+from bot.redaction import describe
+from bot.startup import require_database
 from bot.webhook import webhook_app
 from scheduler.clock import Clock, ScaledClock, SystemClock
 from scheduler.dispatcher import Dispatcher
@@ -58,21 +61,26 @@ async def serve(
     stop = stop or _stop_on_signals()
     if is_sqlite(settings.database_url):
         await upgrade_async(settings.database_url)
-    engine = create_engine(settings.database_url)
+    engine = create_engine(
+        settings.database_url,
+        statement_timeout=settings.db_statement_timeout,
+        lock_timeout=settings.db_lock_timeout,
+    )
     deps = Deps(sessions=session_factory(engine), clock=clock, settings=settings)
     app = build_application(token, deps)
     driver = DispatchDriver(build_dispatcher(app.bot, deps), clock, speed=settings.clock_speed)
     deps.wake = driver.wake
     retention = RetentionJob(lambda: purge(deps.sessions, clock.now(), settings.retention_days))
     try:
+        await require_database(engine, settings.database_url)
         async with app:
             await app.start()
             if mode != Mode.WORKER:  # a worker only sends reminders
                 await publish_menu(app.bot)
-            async with _receiving(app, deps, mode):
+            async with _receiving(app, deps, mode, stop):
                 await driver.start()
                 await retention.start()
-                log.info("bot started in %s mode against %s", mode, settings.telegram_api_url)
+                log.info("bot started in %s mode; %s", mode, describe(settings))
                 await stop.wait()
                 await retention.stop()
                 await driver.stop()
@@ -84,16 +92,12 @@ async def serve(
 
 @asynccontextmanager
 async def _receiving(
-    app: Application[Any, Any, Any, Any, Any, Any], deps: Deps, mode: Mode
+    app: Application[Any, Any, Any, Any, Any, Any], deps: Deps, mode: Mode, stop: asyncio.Event
 ) -> AsyncIterator[None]:
     """Receives updates the way `mode` says, for as long as the block runs."""
     if mode == Mode.POLLING:
-        assert app.updater
-        await app.updater.start_polling(drop_pending_updates=False)
-        try:
+        async with Poller(app, on_revoked=stop.set).polling():
             yield
-        finally:
-            await app.updater.stop()
     elif mode == Mode.WEBHOOK:
         settings = deps.settings
         assert settings.webhook_url and settings.webhook_secret

@@ -53,9 +53,33 @@ def suggestions(country: str | None) -> tuple[str, ...]:
     return SUGGESTED.get(country or "", WORLD)
 
 
+# IANA's geographic areas. Names outside them are fixed offsets with inverted signs
+# ("Etc/GMT+5" is five hours *behind*), abbreviations ("EST" has no daylight saving), old
+# country aliases ("US/Eastern"), or not zones at all ("localtime", "Factory").
+REGIONS = frozenset(
+    {
+        "Africa",
+        "America",
+        "Antarctica",
+        "Arctic",
+        "Asia",
+        "Atlantic",
+        "Australia",
+        "Europe",
+        "Indian",
+        "Pacific",
+    }
+)
+
+
+def is_region_zone(name: str) -> bool:
+    return "/" in name and name.split("/", 1)[0] in REGIONS
+
+
 @cache
 def all_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
+    """The IANA region zones a person may pick or type (no bare aliases or fixed offsets)."""
+    return frozenset(name for name in zoneinfo.available_timezones() if is_region_zone(name))
 
 
 @cache
@@ -64,7 +88,8 @@ def _by_lowercase() -> dict[str, str]:
 
 
 def canonical(name: str) -> str | None:
-    """The IANA zone for a typed name ("europe/london", " Europe/London "), or None."""
+    """The IANA region zone for a typed name ("europe/london", " Europe/London "), or None;
+    offsets, abbreviations and aliases ("Etc/GMT+5", "EST", "localtime") are refused."""
     cleaned = name.strip().replace(" ", "_")
     return _by_lowercase().get(cleaned.lower())
 

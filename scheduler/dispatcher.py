@@ -46,6 +46,7 @@ from scheduler.jobs import Job, Move, Recipient, Row, advance, last_per_row, out
 from scheduler.policy import Defer, Send, Skip, gives_up, retry_delay
 from scheduler.ports import Blocked, Failed, Notifier, RetryAfter, SendResult, Sent
 from scheduler.recurrence import schedule_to_json
+from storage.pseudonyms import person
 
 log = logging.getLogger(__name__)
 RENEWALS_PER_LEASE = 3
@@ -265,7 +266,7 @@ class Dispatcher:
         await leases.release(session, [m.row.id for m in job.merged])
         if isinstance(result, Blocked):
             await records.block(session, job, now, attempts)
-            log.info("user %s blocked the bot; reminders stopped", job.row.user_id)
+            log.info("user %s blocked the bot; reminders stopped", person(job.row.user_id))
             return TickReport(blocked=1)
         if isinstance(result, RetryAfter):
             retry_at = now + dt.timedelta(seconds=result.seconds)

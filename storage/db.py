@@ -1,7 +1,13 @@
-"""The async engine and session factory."""
+"""The async engine and session factory.
+
+On PostgreSQL every connection carries a statement timeout and a lock timeout, so a lock held
+elsewhere or a runaway query fails fast (and the person gets an answer) instead of delaying
+every reply behind it. A SQLite file and its folder are private to the bot's own account.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from sqlalchemy import event
@@ -14,18 +20,27 @@ from sqlalchemy.ext.asyncio import (
 )
 
 DEFAULT_SQLITE_URL = "sqlite+aiosqlite:///./data/twitchbot.sqlite3"
+STATEMENT_TIMEOUT = 5.0
+LOCK_TIMEOUT = 2.0
+CONNECT_TIMEOUT = 10.0
 
 
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def create_engine(url: str) -> AsyncEngine:
-    """An engine for `url`; SQLite gets WAL, foreign keys and a busy timeout."""
+def create_engine(
+    url: str,
+    *,
+    statement_timeout: float = STATEMENT_TIMEOUT,
+    lock_timeout: float = LOCK_TIMEOUT,
+) -> AsyncEngine:
+    """An engine for `url`; SQLite gets WAL, foreign keys, a busy timeout and private files;
+    PostgreSQL gets statement, lock and connect timeouts (in seconds; 0 turns one off)."""
     if is_sqlite(url):
         database = make_url(url).database
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(database))
         engine = create_async_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine.sync_engine, "connect")
@@ -37,7 +52,32 @@ def create_engine(url: str) -> AsyncEngine:
             cursor.close()
 
         return engine
-    return create_async_engine(url, pool_pre_ping=True)
+    server_settings = {
+        "statement_timeout": str(int(statement_timeout * 1000)),
+        "lock_timeout": str(int(lock_timeout * 1000)),
+    }
+    connect_args = {"server_settings": server_settings, "timeout": CONNECT_TIMEOUT}
+    return create_async_engine(url, pool_pre_ping=True, connect_args=connect_args)
+
+
+def _private_file(database: Path) -> None:
+    """Creates the folder 0700 and the file 0600 (with its WAL and journal companions), so no
+    other account on the machine can read health answers."""
+    folder = database.parent
+    if not folder.exists():
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    old_mask = os.umask(0o077)
+    try:
+        # Touching under a strict umask creates the file private from its first byte; the
+        # WAL and shared-memory files SQLite adds later inherit the umask too.
+        database.touch(exist_ok=True)
+    finally:
+        os.umask(old_mask)
+    database.chmod(0o600)
+    for companion in ("-wal", "-shm", "-journal"):
+        sibling = database.with_name(database.name + companion)
+        if sibling.exists():
+            sibling.chmod(0o600)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

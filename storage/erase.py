@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Select, Table, delete, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Base, User
+from storage.pseudonyms import person
 
 log = logging.getLogger(__name__)
 PEOPLE: Table = User.__table__  # type: ignore[assignment]
@@ -83,7 +84,7 @@ async def erase_person(session: AsyncSession, user_id: int) -> int:
             chunk = found[table][start : start + CHUNK]
             await session.execute(delete(table).where(key.in_(chunk)))
     erased = sum(len(keys) for keys in found.values())
-    log.info("erased user %s: %s rows", user_id, erased)
+    log.info("erased user %s: %s rows", person(user_id), erased)
     return erased
 
 

@@ -384,13 +384,8 @@ async def _finish(
         episode.closed_at, episode.status = now, "closed"
     await _update_reminders(session, user.id, episode.id, row, decision, now)
     tap.decision, tap.episode_id = decision, episode.id
-    log.info(
-        "check-in %s of episode %s answered: %s, level %s",
-        row.id,
-        episode.id,
-        ",".join(decision.fired) or "no rule",
-        decision.state.level,
-    )
+    # The rules fired and the level are health data: they stay in the database.
+    log.info("check-in %s of episode %s answered", row.id, episode.id)
 
 
 async def _update_reminders(

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import logging
 import traceback
+from contextlib import suppress
 
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.callbacks import BadCallback
@@ -94,7 +95,19 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.callback_query:
             language = update.effective_user.language_code if update.effective_user else None
             text = catalogue(None, language).text("error.stale_button_alert")
-            await update.callback_query.answer(text)
+            try:
+                await update.callback_query.answer(text)
+            except TelegramError as exc:
+                # The handler may have answered before it found the data wrong; one is enough.
+                log.info("update %s: query already answered (%s)", update_id, type(exc).__name__)
+        return
+    if left_as_it_was(context.error):
+        # A second tap of the same button edits a message to what it already says: nothing
+        # is wrong, and the person needs no apology.
+        log.info("update %s left a message as it was", update_id)
+        if isinstance(update, Update) and update.callback_query:
+            with suppress(TelegramError):
+                await update.callback_query.answer()
         return
     # Exception messages can carry SQL parameters or message text (health data), so only the
     # error's class and where it was raised are logged.
@@ -116,6 +129,11 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         await context.bot.send_message(update.effective_chat.id, text)
     except TelegramError as exc:
         log.warning("could not apologise for update %s: %s", update_id, type(exc).__name__)
+
+
+def left_as_it_was(error: BaseException | None) -> bool:
+    """Telegram refused an edit because the message already says that (a repeated tap)."""
+    return isinstance(error, BadRequest) and "message is not modified" in str(error).lower()
 
 
 def _where(error: BaseException | None) -> str:

@@ -34,6 +34,7 @@ from scheduler.recurrence import occurrence_for_key
 from storage.episodes import EpisodeRepository
 from storage.models import CheckIn, Delivery, Reminder, User, UserState
 from storage.preferences import PlanRepository
+from storage.pseudonyms import person
 from storage.reminders import CHECKIN, ReminderRepository
 from storage.users import UserRepository
 from triage.followup import FollowUpState
@@ -94,7 +95,7 @@ async def _on_pause_choice(
         stored = await UserRepository(session).get(user.id, for_update=True)
         assert stored is not None
         stored.state, stored.paused_until = UserState.PAUSED, until
-    log.info("user %s paused reminders (%s)", user.id, choice)
+    log.info("user %s paused reminders (%s)", person(user.id), choice)
     cat = catalogue(user)
     if until is None:
         text = say(cat, "control.paused_open", user)
@@ -120,7 +121,7 @@ async def on_resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         cat = catalogue(stored)
         key = "control.resumed" if was_paused else "control.not_paused"
         text = cat.text(key) + "\n" + await next_reminder(session, stored, now, cat)
-    log.info("user %s resumed (was paused: %s)", user.id, was_paused)
+    log.info("user %s resumed (was paused: %s)", person(user.id), was_paused)
     d.wake()
     assert update.effective_message
     await update.effective_message.reply_text(text)
@@ -175,7 +176,7 @@ async def _on_stop_choice(
         stored.consent_reminders_at = None
         stored.state, stored.paused_until = UserState.ACTIVE, None
         stopped = await ReminderRepository(session).deactivate(user.id)
-    log.info("user %s withdrew reminder consent; %s reminders stopped", user.id, stopped)
+    log.info("user %s withdrew reminder consent; %s reminders stopped", person(user.id), stopped)
     d.wake()
     await context.bot.send_message(user.chat_id, say(cat, "control.stopped", user))
 
@@ -272,4 +273,4 @@ async def _send_new(
     async with d.sessions.begin() as session:
         stored = await session.get_one(Delivery, delivery.id)
         stored.status, stored.sent_at, stored.message_id = "sent", now, sent.message_id
-    log.info("user %s asked for a check-in (delivery %s)", user.id, delivery.id)
+    log.info("user %s asked for a check-in (delivery %s)", person(user.id), delivery.id)

@@ -23,6 +23,7 @@ from bot.countries import LEGACY_EU, LEGACY_EU_ASKED, region
 from bot.deps import deps
 from bot.replies import catalogue, keyboard, say
 from storage.models import User
+from storage.pseudonyms import person
 from storage.users import UserRepository
 
 log = logging.getLogger(__name__)
@@ -85,7 +86,7 @@ async def save(context: ContextTypes.DEFAULT_TYPE, user_id: int, value: str) -> 
         user = await UserRepository(session).get(user_id, for_update=True)
         assert user is not None
         user.country, user.awaiting = stored(value), None
-    log.info("user %s chose a country", user_id)
+    log.info("user %s chose a country", person(user_id))
     cat = catalogue(user)
     text = say(cat, "country.saved", user, country=label(cat, user.country))
     await context.bot.send_message(user.chat_id, text)

@@ -31,6 +31,7 @@ from bot.reports.labels import glossary
 from bot.reports.pdf import render_report
 from storage.erase import collect, erase_person
 from storage.models import User
+from storage.pseudonyms import person
 
 log = logging.getLogger(__name__)
 AREA = "d"
@@ -78,7 +79,7 @@ async def on_history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     picture = await asyncio.to_thread(render_chart, history, cat)
     chart = InputFile(picture, filename="twitch-chart.png")
     await update.effective_message.reply_photo(chart, caption=summary(history, cat))
-    log.info("user %s got a history chart", update.effective_user.id)
+    log.info("user %s got a history chart", person(update.effective_user.id))
 
 
 def summary(history: History, cat: Catalogue) -> str:
@@ -113,7 +114,7 @@ async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_document(
         InputFile(page, filename=name), caption=cat.text("report.caption")
     )
-    log.info("user %s got a report", update.effective_user.id)
+    log.info("user %s got a report", person(update.effective_user.id))
 
 
 async def on_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -134,7 +135,7 @@ async def on_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_document(
         InputFile(archive, filename=name), caption=caption
     )
-    log.info("user %s exported their data", user.id)
+    log.info("user %s exported their data", person(user.id))
 
 
 async def on_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -163,7 +164,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     assert query and update.effective_user
     parsed = callbacks.decode(query.data)
-    action, owner = parsed.field(0), parsed.int_field(1)
+    action, owner = parsed.field(0), parsed.int_field(1, maximum=callbacks.MAX_USER_ID)
     cat = catalogue(None, update.effective_user.language_code)
     if owner != update.effective_user.id or action not in (ERASE, KEEP):
         await query.answer(cat.text("error.stale_button_alert"))

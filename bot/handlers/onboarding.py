@@ -37,6 +37,7 @@ from bot.handlers import country, triage
 from bot.handlers.common import ONBOARDED
 from bot.replies import catalogue, keyboard, say
 from storage.models import User, UserState
+from storage.pseudonyms import person
 from storage.reminders import ReminderRepository
 from storage.users import UserRepository
 
@@ -82,7 +83,7 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if user.state == UserState.BLOCKED:
             # They blocked the bot and came back: their reminders start again from now.
             await ReminderRepository(session).reactivate_user(user.id, d.clock.now())
-            log.info("user %s came back after blocking the bot", user.id)
+            log.info("user %s came back after blocking the bot", person(user.id))
         step = Step(user.onboarding_step)
     cat = catalogue(user)
     if step == Step.DONE and needs_country(user.country):
@@ -366,7 +367,7 @@ async def _save_place(
             set_country(user, code)
             if zone is not None:
                 set_zone(user, zone)
-    log.info("user %s chose a country", user_id)
+    log.info("user %s chose a country", person(user_id))
     await after_step(update, context, user, catalogue(user))
 
 
@@ -379,5 +380,5 @@ async def _save_zone(
         assert user
         if user.onboarding_step == Step.TIMEZONE:
             set_zone(user, zone)
-    log.info("user %s set a time zone", user_id)
+    log.info("user %s set a time zone", person(user_id))
     await after_step(update, context, user, catalogue(user))

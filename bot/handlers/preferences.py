@@ -36,6 +36,7 @@ from scheduler.recurrence import next_occurrence, schedule_from_json, schedule_t
 from storage.episodes import EpisodeRepository
 from storage.models import Reminder, User, UserState
 from storage.preferences import PlanRepository
+from storage.pseudonyms import person
 from storage.users import UserRepository
 from triage.assess import assess
 from triage.flow import TriageState
@@ -222,7 +223,7 @@ async def save_time(
             + "\n"
             + await next_reminder(session, user, now, cat)
         )
-    log.info("user %s set %s; %s reminders re-planned", user_id, field, len(moved))
+    log.info("user %s set %s; %s reminders re-planned", person(user_id), field, len(moved))
     d.wake()
     await context.bot.send_message(user.chat_id, text)
 

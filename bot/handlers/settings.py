@@ -41,6 +41,7 @@ from scheduler.policy import SLEEP
 from scheduler.recurrence import schedule_from_json, schedule_to_json
 from storage.models import Reminder, User
 from storage.preferences import PlanRepository
+from storage.pseudonyms import person
 from storage.reminders import ReminderRepository
 from storage.users import UserRepository
 from triage.quiet import QuietHours
@@ -169,7 +170,7 @@ async def _on_tz(
     names = places.zone_choices(user.country)
     if values:
         if values[0].isdigit() and int(values[0]) < len(names):
-            zone: str | None = names[int(values[0])]
+            zone: str | None = names[callbacks.number(values[0])]
         else:  # one of the places a typed name could mean
             zone = cities.picked(values, user.country)
         if zone is None:
@@ -237,7 +238,7 @@ async def _on_consent(
 ) -> None:
     if user.consent_reminders_at is None:
         await _store(context, user.id, consent_reminders_at=deps(context).clock.now())
-        log.info("user %s gave reminder consent again", user.id)
+        log.info("user %s gave reminder consent again", person(user.id))
     await context.bot.send_message(user.chat_id, catalogue(user).text("settings.reminders_on"))
 
 
@@ -302,7 +303,7 @@ async def _on_switch(
             what=what(cat, row.kind),
         )
         text += "\n" + await next_reminder(session, user, now, cat)
-    log.info("user %s turned reminder %s %s", user.id, row.id, "on" if on else "off")
+    log.info("user %s turned reminder %s %s", person(user.id), row.id, "on" if on else "off")
     d.wake()
     query = update.callback_query
     assert query
@@ -332,9 +333,9 @@ async def _on_retime(
 
 async def _own_series(session: AsyncSession, user: User, values: tuple[str, ...]) -> Reminder:
     """The caller's own nudge series named by the button, or BadCallback."""
-    if not values or not values[0].isdigit():
+    if not values:
         raise callbacks.BadCallback("expected a reminder")
-    row = await session.get(Reminder, int(values[0]))
+    row = await session.get(Reminder, callbacks.number(values[0]))
     if row is None or row.user_id != user.id or row.origin_id is not None or row.kind == "CHECKIN":
         raise callbacks.BadCallback("not the caller's reminder")
     return row
@@ -449,7 +450,7 @@ async def _typed_times(
             "settings.retimed", what=what(cat, row.kind), times=", ".join(map(hhmm, times))
         )
         reply += "\n" + await next_reminder(session, stored, now, cat)
-    log.info("user %s moved reminder %s", user.id, reminder_id)
+    log.info("user %s moved reminder %s", person(user.id), reminder_id)
     d.wake()
     await message.reply_text(reply)
 
@@ -501,7 +502,7 @@ async def set_zone(context: ContextTypes.DEFAULT_TYPE, user_id: int, zone: str) 
         local = now.astimezone(zoneinfo.ZoneInfo(zone)).strftime("%H:%M")
         text = cat.text("settings.tz_saved", tz=zone, local_time=local)
         text += "\n" + await next_reminder(session, user, now, cat)
-    log.info("user %s changed time zone", user_id)
+    log.info("user %s changed time zone", person(user_id))
     d.wake()
     await context.bot.send_message(user.chat_id, text, reply_markup=ReplyKeyboardRemove())
 
@@ -524,7 +525,7 @@ async def set_quiet(
             text += "\n" + await next_reminder(session, user, now, cat)
         else:
             text = cat.text(problem[0], times=problem[1])
-    log.info("user %s quiet hours %s", user_id, "refused" if problem else "changed")
+    log.info("user %s quiet hours %s", person(user_id), "refused" if problem else "changed")
     d.wake()
     await context.bot.send_message(user.chat_id, text)
 

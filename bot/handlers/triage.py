@@ -32,6 +32,7 @@ from bot.replies import answer_only, catalogue, emergency_prompt, keyboard, say
 from bot.results import compose_result
 from storage.episodes import EpisodeRepository
 from storage.models import Episode, TriageSession, User
+from storage.pseudonyms import person
 from storage.users import UserRepository
 from triage.flow import (
     Ask,
@@ -125,7 +126,9 @@ async def begin(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User) 
         triage = await episodes.start_session(
             user.id, episode.id, ask.question.id, ask.state.to_json(), now
         )
-    log.info("user %s started triage session %s (episode %s)", user.id, triage.id, episode.id)
+    log.info(
+        "user %s started triage session %s (episode %s)", person(user.id), triage.id, episode.id
+    )
     await send_question(update, context, user, triage, ask.question)
 
 
@@ -398,12 +401,8 @@ async def _on_finished(
     assert query and user and tap.session and isinstance(tap.step, Finished)
     await query.answer()
     await _show_answered(query.message, cat, user, tap)
-    log.info(
-        "triage session %s finished at %s by %s",
-        tap.session.id,
-        tap.step.outcome.level,
-        ",".join(tap.step.outcome.rule_ids),
-    )
+    # The level and the rules that set it are health data: they stay in the database.
+    log.info("triage session %s finished", tap.session.id)
     assert update.effective_chat
     now, answers = deps(context).clock.now(), tap.step.state.answers
     worried = tap.session.worry_typed
@@ -588,5 +587,5 @@ async def begin_rerun(
             user.id, episode.id, ask.question.id, ask.state.to_json(), now
         )
         triage.selection = sorted(ask.state.prefilled(ask.question.id))
-    log.info("user %s re-triage session %s (episode %s)", user.id, triage.id, episode_id)
+    log.info("user %s re-triage session %s (episode %s)", person(user.id), triage.id, episode_id)
     await send_question(update, context, user, triage, ask.question)

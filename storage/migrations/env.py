@@ -26,7 +26,9 @@ def _run(connection: Connection) -> None:
 
 
 async def _run_online() -> None:
-    engine = create_engine(config.get_main_option("sqlalchemy.url") or "")
+    # A migration is run on purpose and may rewrite whole tables: no statement or lock limit.
+    url = config.get_main_option("sqlalchemy.url") or ""
+    engine = create_engine(url, statement_timeout=0, lock_timeout=0)
     async with engine.connect() as connection:
         await connection.run_sync(_run)
     await engine.dispose()

@@ -110,3 +110,12 @@ def test_webhook_mode_without_its_url_and_secret_stops_with_status_2() -> None:
 def test_a_webhook_secret_too_short_to_be_safe_is_refused() -> None:
     with pytest.raises(ConfigError, match="WEBHOOK_SECRET must be 16 to 256"):
         Settings.from_mapping({"WEBHOOK_SECRET": "short"})
+
+
+def test_the_default_limits_are_five_seconds_per_statement_and_two_per_lock() -> None:
+    settings = Settings.from_mapping({})
+    assert (settings.db_statement_timeout, settings.db_lock_timeout) == (5.0, 2.0)
+    tuned = Settings.from_mapping(
+        {"DB_STATEMENT_TIMEOUT_SECONDS": "1.5", "DB_LOCK_TIMEOUT_SECONDS": "0.5"}
+    )
+    assert (tuned.db_statement_timeout, tuned.db_lock_timeout) == (1.5, 0.5)
