@@ -4,7 +4,8 @@ Telegram accepts one answer per callback query, within a short time. When a repl
 after answering a tap but before finishing its work, Telegram's retry of the update reaches
 another replica, whose answer is refused with "query is too old ... or query ID is invalid".
 The tap must still do its work, so that one refusal is treated as answered: a narrow catch at
-the request layer, under every handler's `query.answer()`.
+the request layer, under every handler's `query.answer()`. The same layer counts Telegram's
+429 answers for /metrics.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import logging
 from http import HTTPStatus
 
 from telegram.request import HTTPXRequest
+
+from bot.metrics import RATE_LIMITED
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +46,8 @@ class TolerantRequest(HTTPXRequest):
         self, url: str, method: str, *args, **kwargs
     ) -> tuple[int, bytes]:
         code, payload = await super().do_request(url, method, *args, **kwargs)
+        if code == HTTPStatus.TOO_MANY_REQUESTS:
+            RATE_LIMITED.inc()
         stale = code == HTTPStatus.BAD_REQUEST and url.lower().endswith(ANSWER_METHOD)
         if stale and is_stale_query(payload):
             log.info("a callback query was too old to answer; carrying on with the tap")

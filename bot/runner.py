@@ -22,6 +22,7 @@ from bot.app import build_application
 from bot.config import Settings
 from bot.deps import Deps
 from bot.handlers import checkin
+from bot.health import Health, Pulse, PulseSource, add_routes, serve_health
 from bot.notifier import TelegramNotifier
 from bot.webhook import webhook_app
 from scheduler.clock import Clock, ScaledClock, SystemClock
@@ -30,7 +31,7 @@ from scheduler.driver import DispatchDriver
 from scheduler.retention import RetentionJob
 from storage.db import create_engine, is_sqlite, session_factory
 from storage.migrate import upgrade_async
-from storage.retention import purge
+from storage.ops import run_retention
 
 log = logging.getLogger(__name__)
 
@@ -57,17 +58,27 @@ async def serve(
     stop = stop or _stop_on_signals()
     if is_sqlite(settings.database_url):
         await upgrade_async(settings.database_url)
-    engine = create_engine(settings.database_url)
+    engine = create_engine(
+        settings.database_url,
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
+    )
     deps = Deps(sessions=session_factory(engine), clock=clock, settings=settings)
     app = build_application(token, deps)
     driver = DispatchDriver(build_dispatcher(app.bot, deps), clock, speed=settings.clock_speed)
-    deps.wake = driver.wake
-    retention = RetentionJob(lambda: purge(deps.sessions, clock.now(), settings.retention_days))
+    dispatching = mode != Mode.WEBHOOK or settings.run_dispatcher
+    if dispatching:
+        deps.wake = driver.wake
+    health = Health(engine, deps.sessions, clock, pulse_of(driver) if dispatching else None)
+    retention = RetentionJob(
+        lambda: run_retention(deps.sessions, clock.now(), settings.retention_days)
+    )
     try:
         async with app:
             await app.start()
-            async with _receiving(app, deps, mode):
-                await driver.start()
+            async with _receiving(app, deps, mode, health):
+                if dispatching:
+                    await driver.start()
                 await retention.start()
                 log.info("bot started in %s mode against %s", mode, settings.telegram_api_url)
                 await stop.wait()
@@ -79,31 +90,42 @@ async def serve(
     log.info("bot stopped")
 
 
+def pulse_of(driver: DispatchDriver) -> PulseSource:
+    return lambda: Pulse(driver.last_tick_at, driver.idle)
+
+
 @asynccontextmanager
 async def _receiving(
-    app: Application[Any, Any, Any, Any, Any, Any], deps: Deps, mode: Mode
+    app: Application[Any, Any, Any, Any, Any, Any], deps: Deps, mode: Mode, health: Health
 ) -> AsyncIterator[None]:
-    """Receives updates the way `mode` says, for as long as the block runs."""
-    if mode == Mode.POLLING:
-        assert app.updater
-        await app.updater.start_polling(drop_pending_updates=False)
-        try:
-            yield
-        finally:
-            await app.updater.stop()
-    elif mode == Mode.WEBHOOK:
-        settings = deps.settings
-        assert settings.webhook_url and settings.webhook_secret
-        runner = web.AppRunner(webhook_app(app, deps, settings.webhook_secret))
+    """Receives updates the way `mode` says, and serves the health routes, for as long as
+    the block runs. Webhook replicas do not register the webhook: `python -m bot set-webhook`
+    does, once per deployment."""
+    settings = deps.settings
+    if mode == Mode.WEBHOOK:
+        assert settings.webhook_secret
+        server = webhook_app(app, deps, settings.webhook_secret)
+        add_routes(server, health)
+        runner = web.AppRunner(server, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
-        await app.bot.set_webhook(settings.webhook_url, secret_token=settings.webhook_secret)
-        try:
-            yield
-        finally:
-            await runner.cleanup()
+    elif settings.health_port is not None:
+        runner = await serve_health(health, settings.health_host, settings.health_port)
     else:
-        yield
+        runner = None
+    try:
+        if mode == Mode.POLLING:
+            assert app.updater
+            await app.updater.start_polling(drop_pending_updates=False)
+            try:
+                yield
+            finally:
+                await app.updater.stop()
+        else:
+            yield
+    finally:
+        if runner is not None:
+            await runner.cleanup()
 
 
 def build_dispatcher(bot: Bot, deps: Deps) -> Dispatcher:

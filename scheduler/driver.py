@@ -46,6 +46,13 @@ class DispatchDriver:
         self._woken = False
         self._done = asyncio.Event()
         self._done.set()
+        self.last_tick_at: dt.datetime | None = None
+        """Real UTC time of the last completed tick (for readiness), None before the first."""
+
+    @property
+    def idle(self) -> dt.timedelta:
+        """The longest the driver waits between ticks."""
+        return self._idle
 
     async def start(self) -> None:
         """Start the scheduler and arm the first tick for now."""
@@ -71,6 +78,7 @@ class DispatchDriver:
         self._done.clear()
         try:
             await self._dispatcher.tick()
+            self.last_tick_at = dt.datetime.now(dt.UTC)
             delay = await self._delay()
         except Exception as error:
             # The class only: a database error's message carries the statement's parameters.
