@@ -70,7 +70,7 @@ def test_the_scaled_profile_migrates_once_then_runs_two_replicas_a_worker_and_a_
             condition = scaled[key]["depends_on"]["migrate"]["condition"]
             assert condition == "service_completed_successfully"
     assert {"postgres", "redis", "proxy"} <= set(scaled)
-    for key, svc in scaled.items():
+    for svc in scaled.values():
         if "build" in svc:
             assert svc["environment"]["DATABASE_URL"].startswith("postgresql+asyncpg://")
             assert svc["environment"]["REDIS_URL"] == "redis://redis:6379/0"
