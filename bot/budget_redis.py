@@ -6,9 +6,9 @@ agree), and one Lua script checks and logs atomically: never more than `per_seco
 any sliding second across all processes. Two lanes (DESIGN.md "Running modes"):
 
 - REPLY, an answer to something a person just did, may use the whole budget. A reply that
-  has to wait registers itself as waiting, for a moment.
-- BROADCAST, reminders and check-ins, uses what replies leave: never while a reply is
-  waiting anywhere, and never the last `reserve` slots of a second.
+  has to wait marks replies as short of budget for the next second.
+- BROADCAST, reminders and check-ins, uses what replies leave: nothing within a second of a
+  reply having to wait anywhere, and never the last `reserve` slots of a second.
 """
 
 from __future__ import annotations
@@ -53,7 +53,6 @@ end
 if redis.call('ZCARD', log) < cap then
   redis.call('ZADD', log, now, id)
   redis.call('PEXPIRE', log, math.ceil(window / 1000) + 1000)
-  redis.call('ZREM', waiting, id)
   return {1, now}
 end
 if lane == 'reply' then
