@@ -45,6 +45,7 @@ class Telegram:
         self.urls = urls
         self.answers: Counter[int | str] = Counter()
         self.in_flight: Counter[str] = Counter()
+        self.last: dict[int, tuple[str, int]] = {}
         self.pending: set[asyncio.Task[None]] = set()
         self._ids = itertools.count(1)
         self._turn = itertools.count()
@@ -70,6 +71,7 @@ class Telegram:
                     url, json=update, headers={SECRET_HEADER: SECRET}
                 ) as response:
                     self.answers[response.status] += 1
+                    self.last[update["update_id"]] = (url[-14:], response.status)
                     if response.status == 200:
                         return
             except aiohttp.ClientError:
@@ -128,12 +130,36 @@ async def start_replica(env: dict[str, str], port: int, log: Path) -> Process:
         )  # fmt: skip
 
 
-async def ready(client: aiohttp.ClientSession, url: str) -> bool:
-    try:
-        async with client.get(url) as response:
-            return response.status == 200
-    except aiohttp.ClientError:
-        return False
+def replica_env(api: FakeBotApi, database: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": api.root_url,
+        "DATABASE_URL": database,
+        "WEBHOOK_URL": "https://bot.example.org/telegram",
+        "WEBHOOK_SECRET": SECRET,
+        "WEBHOOK_HOST": "127.0.0.1",
+        "UPDATE_LEASE_SECONDS": str(LEASE_SECONDS),
+        "RATE_LIMIT_PER_SECOND": "1000",
+        "RATE_LIMIT_PER_CHAT_PER_SECOND": "50",
+        "DATABASE_POOL_SIZE": "3",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+async def ready(port: int, seconds: float) -> bool:
+    """Waits up to `seconds` for the replica on `port` to answer /readyz with 200."""
+    deadline = time.monotonic() + seconds
+    async with aiohttp.ClientSession() as client:
+        while time.monotonic() < deadline:
+            try:
+                async with client.get(f"http://127.0.0.1:{port}/readyz") as response:
+                    if response.status == 200:
+                        return True
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.2)
+    return False
 
 
 @pytest.fixture
@@ -152,20 +178,7 @@ async def test_three_replicas_with_duplicates_and_a_kill_onboard_everyone_exactl
 ) -> None:
     started = time.monotonic()
     async with FakeBotApi(token=TOKEN) as api:
-        env = {
-            **os.environ,
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_URL": api.root_url,
-            "DATABASE_URL": database,
-            "WEBHOOK_URL": "https://bot.example.org/telegram",
-            "WEBHOOK_SECRET": SECRET,
-            "WEBHOOK_HOST": "127.0.0.1",
-            "UPDATE_LEASE_SECONDS": str(LEASE_SECONDS),
-            "RATE_LIMIT_PER_SECOND": "1000",
-            "RATE_LIMIT_PER_CHAT_PER_SECOND": "50",
-            "DATABASE_POOL_SIZE": "3",
-            "LOG_LEVEL": "WARNING",
-        }
+        env = replica_env(api, database)
         ports = [free_port() for _ in range(3)]
         logs = [tmp_path / f"replica{n}.log" for n in range(3)]
         replicas = [
@@ -173,12 +186,8 @@ async def test_three_replicas_with_duplicates_and_a_kill_onboard_everyone_exactl
         ]
         telegram = Telegram(api, [f"http://127.0.0.1:{port}{PATH}" for port in ports])
         try:
-            async with aiohttp.ClientSession() as client:
-                for port in ports:
-                    url = f"http://127.0.0.1:{port}/readyz"
-                    while not await ready(client, url):
-                        assert time.monotonic() - started < 40, logs[0].read_text()[-2000:]
-                        await asyncio.sleep(0.2)
+            for port in ports:
+                assert await ready(port, 40), logs[0].read_text()[-2000:]
             people = [
                 ScriptedUser(telegram, user_id=7000 + n, first_name="Sam")  # type: ignore[arg-type]
                 for n in range(PEOPLE)
@@ -187,7 +196,18 @@ async def test_three_replicas_with_duplicates_and_a_kill_onboard_everyone_exactl
             await api.wait_until(lambda: sum(telegram.answers.values()) >= PEOPLE * 4, 30)
             replicas[0].send_signal(signal.SIGKILL)
             cut_off = telegram.in_flight[telegram.urls[0]]
-            await asyncio.wait_for(asyncio.gather(*journeys), 40)
+            try:
+                await asyncio.wait_for(asyncio.gather(*journeys), 40)
+            except AssertionError:
+                print(
+                    "DIAG",
+                    telegram.answers,
+                    len(telegram.pending),
+                    sorted(telegram.last.items())[-30:],
+                )
+                for log in logs:
+                    print("LOG", log.read_text()[-3000:])
+                raise
             await asyncio.sleep(0.5)  # any doubled reply would arrive now
         finally:
             for replica in replicas:
@@ -209,3 +229,42 @@ async def test_three_replicas_with_duplicates_and_a_kill_onboard_everyone_exactl
     assert interrupted <= cut_off, (interrupted, cut_off)
     assert telegram.answers[503] > 0 and telegram.answers["refused"] > 0, telegram.answers
     assert time.monotonic() - started < 60
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason=NO_POSTGRES)
+async def test_a_rolling_restart_of_two_replicas_under_a_steady_stream_loses_no_update(
+    database: str, tmp_path: Path
+) -> None:
+    async with FakeBotApi(token=TOKEN) as api:
+        env, ports = replica_env(api, database), [free_port(), free_port()]
+        logs = [tmp_path / f"replica{n}.log" for n in range(2)]
+        replicas = [await start_replica(env, p, log) for p, log in zip(ports, logs, strict=True)]
+        telegram = Telegram(api, [f"http://127.0.0.1:{port}{PATH}" for port in ports])
+        people = [ScriptedUser(telegram, user_id=8000 + n, first_name="Sam") for n in range(8)]  # type: ignore[arg-type]
+        try:
+            for port in ports:
+                assert await ready(port, 40), logs[0].read_text()[-2000:]
+            for index in range(2):  # one replica at a time: stop it, start it again
+                for round_ in range(3):
+                    for person in people:
+                        await person.send("/help")
+                    await asyncio.sleep(0.3)
+                    if round_ == 1:
+                        replicas[index].send_signal(signal.SIGTERM)
+                await asyncio.wait_for(replicas[index].wait(), 20)
+                replicas[index] = await start_replica(env, ports[index], logs[index])
+                assert await ready(ports[index], 40), logs[index].read_text()[-2000:]
+            helps = lambda: [  # noqa: E731
+                sum("Here is what I can do" in (e.text or "") for e in p.transcript())
+                for p in people
+            ]
+            await api.wait_until(lambda: set(helps()) == {6}, 30)
+            await asyncio.sleep(0.3)  # any doubled reply would arrive now
+            assert helps() == [6] * len(people)
+        finally:
+            for replica in replicas:
+                if replica.returncode is None:
+                    replica.send_signal(signal.SIGTERM)
+            for replica in replicas:
+                await asyncio.wait_for(replica.wait(), 15)
+            await telegram.close()
