@@ -198,16 +198,12 @@ async def test_three_replicas_with_duplicates_and_a_kill_onboard_everyone_exactl
             cut_off = telegram.in_flight[telegram.urls[0]]
             try:
                 await asyncio.wait_for(asyncio.gather(*journeys), 40)
-            except AssertionError:
-                print(
-                    "DIAG",
-                    telegram.answers,
-                    len(telegram.pending),
-                    sorted(telegram.last.items())[-30:],
-                )
-                for log in logs:
-                    print("LOG", log.read_text()[-3000:])
-                raise
+            except AssertionError as stuck:
+                replica_logs = "\n".join(log.read_text()[-1500:] for log in logs)
+                last = sorted(telegram.last.items())[-20:]
+                raise AssertionError(
+                    f"{stuck}\nanswers: {dict(telegram.answers)}; last: {last}\n{replica_logs}"
+                ) from None
             await asyncio.sleep(0.5)  # any doubled reply would arrive now
         finally:
             for replica in replicas:
