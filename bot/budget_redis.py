@@ -6,9 +6,10 @@ agree), and one Lua script checks and logs atomically: never more than `per_seco
 any sliding second across all processes. Two lanes (DESIGN.md "Running modes"):
 
 - REPLY, an answer to something a person just did, may use the whole budget. A reply that
-  has to wait marks replies as short of budget for the next second.
-- BROADCAST, reminders and check-ins, uses what replies leave: nothing within a second of a
-  reply having to wait anywhere, and never the last `reserve` slots of a second.
+  has to wait marks replies as short of budget for two seconds: its own wait (at most one)
+  and a second's grace for a busy process to come back for its slot.
+- BROADCAST, reminders and check-ins, uses what replies leave: nothing while replies are
+  short of budget anywhere, and never the last `reserve` slots of a second.
 """
 
 from __future__ import annotations
@@ -56,8 +57,8 @@ if redis.call('ZCARD', log) < cap then
   return {1, now}
 end
 if lane == 'reply' then
-  redis.call('ZADD', waiting, now + window, id)
-  redis.call('PEXPIRE', waiting, math.ceil(window / 1000) + 1000)
+  redis.call('ZADD', waiting, now + 2 * window, id)
+  redis.call('PEXPIRE', waiting, math.ceil(2 * window / 1000) + 1000)
 end
 local wait = 1000
 local oldest = redis.call('ZRANGE', log, 0, 0, 'WITHSCORES')
