@@ -3,6 +3,10 @@
 python -m bot run          poll Telegram (TELEGRAM_API_URL) with TELEGRAM_BOT_TOKEN
 python -m bot playground   no token, no internet: a local Bot API and a terminal chat
 python -m bot migrate      bring the database to the newest schema
+python -m bot webhook      serve Telegram's webhook calls (replicas behind a proxy)
+python -m bot worker       send reminders only
+python -m bot set-webhook  register WEBHOOK_URL with Telegram, once per deployment
+python -m bot delete-webhook
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from collections.abc import Sequence
 
 from bot import startup
 from bot.config import ConfigError, Settings
+from bot.deploy import delete_webhook, set_webhook
 from bot.logsetup import configure_logging
 from bot.runner import Mode, make_clock, serve
 from storage import pseudonyms
@@ -51,8 +56,22 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "webhook",
         help="receive updates by webhook (needs WEBHOOK_URL and WEBHOOK_SECRET)",
-        description="Serve POST /telegram on WEBHOOK_HOST:WEBHOOK_PORT, register WEBHOOK_URL "
-        "with Telegram (checking its secret-token header), and send reminders.",
+        description="Serve POST /telegram on WEBHOOK_HOST:WEBHOOK_PORT (checking Telegram's "
+        "secret-token header) with /healthz, /readyz and /metrics; send reminders too when "
+        "RUN_DISPATCHER=true. Register the URL once with `set-webhook`.",
+    )
+    commands.add_parser(
+        "set-webhook",
+        help="register WEBHOOK_URL and WEBHOOK_SECRET with Telegram",
+        description="Tell Telegram to deliver updates to WEBHOOK_URL; run once per deployment.",
+    )
+    remove = commands.add_parser(
+        "delete-webhook",
+        help="unregister the webhook",
+        description="Tell Telegram to stop calling the webhook (updates then wait for polling).",
+    )
+    remove.add_argument(
+        "--drop-pending-updates", action="store_true", help="also discard waiting updates"
     )
     commands.add_parser(
         "worker",
@@ -77,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     startup.scrub_uncaught(settings.secrets)
     if args.command == "migrate":
-        configure_logging(settings.log_level, settings.secrets)
+        configure_logging(settings.log_level, settings.secrets, settings.log_format)
         return startup.migrate(settings)
     if args.command == "playground":
         from bot.playground.session import run_playground
@@ -94,17 +113,30 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    mode = Mode.POLLING if args.command == "run" else Mode(args.command)
-    if mode == Mode.WEBHOOK and not (settings.webhook_url and settings.webhook_secret):
+    webhooked = args.command in {"webhook", "set-webhook"}
+    if webhooked and not (settings.webhook_url and settings.webhook_secret):
         print(
             "Configuration error: WEBHOOK_URL and WEBHOOK_SECRET are both needed for webhook",
             file=sys.stderr,
         )
         return 2
-    configure_logging(settings.log_level, settings.secrets)
+    configure_logging(settings.log_level, settings.secrets, settings.log_format)
     pseudonyms.use_key(settings.log_key or settings.telegram_bot_token)
+    if args.command in {"set-webhook", "delete-webhook"}:
+        asyncio.run(_webhook_registration(settings, args))  # a failure's traceback is scrubbed
+        return 0
+    mode = Mode.POLLING if args.command == "run" else Mode(args.command)
     serving = serve(settings, settings.telegram_bot_token, make_clock(settings), mode=mode)
     return startup.run(serving, settings)
+
+
+async def _webhook_registration(settings: Settings, args: argparse.Namespace) -> None:
+    if args.command == "set-webhook":
+        await set_webhook(settings)
+        print("Webhook registered.")
+    else:
+        await delete_webhook(settings, drop_pending_updates=args.drop_pending_updates)
+        print("Webhook removed.")
 
 
 if __name__ == "__main__":

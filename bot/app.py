@@ -46,6 +46,7 @@ from bot.handlers import (
     settings,
     triage,
 )
+from bot.queries import TolerantRequest
 from bot.ratelimit import ChatRateLimiter
 
 COMMANDS = (
@@ -73,6 +74,7 @@ def build_application(token: str, deps: Deps) -> Application:  # type: ignore[ty
         .token(token)
         .base_url(settings.bot_base_url)
         .base_file_url(settings.bot_file_url)
+        .request(TolerantRequest())
         .rate_limiter(ChatRateLimiter(settings.rate_global, settings.rate_per_chat))
         .concurrent_updates(False)
         .post_init(_register_commands)

@@ -7,6 +7,7 @@ that line and exits with status 2.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -38,6 +39,14 @@ ENV_NAMES = {
     "db_statement_timeout": "DB_STATEMENT_TIMEOUT_SECONDS",
     "db_lock_timeout": "DB_LOCK_TIMEOUT_SECONDS",
     "log_key": "LOG_KEY",
+    "update_lease_seconds": "UPDATE_LEASE_SECONDS",
+    "redis_url": "REDIS_URL",
+    "run_dispatcher": "RUN_DISPATCHER",
+    "health_host": "HEALTH_HOST",
+    "health_port": "HEALTH_PORT",
+    "database_pool_size": "DATABASE_POOL_SIZE",
+    "database_max_overflow": "DATABASE_MAX_OVERFLOW",
+    "log_format": "LOG_FORMAT",
 }
 
 
@@ -71,6 +80,33 @@ class Settings(BaseModel):
     # The key of the pseudonyms that stand for people in log lines; derived from the bot
     # token when unset, so each installation links log lines to nobody outside it.
     log_key: str | None = Field(default=None, repr=False)
+    # How long a claimed update stays one replica's; after a crash the retry takes it then.
+    update_lease_seconds: float = Field(default=60, gt=0)
+    redis_url: str | None = Field(default=None, repr=False)
+    # Webhook replicas send reminders only when asked; polling and workers always do.
+    run_dispatcher: bool = False
+    health_host: str = "0.0.0.0"
+    health_port: int | None = Field(default=None, ge=1, le=65535)
+    database_pool_size: int = Field(default=5, ge=1, le=1000)
+    database_max_overflow: int = Field(default=5, ge=0, le=1000)
+    log_format: Literal["text", "json"] = "text"
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value or None
+
+    @field_validator("health_port", mode="before")
+    @classmethod
+    def _optional_port(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
 
     @field_validator("webhook_url")
     @classmethod
@@ -124,6 +160,10 @@ class Settings(BaseModel):
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @property
+    def update_lease(self) -> dt.timedelta:
+        return dt.timedelta(seconds=self.update_lease_seconds)
 
     @property
     def bot_base_url(self) -> str:

@@ -7,6 +7,8 @@ replaced as the record is made (a record factory, so handlers added later are co
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -65,6 +67,26 @@ def protect(secrets: Iterable[str]) -> None:
         logging.getLogger(name).setLevel(level)
 
 
-def configure_logging(level: str, secrets: Iterable[str]) -> None:
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line (LOG_FORMAT=json). The message is the already-redacted one; an
+    exception is named by its class only, since its text and traceback can carry what a
+    person wrote or a statement's parameters."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "time": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info and record.exc_info[0] is not None:
+            entry["error"] = record.exc_info[0].__name__
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(level: str, secrets: Iterable[str], fmt: str = "text") -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if fmt == "json":
+        for handler in logging.getLogger().handlers:
+            handler.setFormatter(JsonFormatter())
     protect(secrets)

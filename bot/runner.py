@@ -22,6 +22,7 @@ from bot.app import build_application
 from bot.config import Settings
 from bot.deps import Deps
 from bot.handlers import checkin
+from bot.health import Health, Pulse, PulseSource, add_routes, serve_health
 from bot.menu import publish_menu
 from bot.notifier import TelegramNotifier
 from bot.polling import Poller
@@ -34,7 +35,7 @@ from scheduler.driver import DispatchDriver
 from scheduler.retention import RetentionJob
 from storage.db import create_engine, is_sqlite, session_factory
 from storage.migrate import upgrade_async
-from storage.retention import purge
+from storage.ops import run_retention
 
 log = logging.getLogger(__name__)
 
@@ -65,52 +66,76 @@ async def serve(
         settings.database_url,
         statement_timeout=settings.db_statement_timeout,
         lock_timeout=settings.db_lock_timeout,
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
     )
     deps = Deps(sessions=session_factory(engine), clock=clock, settings=settings)
     app = build_application(token, deps)
     driver = DispatchDriver(build_dispatcher(app.bot, deps), clock, speed=settings.clock_speed)
-    deps.wake = driver.wake
-    retention = RetentionJob(lambda: purge(deps.sessions, clock.now(), settings.retention_days))
+    dispatching = mode != Mode.WEBHOOK or settings.run_dispatcher
+    if dispatching:
+        deps.wake = driver.wake
+    health = Health(engine, deps.sessions, clock, pulse_of(driver) if dispatching else None)
+    retention = RetentionJob(
+        lambda: run_retention(deps.sessions, clock.now(), settings.retention_days)
+    )
     try:
         await require_database(engine, settings.database_url)
         async with app:
             await app.start()
             if mode != Mode.WORKER:  # a worker only sends reminders
                 await publish_menu(app.bot)
-            async with _receiving(app, deps, mode, stop):
-                await driver.start()
+            async with _receiving(app, deps, mode, health, stop):
+                if dispatching:
+                    await driver.start()
                 await retention.start()
                 log.info("bot started in %s mode; %s", mode, describe(settings))
                 await stop.wait()
                 await retention.stop()
-                await driver.stop()
+                if dispatching:
+                    await driver.stop()
             await app.stop()
     finally:
         await engine.dispose()
     log.info("bot stopped")
 
 
+def pulse_of(driver: DispatchDriver) -> PulseSource:
+    return lambda: Pulse(driver.last_tick_at, driver.idle)
+
+
 @asynccontextmanager
 async def _receiving(
-    app: Application[Any, Any, Any, Any, Any, Any], deps: Deps, mode: Mode, stop: asyncio.Event
+    app: Application[Any, Any, Any, Any, Any, Any],
+    deps: Deps,
+    mode: Mode,
+    health: Health,
+    stop: asyncio.Event,
 ) -> AsyncIterator[None]:
-    """Receives updates the way `mode` says, for as long as the block runs."""
-    if mode == Mode.POLLING:
-        async with Poller(app, on_revoked=stop.set).polling():
-            yield
-    elif mode == Mode.WEBHOOK:
-        settings = deps.settings
-        assert settings.webhook_url and settings.webhook_secret
-        runner = web.AppRunner(webhook_app(app, deps, settings.webhook_secret))
+    """Receives updates the way `mode` says, and serves the health routes, for as long as
+    the block runs. Webhook replicas do not register the webhook: `python -m bot set-webhook`
+    does, once per deployment."""
+    settings = deps.settings
+    if mode == Mode.WEBHOOK:
+        assert settings.webhook_secret
+        server = webhook_app(app, deps, settings.webhook_secret)
+        add_routes(server, health)
+        runner = web.AppRunner(server, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
-        await app.bot.set_webhook(settings.webhook_url, secret_token=settings.webhook_secret)
-        try:
-            yield
-        finally:
-            await runner.cleanup()
+    elif settings.health_port is not None:
+        runner = await serve_health(health, settings.health_host, settings.health_port)
     else:
-        yield
+        runner = None
+    try:
+        if mode == Mode.POLLING:
+            async with Poller(app, on_revoked=stop.set).polling():
+                yield
+        else:
+            yield
+    finally:
+        if runner is not None:
+            await runner.cleanup()
 
 
 def build_dispatcher(bot: Bot, deps: Deps) -> Dispatcher:

@@ -1,10 +1,18 @@
 """The webhook endpoint: Telegram POSTs each update here.
 
-It checks Telegram's secret-token header, skips an update id it has already processed,
-processes the update fully, records the id, and only then answers 200. A crash before the
-answer makes Telegram send the update again; the recorded id makes a retry after a
-successful answer harmless. No state lives in the process, so replicas scale behind a load
-balancer.
+It checks Telegram's secret-token header, then claims the update id (storage/updates.py) so
+that one replica processes it even when Telegram's retry reaches two replicas at once:
+
+| claim  | what happens                                  | answer                        |
+|--------|-----------------------------------------------|-------------------------------|
+| taken  | process; mark processed                       | 200                           |
+| taken, transient failure (database) | release the claim    | 503: Telegram retries later   |
+| busy   | another replica is on it, lease not expired   | 503: Telegram retries later   |
+| done   | a retry of a processed update                 | 200                           |
+| claim fails (database unreachable) | nothing processed | 503                           |
+
+A replica killed mid-update leaves its claim; once the lease runs out, Telegram's next retry
+takes it over. The answer comes only after processing, so a crash before it means a retry.
 """
 
 from __future__ import annotations
@@ -12,15 +20,20 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+import os
+import socket
+import time
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy.exc import IntegrityError
-from telegram.ext import Application
+from sqlalchemy import exc as sa_exc
+from telegram import Update
+from telegram.ext import Application, ContextTypes
 
 from bot.bounds import parse_update
 from bot.deps import Deps
-from storage.updates import ProcessedUpdateRepository
+from bot.metrics import HANDLER_SECONDS, UPDATES, update_kind
+from storage.updates import Claim, ProcessedUpdateRepository
 
 log = logging.getLogger(__name__)
 # Telegram's updates are a few kilobytes; a slow or endless request is not Telegram.
@@ -34,12 +47,41 @@ LISTENER_LIMITS = {
 }
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 PATH = "/telegram"
+RETRY_LATER = "5"
+"""Seconds suggested in Retry-After; Telegram retries on any non-2xx answer anyway."""
+
+TRANSIENT = (
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    sa_exc.TimeoutError,
+    OSError,
+    asyncio.TimeoutError,
+)
+
+
+def is_transient(error: BaseException | None) -> bool:
+    """Whether a retry of the same update may well succeed: the database was unreachable or
+    dropped the connection. Other errors are answered by the error handler and recorded."""
+    if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, TRANSIENT)
 
 
 def webhook_app(
-    app: Application[Any, Any, Any, Any, Any, Any], deps: Deps, secret: str
+    app: Application[Any, Any, Any, Any, Any, Any],
+    deps: Deps,
+    secret: str,
+    owner: str | None = None,
 ) -> web.Application:
     """An aiohttp application serving POST /telegram and GET /health."""
+    owner = owner or f"{socket.gethostname()}:{os.getpid()}"
+    failures: dict[int, BaseException] = {}
+
+    async def remember_failure(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if isinstance(update, Update) and context.error is not None:
+            failures[update.update_id] = context.error
+
+    app.add_error_handler(remember_failure)
 
     async def on_update(request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
@@ -54,12 +96,12 @@ def webhook_app(
         update = parse_update(body, app.bot)
         if update is None:
             return web.Response(status=400)
-        if await _already_processed(deps, update.update_id):
-            log.info("update %s was already processed", update.update_id)
+        kind = update_kind(update.to_dict())
+        outcome = await _handle(app, deps, owner, update, failures)
+        UPDATES.labels(kind=kind, outcome=outcome).inc()
+        if outcome in {"processed", "duplicate", "failed"}:
             return web.Response(status=200)
-        await app.process_update(update)
-        await _remember(deps, update.update_id)
-        return web.Response(status=200)
+        return web.Response(status=503, headers={"Retry-After": RETRY_LATER})
 
     async def on_health(_: web.Request) -> web.Response:
         return web.json_response({"ok": True})
@@ -70,17 +112,53 @@ def webhook_app(
     return server
 
 
-async def _already_processed(deps: Deps, update_id: int) -> bool:
-    async with deps.sessions() as session:
-        return await ProcessedUpdateRepository(session).seen(update_id)
+async def _handle(
+    app: Application[Any, Any, Any, Any, Any, Any],
+    deps: Deps,
+    owner: str,
+    update: Update,
+    failures: dict[int, BaseException],
+) -> str:
+    """Claims, processes and records `update`; returns the outcome label."""
+    update_id = update.update_id
+    lease = deps.settings.update_lease
+    try:
+        async with deps.sessions.begin() as session:
+            claim = await ProcessedUpdateRepository(session).claim(
+                update_id, owner, deps.clock.now(), lease
+            )
+    except Exception as error:  # the claim itself could not be made: nothing was processed
+        log.warning("could not claim update %s: %s", update_id, type(error).__name__)
+        return "unclaimed"
+    if claim == Claim.DONE:
+        log.info("update %s was already processed", update_id)
+        return "duplicate"
+    if claim == Claim.BUSY:
+        log.info("update %s is being processed elsewhere", update_id)
+        return "busy"
+    started = time.perf_counter()
+    try:
+        await app.process_update(update)
+    finally:
+        failure = failures.pop(update_id, None)
+    HANDLER_SECONDS.observe(time.perf_counter() - started)
+    if is_transient(failure):
+        log.warning("update %s failed transiently; Telegram will retry it", update_id)
+        await _settle(deps, update_id, owner, processed=False)
+        return "retry"
+    await _settle(deps, update_id, owner, processed=True)
+    return "failed" if failure is not None else "processed"
 
 
-async def _remember(deps: Deps, update_id: int) -> None:
+async def _settle(deps: Deps, update_id: int, owner: str, *, processed: bool) -> None:
+    """Marks the claim processed, or releases it for the retry. If the database is still
+    unreachable the claim stays until its lease runs out, and the retry takes it then."""
     try:
         async with deps.sessions.begin() as session:
             repository = ProcessedUpdateRepository(session)
-            await repository.remember(update_id, deps.clock.now())
-            await repository.prune(deps.clock.now())
-    except IntegrityError:
-        # Two replicas processed the same retried update at once; one record is enough.
-        log.info("update %s was recorded by another replica", update_id)
+            if processed:
+                await repository.finish(update_id, owner, deps.clock.now())
+            else:
+                await repository.release(update_id, owner)
+    except Exception as error:
+        log.warning("could not settle update %s: %s", update_id, type(error).__name__)

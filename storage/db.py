@@ -34,9 +34,13 @@ def create_engine(
     *,
     statement_timeout: float = STATEMENT_TIMEOUT,
     lock_timeout: float = LOCK_TIMEOUT,
+    pool_size: int = 5,
+    max_overflow: int = 5,
 ) -> AsyncEngine:
     """An engine for `url`; SQLite gets WAL, foreign keys, a busy timeout and private files;
-    PostgreSQL gets statement, lock and connect timeouts (in seconds; 0 turns one off)."""
+    PostgreSQL gets statement, lock and connect timeouts (in seconds; 0 turns one off). On
+    PostgreSQL each process holds at most `pool_size + max_overflow` connections: size them
+    so that every replica and worker together stay under the server's `max_connections`."""
     if is_sqlite(url):
         database = make_url(url).database
         if database and database != ":memory:":
@@ -57,7 +61,13 @@ def create_engine(
         "lock_timeout": str(int(lock_timeout * 1000)),
     }
     connect_args = {"server_settings": server_settings, "timeout": CONNECT_TIMEOUT}
-    return create_async_engine(url, pool_pre_ping=True, connect_args=connect_args)
+    return create_async_engine(
+        url,
+        pool_pre_ping=True,
+        connect_args=connect_args,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+    )
 
 
 def _private_file(database: Path) -> None:

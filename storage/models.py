@@ -193,9 +193,15 @@ class CheckIn(Base):
 
 
 class ProcessedUpdate(Base):
-    """Update ids the webhook has already processed (pruned after a day)."""
+    """Update ids the webhook has claimed or processed (pruned after a day).
+
+    A row with no `processed_at` is a claim: `owner` is processing it until `claimed_until`;
+    after that a retry may take it over (the owner crashed)."""
 
     __tablename__ = "processed_updates"
+    __table_args__ = (Index("ix_processed_updates_processed_at", "processed_at"),)
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    processed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    owner: Mapped[str | None] = mapped_column(String(128))
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    processed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)

@@ -1,0 +1,86 @@
+"""Operational queries: advisory locks for work one process at a time, and what the health
+and metrics endpoints report (schema version, dispatcher lag, leases held).
+
+On PostgreSQL a transaction-scoped advisory lock (`pg_try_advisory_xact_lock`) keeps a job to
+one process across replicas and is released at commit or when the connection dies. SQLite
+deployments are a single process, so the lock is always granted there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from storage.migrate import alembic_config
+from storage.models import Reminder
+from storage.retention import erase_inactive
+from storage.updates import ProcessedUpdateRepository
+
+log = logging.getLogger(__name__)
+
+RETENTION_LOCK = 7_310_001
+MIGRATION_LOCK = 7_310_002
+
+
+async def try_lock(session: AsyncSession, key: int) -> bool:
+    """Takes advisory lock `key` until the session's transaction ends, if no one holds it."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    taken = await session.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": key})
+    return bool(taken)
+
+
+async def run_retention(
+    sessions: async_sessionmaker[AsyncSession], now: dt.datetime, retention_days: int
+) -> str:
+    """The daily job, in one process at a time: forgets old update claims and erases people
+    inactive for `retention_days`."""
+    async with sessions.begin() as session:
+        if not await try_lock(session, RETENTION_LOCK):
+            return "skipped: another process is running it"
+        pruned = await ProcessedUpdateRepository(session).prune(now)
+        erased = await erase_inactive(session, now - dt.timedelta(days=retention_days))
+    return f"{erased} people erased, {pruned} update ids forgotten"
+
+
+HEADS: dict[str, tuple[str, ...]] = {}
+
+
+def _head_revisions(url: str) -> tuple[str, ...]:
+    if "heads" not in HEADS:
+        HEADS["heads"] = tuple(ScriptDirectory.from_config(alembic_config(url)).get_heads())
+    return HEADS["heads"]
+
+
+async def schema_is_current(engine: AsyncEngine) -> bool:
+    """Whether the database is at the newest migration this code knows."""
+    url = engine.url.render_as_string(hide_password=False)
+    async with engine.connect() as connection:
+        current = await connection.run_sync(
+            lambda sync: MigrationContext.configure(sync).get_current_heads()
+        )
+    return set(current) == set(_head_revisions(url))
+
+
+async def dispatch_lag(session: AsyncSession, now: dt.datetime) -> dt.timedelta:
+    """Now minus the oldest active reminder that is due (zero when none is)."""
+    oldest = await session.scalar(
+        select(func.min(Reminder.next_due_at)).where(
+            Reminder.active.is_(True), Reminder.next_due_at <= now
+        )
+    )
+    return max(now - oldest, dt.timedelta(0)) if oldest is not None else dt.timedelta(0)
+
+
+async def leases_held(session: AsyncSession, now: dt.datetime) -> int:
+    """Live claims: reminders being sent and updates being processed, by any process."""
+    reminders = await session.scalar(
+        select(func.count()).select_from(Reminder).where(Reminder.lease_until > now)
+    )
+    updates = await ProcessedUpdateRepository(session).held(now)
+    return int(reminders or 0) + updates

@@ -1,0 +1,109 @@
+"""The Telegram budget shared in Redis: several processes hammering it never get more than N
+sends in any sliding second, and replies go before reminders.
+
+Runs against the Redis at REDIS_TEST_URL (default redis://127.0.0.1:6379/0) under a key
+prefix of its own, removed afterwards; skipped when no Redis answers there."""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import time
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+from bot.budget_redis import Lane, RedisBudget
+
+REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/0")
+LIMIT = 20
+
+
+@pytest.fixture
+async def prefix() -> AsyncIterator[str]:
+    client = Redis.from_url(REDIS_URL)
+    try:
+        await client.ping()
+    except (RedisConnectionError, OSError):
+        await client.aclose()
+        pytest.skip(f"no Redis answered at {REDIS_URL}: the shared budget needs one")
+    name = f"test-budget-{uuid.uuid4().hex[:10]}"
+    try:
+        yield name
+    finally:
+        keys = [key async for key in client.scan_iter(f"{name}:*")]
+        if keys:
+            await client.delete(*keys)
+        await client.aclose()
+
+
+def most_in_any_window(stamps: list[float], window: float) -> int:
+    stamps = sorted(stamps)
+    best, start = 0, 0
+    for end, stamp in enumerate(stamps):
+        while stamp - stamps[start] >= window:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
+async def _hammer(prefix: str, lane: Lane, start: float, seconds: float, tasks: int) -> list[float]:
+    client = Redis.from_url(REDIS_URL)
+    budget = RedisBudget(client, LIMIT, prefix=prefix)
+    stamps: list[float] = []
+    await asyncio.sleep(max(0.0, start - time.time()))
+    deadline = time.monotonic() + seconds
+
+    async def sender() -> None:
+        while time.monotonic() < deadline:
+            await budget.acquire(lane)
+            stamps.append(time.time())
+
+    await asyncio.gather(*(sender() for _ in range(tasks)))
+    await client.aclose()
+    return stamps
+
+
+def hammer(prefix: str, lane: str, start: float, seconds: float, tasks: int) -> list[float]:
+    """One process's sends from wall-clock `start` on: the moment of each grant."""
+    return asyncio.run(_hammer(prefix, Lane(lane), start, seconds, tasks))
+
+
+def run_processes(jobs: list[tuple[str, str, float, int]]) -> list[list[float]]:
+    """Runs each (prefix, lane, seconds, tasks) in a process of its own, all starting at once
+    (after the slowest interpreter start-up)."""
+    start = time.time() + 3.0
+    with multiprocessing.get_context("spawn").Pool(len(jobs)) as pool:
+        return pool.starmap(hammer, [(p, lane, start, s, t) for p, lane, s, t in jobs])
+
+
+async def test_four_processes_hammering_the_budget_never_exceed_it_in_any_sliding_second(
+    prefix: str,
+) -> None:
+    jobs = [(prefix, "reply" if n % 2 else "broadcast", 3.0, 4) for n in range(4)]
+    results = await asyncio.to_thread(run_processes, jobs)
+    stamps = [stamp for result in results for stamp in result]
+    # 50 ms below a second absorbs the moment between Redis's grant and the client's clock.
+    assert most_in_any_window(stamps, 0.95) <= LIMIT
+    assert len(stamps) >= LIMIT * 2  # the budget is used, not starved
+
+
+async def test_reminders_wait_while_replies_use_the_whole_budget(prefix: str) -> None:
+    jobs = [(prefix, "reply", 2.5, 8), (prefix, "broadcast", 2.5, 8)]
+    replies, broadcasts = await asyncio.to_thread(run_processes, jobs)
+    # After the first second (both lanes start on an empty budget) and while replies last.
+    first, last = min(replies + broadcasts) + 1.0, max(replies)
+    steady_replies = [stamp for stamp in replies if first <= stamp <= last]
+    steady_broadcasts = [stamp for stamp in broadcasts if first <= stamp <= last]
+    assert len(steady_replies) >= LIMIT
+    assert len(steady_broadcasts) <= 2
+    assert most_in_any_window(replies + broadcasts, 0.95) <= LIMIT
+
+
+async def test_reminders_alone_leave_a_reserve_for_replies(prefix: str) -> None:
+    (broadcasts,) = await asyncio.to_thread(run_processes, [(prefix, "broadcast", 2.5, 6)])
+    assert most_in_any_window(broadcasts, 0.95) <= LIMIT - 2
