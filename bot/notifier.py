@@ -11,13 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import ExtBot
 
 from bot import callbacks, plans
+from bot.budget import Lane
 from bot.catalogue import Catalogue
 from bot.handlers import plan_end
 from bot.replies import catalogue, keyboard
@@ -87,7 +89,7 @@ class TelegramNotifier:
 
     def __init__(
         self,
-        bot: Bot,
+        bot: ExtBot[Any],
         sessions: async_sessionmaker[AsyncSession],
         clock: Clock,
         prepare_checkin: CheckinPreparer | None = None,
@@ -122,7 +124,9 @@ class TelegramNotifier:
         if await self._opens_l2_plan(outgoing):
             # Spec §3.4: an L2 plan's first message repeats "book a doctor"; nudges are secondary.
             text = cat.text("plan_end.l2_booking") + "\n\n" + text
-        sent = await self.bot.send_message(outgoing.chat_id, text, reply_markup=markup)
+        sent = await self.bot.send_message(
+            outgoing.chat_id, text, reply_markup=markup, rate_limit_args=Lane.BROADCAST
+        )
         log.info(
             "sent %s reminder %s as message %s",
             outgoing.kind,
@@ -138,7 +142,10 @@ class TelegramNotifier:
         if prepared is None:
             return Failed(transient=False, reason="NoCheckinDue")
         sent = await self.bot.send_message(
-            outgoing.chat_id, prepared.text, reply_markup=prepared.markup
+            outgoing.chat_id,
+            prepared.text,
+            reply_markup=prepared.markup,
+            rate_limit_args=Lane.BROADCAST,
         )
         log.info("sent check-in reminder %s as message %s", outgoing.reminder_id, sent.message_id)
         following = one_off(prepared.next_local) if prepared.next_local else None
@@ -151,7 +158,9 @@ class TelegramNotifier:
         if not due:
             return Failed(transient=False, reason="NoPlanToKeep")
         text, markup = plan_end.question(cat, outgoing.delivery_id)
-        sent = await self.bot.send_message(outgoing.chat_id, text, reply_markup=markup)
+        sent = await self.bot.send_message(
+            outgoing.chat_id, text, reply_markup=markup, rate_limit_args=Lane.BROADCAST
+        )
         log.info("sent plan question %s as message %s", outgoing.reminder_id, sent.message_id)
         return Sent(sent.message_id)
 

@@ -15,8 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from aiohttp import web
-from telegram import Bot
-from telegram.ext import Application
+from telegram.ext import Application, ExtBot
 
 from bot.app import build_application
 from bot.config import Settings
@@ -106,7 +105,7 @@ async def _receiving(
         yield
 
 
-def build_dispatcher(bot: Bot, deps: Deps) -> Dispatcher:
+def build_dispatcher(bot: ExtBot[Any], deps: Deps) -> Dispatcher:
     """The reminder dispatcher, sending through Telegram with the check-in module's words."""
     prepare = functools.partial(checkin.prepare_checkin, deps.sessions, deps.clock)
     notifier = TelegramNotifier(bot, deps.sessions, deps.clock, prepare_checkin=prepare)
