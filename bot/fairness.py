@@ -3,10 +3,11 @@ no person able to stall the others (issue 14, "One person stalls everyone").
 
 `ChatUpdateProcessor` keeps a queue per chat and runs at most `workers` handlers at once, each
 chat's updates one after another. A chat's updates pass a generous rate gate (`burst` at once,
-then `per_second`); beyond it while the chat's earlier updates are still in hand, or when the
-chat already has `chat_backlog` waiting, an update is dropped and the person gets one short
-"slow down" (`on_flood`) until they have been calm again for a while. The whole backlog is bounded too: when `backlog` updates wait, the next one
-waits for room, so polling stops fetching and the rest stay queued at Telegram.
+then `per_second`). Beyond it while the chat already has updates waiting, or when it has
+`chat_backlog` waiting, an update is dropped and the person gets one short "slow down"
+(`on_flood`), not repeated until they have been calm again for a while. The whole backlog is
+bounded too: when `backlog` updates wait, the next one waits for room, so polling stops
+fetching and the rest stay queued at Telegram.
 
 python-telegram-bot awaits `do_process_update` before it takes the next update only when the
 processor reports `max_concurrent_updates == 1`; that is what makes the bound above push back

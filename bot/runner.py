@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.deps import Deps
 from bot.handlers import checkin
 from bot.notifier import TelegramNotifier
+from bot.wakeup import Wakeup
 from bot.webhook import webhook_app
 from scheduler.clock import Clock, ScaledClock, SystemClock
 from scheduler.dispatcher import Dispatcher
@@ -60,7 +61,7 @@ async def serve(
     deps = Deps(sessions=session_factory(engine), clock=clock, settings=settings)
     app = build_application(token, deps)
     driver = DispatchDriver(build_dispatcher(app.bot, deps), clock, speed=settings.clock_speed)
-    deps.wake = driver.wake
+    deps.wake = Wakeup(deps.sessions, driver.wake)
     retention = RetentionJob(lambda: purge(deps.sessions, clock.now(), settings.retention_days))
     try:
         async with app:

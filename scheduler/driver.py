@@ -5,7 +5,8 @@ per-reminder jobs and no job store (DESIGN.md decisions 1 and 4): after each tic
 re-arms for the earliest of the dispatcher's `next_wakeup()` and `idle`, so memory and
 start-up time do not grow with the number of reminders. `next_wakeup()` is on the injected
 clock's timeline; `speed` converts it to real time (a playground clock running 60x faster
-wakes 60x sooner). `wake()` after a commit that wrote a sooner reminder ticks at once.
+wakes 60x sooner). `wake(due)` after a commit that wrote a reminder due before the armed
+tick ticks at once; one due no sooner changes nothing.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class DispatchDriver:
         self._scheduler: AsyncIOScheduler | None = None
         self._running = False
         self._woken = False
+        self._armed: dt.datetime | None = None  # the armed tick, on the clock's timeline
         self._done = asyncio.Event()
         self._done.set()
 
@@ -60,8 +62,12 @@ class DispatchDriver:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
 
-    def wake(self) -> None:
-        """Tick as soon as possible (after the tick in progress, if there is one)."""
+    def wake(self, due: dt.datetime | None = None) -> None:
+        """Tick as soon as possible (after the tick in progress, if there is one), unless
+        `due` is no sooner than the tick already armed."""
+        armed = self._armed
+        if due is not None and not self._running and armed is not None and due >= armed:
+            return
         self._woken = True
         if not self._running:
             self._arm(0.0)
@@ -96,6 +102,7 @@ class DispatchDriver:
         if self._scheduler is None:
             return
         run_at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=delay)
+        self._armed = self._clock.now() + dt.timedelta(seconds=delay * self._speed)
         self._scheduler.add_job(
             self._run,
             "date",

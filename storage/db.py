@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
 
 DEFAULT_SQLITE_URL = "sqlite+aiosqlite:///./data/twitchbot.sqlite3"
 
@@ -41,4 +42,7 @@ def create_engine(url: str) -> AsyncEngine:
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    """Sessions for `engine`. Each factory has a session class of its own, so that session
+    events listened to on it (`sessions.kw["sync_session_class"]`) stay its own."""
+    own = type("FactorySession", (Session,), {})
+    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=own)

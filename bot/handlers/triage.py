@@ -115,15 +115,15 @@ async def send_question(
     triage: TriageSession,
     question: Question,
 ) -> None:
-    """Sends `question` as a new message and remembers it as the session's keyboard."""
+    """Sends `question` as a new message.
+
+    Nothing is written after it: a tap names its session and question in the button, which
+    is all that checks it, so a step is the one transaction that saved the answer.
+    """
     cat = catalogue(user)
     text, markup = render(cat, user, triage, question, frozenset(triage.selection))
     assert update.effective_chat
-    sent = await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
-    async with deps(context).sessions.begin() as session:
-        row = await EpisodeRepository(session).session_by_id(triage.id)
-        if row is not None and row.step == question.id:
-            row.message_id = sent.message_id
+    await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
 
 
 def render(
@@ -208,7 +208,8 @@ async def on_answer(
             assert user and tap.session and isinstance(tap.step, Finished)
             plan = await _record_outcome(session, user, tap.session, tap.step, d.clock.now())
             tap = replace(tap, next_steps=describe_plan(cat, *plan))
-    d.wake()
+    if tap.kind == "finished":
+        d.wake()  # the plan's reminders were written; a tick or a next question writes none
     await ACTIONS[tap.kind](update, context, user, cat, tap)
 
 
