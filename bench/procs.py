@@ -72,6 +72,7 @@ async def profile(child: Child, seconds: float, out: Path) -> Path | None:
         return None
     recorder = await asyncio.create_subprocess_exec(
         spy, "record", "--pid", str(child.process.pid), "--duration", str(int(seconds)),
+        "--gil", "--full-filenames",
         "--rate", "200", "--format", "raw", "--output", str(out),
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
     )  # fmt: skip

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import bisect
 import datetime as dt
 import random
 import sys
@@ -133,6 +134,7 @@ async def crowd_case(
 
 
 async def storm_case(results: Results, size: int, seconds: float) -> None:
+    """The storm alone (its drain), then new people arriving while it goes on."""
     with tempfile.TemporaryDirectory() as tmp:
         database = Path(tmp) / "bot.sqlite3"
         begun = time.monotonic()
@@ -141,8 +143,8 @@ async def storm_case(results: Results, size: int, seconds: float) -> None:
         async with FakeBotApi(token=TOKEN) as api:
             join(api, size)
             child = await start_bot(api, database, {})
-            opened = time.monotonic()
-            await asyncio.sleep(3)
+            await asyncio.sleep(seconds)
+            arrived = time.monotonic()
             one, person = Record(), api.user(user_id=1)
             await onboard(person, one)
             await triages(person, time.monotonic() + seconds, one)
@@ -153,12 +155,16 @@ async def storm_case(results: Results, size: int, seconds: float) -> None:
             await child.stop()
             sent = [e.at for chat in range(FIRST_ID, FIRST_ID + size) for e in api.events(chat)]
             replies = [e.at for chat in (1, *range(10, 15)) for e in api.events(chat)]
-        first = min(sent, default=opened)
+        first = min(sent, default=arrived)
+        everything = sent + replies
         results.storm |= {
             "size": size,
-            "drain": sum(1 for at in sent if first + 1 <= at < closed) / (closed - first - 1),
-            "max_second": sliding_max(sent + replies),
-            "first_second": sum(1 for at in sent + replies if first <= at < first + 1),
+            "drain": sum(1 for at in sent if first + 1 <= at < arrived) / (arrived - first - 1),
+            "shared": sum(1 for at in everything if arrived <= at < closed) / (closed - arrived),
+            "max_second": sliding_max(everything),
+            "alone_max": sliding_max([at for at in sent if at < arrived]),
+            "seconds_over": _seconds_over(everything, first, closed),
+            "first_second": sum(1 for at in everything if first <= at < first + 1),
             "start": pct(one.starts, 50),
             "p50": pct(one.steps, 50),
             "p99": pct(one.steps, 99),
@@ -167,6 +173,16 @@ async def storm_case(results: Results, size: int, seconds: float) -> None:
             "five_p99": pct(five.steps, 99),
             "reminders_sent": len(sent),
         }
+
+
+def _seconds_over(times: list[float], first: float, last: float, budget: int = 30) -> float:
+    """The share of sliding one-second windows (stepped by 10 ms) holding more than `budget`."""
+    ordered, over, steps = sorted(times), 0, max(1, int((last - first) * 100))
+    for n in range(steps):
+        start = first + n / 100
+        inside = bisect.bisect_left(ordered, start + 1) - bisect.bisect_left(ordered, start)
+        over += inside > budget
+    return over / steps
 
 
 async def main(storm: int, seconds: float) -> None:

@@ -9,6 +9,7 @@ Callback data: `t:<session>:<question>:<option>` (an answer or a tick),
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import zoneinfo
@@ -307,11 +308,11 @@ async def _on_tick(
 ) -> None:
     query = update.callback_query
     assert query and user and tap.session
-    await query.answer()
     state = TriageState.from_json(tap.session.answers)
     question = _question_of(state, user, deps(context).clock.now())
     text, markup = render(cat, user, tap.session, question, frozenset(tap.session.selection))
-    await _edit(query.message, text, markup)
+    # The callback answer is no message: it goes alongside the edit, not before it.
+    await asyncio.gather(query.answer(), _edit(query.message, text, markup))
 
 
 async def _on_next(
@@ -319,8 +320,7 @@ async def _on_next(
 ) -> None:
     query = update.callback_query
     assert query and user and tap.session and isinstance(tap.step, Ask)
-    await query.answer()
-    await _show_answered(query.message, cat, user, tap)
+    await asyncio.gather(query.answer(), _show_answered(query.message, cat, user, tap))
     await send_question(update, context, user, tap.session, tap.step.question)
 
 
