@@ -81,7 +81,7 @@ def lines(r: Results, command: str) -> list[str]:
         f" {_ms(one['tick_p50'])}; /start {_ms(one['start'])} | p50 < 30 ms, p99 < 100 ms |",
         f"| 50 people, default limits, tapping at once | {default['rate']:.1f} steps/s,"
         f" p50 {_ms(default['p50'])}, p99 {_ms(default['p99'])} | (bounded by the budget) |",
-        f"| 50 people, default limits, 2–6 s to read each question | {paced['rate']:.1f}"
+        f"| 50 people, default limits, 3–8 s to read each question | {paced['rate']:.1f}"
         f" steps/s, p50 {_ms(paced['p50'])}, p99 {_ms(paced['p99'])} | p99 < 1 s |",
         f"| 50 people, limits raised (own ceiling) | {raised['rate']:.1f} steps/s ="
         f" **{ratio:.2f}× echo**, p99 {_ms(raised['p99'])}, {raised['cpu_ms']:.1f} ms CPU"

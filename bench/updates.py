@@ -49,8 +49,8 @@ AREAS = {
 
 
 def think() -> float:
-    """A person reading a question before tapping: 2 to 6 seconds."""
-    return random.uniform(2.0, 6.0)
+    """A person reading a question before tapping: 3 to 8 seconds."""
+    return random.uniform(3.0, 8.0)
 
 
 async def start_bot(api: FakeBotApi, database: Path, extra: dict[str, str]) -> Child:
