@@ -94,19 +94,21 @@ def summarise(collapsed: Path, top: int = 12) -> list[tuple[str, float]]:
 
 
 def area_shares(collapsed: Path, areas: dict[str, str]) -> dict[str, float]:
-    """The share of busy samples whose stack passes through each area (a path fragment)."""
+    """The share of busy samples spent in each area (a path fragment), each sample counted
+    once: in the innermost frame that belongs to one of the areas ("other" when none does)."""
     seen: Counter[str] = Counter()
-    total = 0
     for line in collapsed.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
-        leaf = stack.rsplit(";", 1)[-1]
-        if "select" in leaf and ("selectors.py" in leaf or "epoll" in leaf):
+        frames = stack.split(";")
+        if "select" in frames[-1] and ("selectors.py" in frames[-1] or "epoll" in frames[-1]):
             continue
-        total += int(count)
-        for name, fragment in areas.items():
-            if fragment in stack:
-                seen[name] += int(count)
-    return {name: seen[name] / (total or 1) for name in areas}
+        owner = next(
+            (name for frame in reversed(frames) for name, part in areas.items() if part in frame),
+            "other",
+        )
+        seen[owner] += int(count)
+    total = sum(seen.values()) or 1
+    return {name: seen[name] / total for name in [*areas, "other"]}
 
 
 def _short(frame: str) -> str:

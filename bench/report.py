@@ -105,7 +105,7 @@ def lines(r: Results, command: str) -> list[str]:
     ]
     if r.profile:
         out += ["", "Profile of the 50-person case with raised limits (py-spy, busy samples):", ""]
-        out += ["| where (stack passes through) | share |", "|---|---|"]
+        out += ["| where (innermost frame of these) | share |", "|---|---|"]
         out += [f"| {name} | {share:.0%} |" for name, share in r.areas.items()]
         out += ["", "| function (own time) | share |", "|---|---|"]
         out += [f"| `{name}` | {share:.1%} |" for name, share in r.profile]

@@ -36,15 +36,17 @@ TOKEN = "123456:" + "B" * 32
 PEOPLE = 50
 RAISED = {"RATE_LIMIT_PER_SECOND": "100000", "RATE_LIMIT_PER_CHAT_PER_SECOND": "100000"}
 AREAS = {
-    "SQLAlchemy (ORM and core)": "/sqlalchemy/",
-    "aiosqlite and sqlite3": "aiosqlite",
-    "python-telegram-bot (objects, requests)": "/telegram/",
-    "httpx and httpcore": "/httpcore/",
     "imports retried under httpcore": "importlib._bootstrap",
-    "our handlers": "bot/handlers/",
-    "the triage core": "triage/",
-    "budget, limiter and fairness": "bot/budget.py",
-    "the reminder dispatcher": "scheduler/",
+    "the sending budget and limiter": "bot/budget.py",
+    "chat queues (fairness)": "bot/fairness.py",
+    "our handlers and use of storage": "/bot/",
+    "the triage core": "/triage/",
+    "the reminder dispatcher": "/scheduler/",
+    "SQLAlchemy": "/sqlalchemy/",
+    "aiosqlite and sqlite3": "aiosqlite",
+    "httpx, httpcore, h11, anyio": "/http",
+    "python-telegram-bot": "/telegram/",
+    "asyncio event loop": "asyncio/",
 }
 
 
