@@ -69,7 +69,7 @@ COMMANDS = (
 
 REPLY_RESERVE = 1
 """Places of each second's budget a reminder may never take: a reply finds one free at once."""
-WORKERS = 64
+WORKERS = 16
 """Updates handled at once (of different chats); more wait their turn."""
 BACKLOG = 1000
 """Updates waiting in the process at most; beyond it polling pauses and Telegram keeps them."""
