@@ -17,6 +17,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
+
 from telegram import BotCommand, Update
 from telegram.ext import (
     Application,
@@ -30,8 +33,10 @@ from telegram.ext import (
 )
 
 from bot import guard
+from bot.budget import Budget, MemoryBudget
 from bot.catalogue import catalogue_for
 from bot.deps import KEY, Deps
+from bot.fairness import ChatUpdateProcessor
 from bot.handlers import (
     checkin,
     common,
@@ -48,6 +53,7 @@ from bot.handlers import (
 )
 from bot.queries import TolerantRequest
 from bot.ratelimit import ChatRateLimiter
+from bot.replies import say
 
 COMMANDS = (
     "start",
@@ -66,20 +72,34 @@ COMMANDS = (
 )
 
 
-def build_application(token: str, deps: Deps) -> Application:  # type: ignore[type-arg]
-    """The bot, wired to its dependencies; not started."""
+REPLY_RESERVE = 1
+"""Places of each second's budget a reminder may never take: a reply finds one free at once."""
+WORKERS = 16
+"""Updates handled at once (of different chats); more wait their turn."""
+BACKLOG = 1000
+"""Updates waiting in the process at most; beyond it polling pauses and Telegram keeps them."""
+
+
+def build_application(token: str, deps: Deps, budget: Budget | None = None) -> Application:  # type: ignore[type-arg]
+    """The bot, wired to its dependencies; not started. `budget` defaults to one in memory."""
     settings = deps.settings
+    budget = budget or MemoryBudget(int(settings.rate_global), REPLY_RESERVE)
+    processor = ChatUpdateProcessor(workers=WORKERS, backlog=BACKLOG)
     app = (
         ApplicationBuilder()
         .token(token)
         .base_url(settings.bot_base_url)
         .base_file_url(settings.bot_file_url)
         .request(TolerantRequest())
-        .rate_limiter(ChatRateLimiter(settings.rate_global, settings.rate_per_chat))
-        .concurrent_updates(False)
+        .rate_limiter(ChatRateLimiter(budget, settings.rate_per_chat))
+        .concurrent_updates(processor)
+        .update_queue(asyncio.Queue(maxsize=BACKLOG))
         .post_init(_register_commands)
         .build()
     )
+    # The application awaits work it spawned when it stops, before the bot shuts down.
+    processor.spawn = app.create_task
+    processor.on_flood = functools.partial(_slow_down, app)
     app.bot_data[KEY] = deps
     add_handlers(app)
     return app
@@ -121,6 +141,15 @@ async def _private_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     chat = update.effective_chat
     if chat is not None and chat.type != "private":
         await common.on_not_private(update, context)
+
+
+async def _slow_down(app: Application, update: Update) -> None:  # type: ignore[type-arg]
+    """One short word to a person whose updates come faster than the bot answers them."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None:
+        return
+    cat = catalogue_for(user.language_code if user else None)
+    await app.bot.send_message(chat.id, say(cat, "error.slow_down", None))
 
 
 async def _register_commands(app: Application) -> None:  # type: ignore[type-arg]

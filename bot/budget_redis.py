@@ -16,24 +16,13 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from enum import StrEnum
-from typing import Protocol
 
 from redis.asyncio import Redis
 
+from bot.budget import Lane
 from bot.metrics import SENDS
 
 WINDOW_US = 1_000_000
-
-
-class Lane(StrEnum):
-    REPLY = "reply"
-    BROADCAST = "broadcast"
-
-
-class Budget(Protocol):
-    async def acquire(self, lane: Lane) -> None:
-        """Waits until one message may be sent in `lane`."""
 
 
 # KEYS: the grant log, the waiting replies. ARGV: limit, reserve, lane, id, window (µs).

@@ -11,13 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import ExtBot
 
 from bot import callbacks, plans
+from bot.budget import Lane
 from bot.catalogue import Catalogue, catalogue_for
 from bot.handlers import plan_end
 from bot.replies import keyboard
@@ -86,7 +88,7 @@ class TelegramNotifier:
 
     def __init__(
         self,
-        bot: Bot,
+        bot: ExtBot[Any],
         sessions: async_sessionmaker[AsyncSession],
         clock: Clock,
         prepare_checkin: CheckinPreparer | None = None,
@@ -126,6 +128,7 @@ class TelegramNotifier:
             text,
             reply_markup=markup,
             disable_notification=silent(outgoing.kind, outgoing.ring_nudges),
+            rate_limit_args=Lane.BROADCAST,
         )
         log.info(
             "sent %s reminder %s as message %s",
@@ -140,7 +143,10 @@ class TelegramNotifier:
         if prepared is None:
             return Failed(transient=False, reason="NoCheckinDue")
         sent = await self.bot.send_message(
-            outgoing.chat_id, prepared.text, reply_markup=prepared.markup
+            outgoing.chat_id,
+            prepared.text,
+            reply_markup=prepared.markup,
+            rate_limit_args=Lane.BROADCAST,
         )
         log.info("sent check-in reminder %s as message %s", outgoing.reminder_id, sent.message_id)
         following = one_off(prepared.next_local) if prepared.next_local else None
@@ -153,7 +159,9 @@ class TelegramNotifier:
         if not due:
             return Failed(transient=False, reason="NoPlanToKeep")
         text, markup = plan_end.question(cat, outgoing.delivery_id)
-        sent = await self.bot.send_message(outgoing.chat_id, text, reply_markup=markup)
+        sent = await self.bot.send_message(
+            outgoing.chat_id, text, reply_markup=markup, rate_limit_args=Lane.BROADCAST
+        )
         log.info("sent plan question %s as message %s", outgoing.reminder_id, sent.message_id)
         return Sent(sent.message_id)
 

@@ -15,10 +15,10 @@ from enum import StrEnum
 from typing import Any
 
 from aiohttp import web
-from telegram import Bot
-from telegram.ext import Application
+from telegram.ext import Application, ExtBot
 
 from bot.app import build_application
+from bot.budget import Budget
 from bot.config import Settings
 from bot.deps import Deps
 from bot.handlers import checkin
@@ -28,6 +28,7 @@ from bot.notifier import TelegramNotifier
 from bot.polling import Poller
 from bot.redaction import describe
 from bot.startup import require_database
+from bot.wakeup import Wakeup
 from bot.webhook import webhook_app
 from scheduler.clock import Clock, ScaledClock, SystemClock
 from scheduler.dispatcher import Dispatcher
@@ -70,11 +71,11 @@ async def serve(
         max_overflow=settings.database_max_overflow,
     )
     deps = Deps(sessions=session_factory(engine), clock=clock, settings=settings)
-    app = build_application(token, deps)
+    app = build_application(token, deps, shared_budget(settings))
     driver = DispatchDriver(build_dispatcher(app.bot, deps), clock, speed=settings.clock_speed)
     dispatching = mode != Mode.WEBHOOK or settings.run_dispatcher
     if dispatching:
-        deps.wake = driver.wake
+        deps.wake = Wakeup(deps.sessions, driver.wake)
     health = Health(engine, deps.sessions, clock, pulse_of(driver) if dispatching else None)
     retention = RetentionJob(
         lambda: run_retention(deps.sessions, clock.now(), settings.retention_days)
@@ -98,6 +99,18 @@ async def serve(
     finally:
         await engine.dispose()
     log.info("bot stopped")
+
+
+def shared_budget(settings: Settings) -> Budget | None:
+    """The Telegram budget every process shares, in Redis when `REDIS_URL` is set (DESIGN.md:
+    one budget for all); None keeps the in-memory one of a single process."""
+    if settings.redis_url is None:
+        return None
+    from redis.asyncio import Redis
+
+    from bot.budget_redis import RedisBudget
+
+    return RedisBudget(Redis.from_url(settings.redis_url), int(settings.rate_global))
 
 
 def pulse_of(driver: DispatchDriver) -> PulseSource:
@@ -138,7 +151,7 @@ async def _receiving(
             await runner.cleanup()
 
 
-def build_dispatcher(bot: Bot, deps: Deps) -> Dispatcher:
+def build_dispatcher(bot: ExtBot[Any], deps: Deps) -> Dispatcher:
     """The reminder dispatcher, sending through Telegram with the check-in module's words."""
     prepare = functools.partial(checkin.prepare_checkin, deps.sessions, deps.clock)
     notifier = TelegramNotifier(bot, deps.sessions, deps.clock, prepare_checkin=prepare)

@@ -13,7 +13,9 @@ nothing, so the dispatcher stops for good while the process lives. Here a tick's
 or its exception, only decides how long the loop waits; nothing but `stop()` ends it, and a
 task that ends any other way is started again by `_supervise`.
 
-`last_tick_at` (real time) and `tick_age()` tell health checks whether it is still turning.
+`wake(due)` after a commit that wrote a reminder due before the next tick the loop is waiting
+for ticks at once; one due no sooner changes nothing. `last_tick_at` (real time) and
+`tick_age()` tell health checks whether it is still turning.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ class DispatchDriver:
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
         self._ticked_mono: float | None = None
+        self._armed: dt.datetime | None = None  # the next tick waited for, on the clock
         self.last_tick_at: dt.datetime | None = None
         self.ticks = 0
 
@@ -77,8 +80,12 @@ class DispatchDriver:
                     await late
         await self._dispatcher.release_leases()
 
-    def wake(self) -> None:
-        """Tick as soon as possible (after the tick in progress, if there is one)."""
+    def wake(self, due: dt.datetime | None = None) -> None:
+        """Tick as soon as possible (after the tick in progress, if there is one), unless
+        `due` is no sooner than the tick the loop is already waiting for."""
+        armed = self._armed
+        if due is not None and armed is not None and due >= armed:
+            return
         self._wake.set()
 
     def tick_age(self) -> dt.timedelta | None:
@@ -103,6 +110,7 @@ class DispatchDriver:
 
     async def _tick(self) -> float:
         """One tick; real seconds until the next one should run."""
+        self._armed = None  # during a tick every wake-up counts
         self._wake.clear()
         try:
             report = await self._dispatcher.tick()
@@ -123,6 +131,7 @@ class DispatchDriver:
     async def _wait(self, delay: float) -> None:
         if delay <= 0 or self._stopping:
             return
+        self._armed = self._clock.now() + dt.timedelta(seconds=delay * self._speed)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), delay)
 

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
 
 DEFAULT_SQLITE_URL = "sqlite+aiosqlite:///./data/twitchbot.sqlite3"
 STATEMENT_TIMEOUT = 5.0
@@ -91,4 +92,7 @@ def _private_file(database: Path) -> None:
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    """Sessions for `engine`. Each factory has a session class of its own, so that session
+    events listened to on it (`sessions.kw["sync_session_class"]`) stay its own."""
+    own = type("FactorySession", (Session,), {})
+    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=own)

@@ -1,17 +1,30 @@
-"""Running Alembic migrations from code (`python -m bot migrate`, tests, start-up)."""
+"""Running Alembic migrations from code (`python -m bot migrate`, tests, start-up).
+
+Alembic (about 11 MB) is imported only when a migration runs: at start-up a SQLite database
+whose stamped revision is already the newest is left alone without loading it.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import re
+import sqlite3
+from contextlib import closing
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
+from sqlalchemy.engine import make_url
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+_REVISION = re.compile(r"^(down_)?revision\b[^=]*=\s*['\"]?(\w+)", re.MULTILINE)
 
 
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -20,9 +33,38 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(url: str) -> None:
     """Bring the database at `url` to the newest schema. Blocking: call from a thread."""
+    if _sqlite_is_current(url):
+        return
+    from alembic import command
+
     command.upgrade(alembic_config(url), "head")
 
 
 async def upgrade_async(url: str) -> None:
     """`upgrade`, off the event loop (env.py runs its own loop)."""
     await asyncio.to_thread(upgrade, url)
+
+
+def head_revision() -> str | None:
+    """The newest revision id, read from the migration files' `revision` lines."""
+    revisions: set[str] = set()
+    replaced: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        for down, revision in _REVISION.findall(path.read_text(encoding="utf-8")):
+            (replaced if down else revisions).add(revision)
+    heads = revisions - replaced
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _sqlite_is_current(url: str) -> bool:
+    """Whether `url` is a SQLite file already stamped with the newest revision."""
+    parsed = make_url(url)
+    path = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not path or not Path(path).exists():
+        return False
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.Error:
+        return False
+    return row is not None and row[0] == head_revision()

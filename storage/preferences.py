@@ -3,7 +3,8 @@ moved to other times, and check-ins held by a pause. Never commits: the caller o
 transaction.
 
 A row moved or switched on here is *unplaced* (see storage/reminders.py): `occurrence` is
-NULL and `next_due_at` is the instant to place it from; the caller wakes the dispatcher.
+NULL and `next_due_at` is the instant to place it from, noted in the session (`note_due`);
+the caller wakes the dispatcher after the commit.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Reminder
-from storage.reminders import CHECKIN, NOT_NUDGES
+from storage.reminders import CHECKIN, NOT_NUDGES, note_due
 
 
 class PlanRepository:
@@ -53,12 +54,14 @@ class PlanRepository:
         values: dict[str, Any] = {"schedule": schedule}
         if row.active:
             values |= _unplaced(now)
+            note_due(self._session, now)
         await self._session.execute(update(Reminder).where(Reminder.id == row.id).values(**values))
 
     async def switch(self, row: Reminder, on: bool, now: dt.datetime) -> None:
         """Turns a series on (placed afresh from `now`) or off (with its pending snoozes)."""
         if on:
             values: dict[str, Any] = {"active": True, **_unplaced(now)}
+            note_due(self._session, now)
             await self._session.execute(
                 update(Reminder).where(Reminder.id == row.id).values(**values)
             )
@@ -84,6 +87,7 @@ class PlanRepository:
     async def due_now(self, reminder_ids: list[int], now: dt.datetime) -> None:
         """These rows come due at once, at the occurrence they already stand for."""
         if reminder_ids:
+            note_due(self._session, now)
             await self._session.execute(
                 update(Reminder).where(Reminder.id.in_(reminder_ids)).values(next_due_at=now)
             )

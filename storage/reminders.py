@@ -6,8 +6,10 @@ Storage sits beneath the scheduler, so it does not compute occurrences. A row th
 writes or moves is *unplaced*: `occurrence` is NULL and `next_due_at` is the instant to
 place it from (usually `now`). The dispatcher claims it at once, places it at its first
 occurrence strictly from that instant in the person's zone, and sends it when due; callers
-wake the dispatcher after their commit. A stopped reminder also loses its `next_due_at`, so
-that only reminders stopped because the person blocked the bot come back on /start.
+wake the dispatcher after their commit. Each hand-over is noted in the session (`note_due`),
+so that the wake-up after the commit happens only when there is something to place. A stopped
+reminder also loses its `next_due_at`, so that only reminders stopped because the person
+blocked the bot come back on /start.
 """
 
 from __future__ import annotations
@@ -27,6 +29,14 @@ CHECKIN = "CHECKIN"
 PLAN_END = "PLAN_END"  # the day-14 question about the plan (spec §3.4)
 NOT_NUDGES = (CHECKIN, PLAN_END)
 RESPONSES = frozenset({"done", "snoozed", "stopped"})
+DUE_KEY = "reminders_due_from"
+"""`Session.info` key: the earliest instant a reminder written in the transaction is due from."""
+
+
+def note_due(session: AsyncSession, since: dt.datetime) -> None:
+    """Notes in the session that a reminder written in it is due from `since`."""
+    known = session.info.get(DUE_KEY)
+    session.info[DUE_KEY] = since if known is None else min(known, since)
 
 
 class UnknownResponse(ValueError):
@@ -93,6 +103,8 @@ class ReminderRepository:
         for row, plan in zip(rows, planned, strict=True):
             row.end_date = plan.schedule.end
         self._session.add_all(rows)
+        if rows:
+            note_due(self._session, now)
         await self._session.flush()
         return rows
 
@@ -102,6 +114,7 @@ class ReminderRepository:
         """A check-in at a local wall time (spec §4.1); the sender hands back the next one."""
         row = _new(user_id, episode_id, CHECKIN, schedule_to_json(one_off(at_local)), tz, now)
         self._session.add(row)
+        note_due(self._session, now)
         await self._session.flush()
         return row
 
@@ -118,6 +131,7 @@ class ReminderRepository:
         row = _new(user_id, episode_id, kind, schedule_to_json(one_off(at_local)), tz, now)
         row.end_date = at_local.date()
         self._session.add(row)
+        note_due(self._session, now)
         await self._session.flush()
         return row
 
@@ -131,7 +145,7 @@ class ReminderRepository:
         await self._session.execute(
             update(Reminder)
             .where(Reminder.id == reminder_id)
-            .values(schedule=schedule_to_json(one_off(at_local)), **_unplaced(now))
+            .values(schedule=schedule_to_json(one_off(at_local)), **_unplaced(now, self._session))
         )
 
     async def deactivate(
@@ -161,7 +175,7 @@ class ReminderRepository:
                 Reminder.active.is_(False),
                 Reminder.next_due_at.is_not(None),
             )
-            .values(active=True, **_unplaced(now))
+            .values(active=True, **_unplaced(now, self._session))
         )
         return _count(result)
 
@@ -170,7 +184,7 @@ class ReminderRepository:
         await self._session.execute(
             update(Reminder)
             .where(Reminder.user_id == user_id, Reminder.next_due_at.is_not(None))
-            .values(tz=tz, **_unplaced(now))
+            .values(tz=tz, **_unplaced(now, self._session))
         )
 
     async def for_user(self, user_id: int) -> list[Reminder]:
@@ -257,6 +271,7 @@ class DeliveryRepository:
         copy.origin_id, copy.sent_count = series, source.sent_count
         delivery.response, delivery.responded_at = "snoozed", now
         self._session.add(copy)
+        note_due(self._session, now)
         await self._session.flush()
 
     async def _same_words(self, series_id: int) -> list[int]:
@@ -302,8 +317,11 @@ def _new(
     )
 
 
-def _unplaced(since: dt.datetime) -> dict[str, Any]:
-    """Column values that hand a row to the dispatcher to place from `since`."""
+def _unplaced(since: dt.datetime, session: AsyncSession | None = None) -> dict[str, Any]:
+    """Column values that hand a row to the dispatcher to place from `since`; noted in
+    `session`, when given, for the wake-up after its commit."""
+    if session is not None:
+        note_due(session, since)
     return {"next_due_at": since, "occurrence": None, "lease_owner": None, "lease_until": None}
 
 

@@ -10,6 +10,8 @@ of JSON and CSV) and /delete (erase everything, after a confirming tap).
 | `d:` button        | erases every row and reminder in one transaction, or keeps    |
 
 Drawing and PDF layout are CPU work, so they run in a worker thread, not on the event loop.
+Their libraries (matplotlib, fpdf: about 75 MB) are imported on the first /history or
+/report, not at start.
 """
 
 from __future__ import annotations
@@ -24,11 +26,9 @@ from bot import callbacks
 from bot.catalogue import Catalogue
 from bot.deps import deps
 from bot.replies import catalogue, keyboard, say
-from bot.reports.chart import render_chart
 from bot.reports.export import build_export
 from bot.reports.history import History, load_history, zone_of
 from bot.reports.labels import glossary
-from bot.reports.pdf import render_report
 from storage.erase import collect, erase_person
 from storage.models import User
 from storage.pseudonyms import person
@@ -76,6 +76,8 @@ async def on_history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         text = say(cat, "history.too_few", user, count=len(history.statuses))
         await update.effective_message.reply_text(text)
         return
+    from bot.reports.chart import render_chart
+
     picture = await asyncio.to_thread(render_chart, history, cat)
     chart = InputFile(picture, filename="twitch-chart.png")
     await update.effective_message.reply_photo(chart, caption=summary(history, cat))
@@ -109,6 +111,8 @@ async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if history is None:
         await update.effective_message.reply_text(say(cat, "report.no_episode", user))
         return
+    from bot.reports.pdf import render_report
+
     page = await asyncio.to_thread(render_report, history, cat)
     name = f"{cat.text('report.filename')}-{history.now:%Y-%m-%d}.pdf"
     await update.effective_message.reply_document(

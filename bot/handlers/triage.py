@@ -11,6 +11,7 @@ question before, its answer still ticked; typing "back" does the same),
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import zoneinfo
@@ -139,15 +140,15 @@ async def send_question(
     triage: TriageSession,
     question: Question,
 ) -> None:
-    """Sends `question` as a new message and remembers it as the session's keyboard."""
+    """Sends `question` as a new message.
+
+    Nothing is written after it: a tap names its session and question in the button, which
+    is all that checks it, so a step is the one transaction that saved the answer.
+    """
     cat = catalogue(user)
     text, markup = render(cat, user, triage, question, frozenset(triage.selection))
     assert update.effective_chat
-    sent = await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
-    async with deps(context).sessions.begin() as session:
-        row = await EpisodeRepository(session).session_by_id(triage.id)
-        if row is not None and row.step == question.id:
-            row.message_id = sent.message_id
+    await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
 
 
 def render(
@@ -257,7 +258,8 @@ async def on_answer(
             plan = await _record_outcome(session, user, tap.session, tap.step, d.clock.now())
             ticked = frozenset().union(*tap.step.state.answers.values())
             tap = replace(tap, next_steps=describe_plan(cat, *plan, ticked))
-    d.wake()
+    if tap.kind == "finished":
+        d.wake()  # the plan's reminders were written; a tick or a next question writes none
     await ACTIONS[tap.kind](update, context, user, cat, tap)
 
 
@@ -377,11 +379,11 @@ async def _on_tick(
 ) -> None:
     query = update.callback_query
     assert query and user and tap.session
-    await query.answer()
     state = TriageState.from_json(tap.session.answers)
     question = _question_of(state, user, deps(context).clock.now())
     text, markup = render(cat, user, tap.session, question, frozenset(tap.session.selection))
-    await _edit(query.message, text, markup)
+    # The callback answer is no message: it goes alongside the edit, not before it.
+    await asyncio.gather(query.answer(), _edit(query.message, text, markup))
 
 
 async def _on_next(
@@ -389,8 +391,7 @@ async def _on_next(
 ) -> None:
     query = update.callback_query
     assert query and user and tap.session and isinstance(tap.step, Ask)
-    await query.answer()
-    await _show_answered(query.message, cat, user, tap)
+    await asyncio.gather(query.answer(), _show_answered(query.message, cat, user, tap))
     await send_question(update, context, user, tap.session, tap.step.question)
 
 

@@ -17,7 +17,8 @@ import pytest
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from bot.budget_redis import Lane, RedisBudget
+from bot.budget import Lane
+from bot.budget_redis import RedisBudget
 
 REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/0")
 LIMIT = 20
@@ -107,3 +108,12 @@ async def test_reminders_wait_while_replies_use_the_whole_budget(prefix: str) ->
 async def test_reminders_alone_leave_a_reserve_for_replies(prefix: str) -> None:
     (broadcasts,) = await asyncio.to_thread(run_processes, [(prefix, "broadcast", 2.5, 6)])
     assert most_in_any_window(broadcasts, 0.95) <= LIMIT - 2
+
+
+def test_with_redis_url_set_every_process_sends_through_the_shared_budget() -> None:
+    from bot.config import Settings
+    from bot.runner import shared_budget
+
+    shared = Settings(redis_url="redis://127.0.0.1:6379/0", rate_global=25)
+    assert isinstance(shared_budget(shared), RedisBudget)
+    assert shared_budget(Settings()) is None  # one process: the budget in memory

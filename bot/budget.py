@@ -1,0 +1,137 @@
+"""The bot-wide sending budget (DESIGN.md decision 7 and "Running modes").
+
+Telegram allows a bot about 30 messages a second in all. The budget has two lanes: REPLY,
+for what answers a person's own action (the callback answer, the edit, the next question, a
+command's reply), goes first; BROADCAST (reminders and check-ins the bot starts) uses what
+replies leave. `MemoryBudget` keeps it for one process; `bot/budget_redis.py` keeps the same
+`Budget` for every process together.
+
+`MemoryBudget` is a sliding log, not a token bucket that starts full: it remembers when each
+of the last second's sends was granted, so no one-second window, the first included, holds
+more than `per_second`. Broadcasts additionally:
+
+- never take the last `reply_reserve` places of a window, so a reply finds one free at once;
+- wait while any reply waits;
+- are paced evenly (at most a small burst at once), so that when a reply does have to wait,
+  the next place frees within a fraction of a second rather than at the end of a burst.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from enum import StrEnum
+from typing import Protocol
+
+BROADCAST_BURST = 2
+"""Broadcasts granted back to back at most; a late timer catches up by this much."""
+
+
+class Lane(StrEnum):
+    REPLY = "reply"
+    BROADCAST = "broadcast"
+
+
+class Budget(Protocol):
+    """Permission to send one message, shared by everything one bot sends."""
+
+    async def acquire(self, lane: Lane) -> None:
+        """Waits until one message may be sent in `lane`."""
+        ...
+
+
+class MemoryBudget:
+    """`per_second` sends in any sliding window of `window` seconds, replies first."""
+
+    def __init__(self, per_second: int, reply_reserve: int, *, window: float = 1.0) -> None:
+        if per_second < 1:
+            raise ValueError("per_second must be at least 1")
+        if not 0 <= reply_reserve < per_second:
+            raise ValueError("reply_reserve must be at least 0 and below per_second")
+        self._limit = {Lane.REPLY: per_second, Lane.BROADCAST: per_second - reply_reserve}
+        self._window = window
+        self._spacing = window / self._limit[Lane.BROADCAST]
+        self._granted: deque[float] = deque()
+        self._waiting: dict[Lane, deque[asyncio.Future[None]]] = {lane: deque() for lane in Lane}
+        self._paced_until: float | None = None
+        self._timer: asyncio.TimerHandle | None = None
+
+    async def acquire(self, lane: Lane) -> None:
+        loop = asyncio.get_running_loop()
+        if not self._queued_ahead(lane) and self._take(lane, loop.time()):
+            return
+        waiter: asyncio.Future[None] = loop.create_future()
+        self._waiting[lane].append(waiter)
+        self._rearm(loop)
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.cancelled() and waiter in self._waiting[lane]:
+                self._waiting[lane].remove(waiter)
+                self._rearm(loop)
+            raise
+
+    def _queued_ahead(self, lane: Lane) -> bool:
+        """Whether someone already waiting goes before a new request in `lane`."""
+        if lane is Lane.REPLY:
+            return bool(self._waiting[Lane.REPLY])
+        return any(self._waiting.values())
+
+    def _take(self, lane: Lane, now: float) -> bool:
+        """Grants one send in `lane` at `now` if the window and the pace allow it."""
+        self._expire(now)
+        if len(self._granted) >= self._limit[lane]:
+            return False
+        if lane is Lane.BROADCAST:
+            if self._waiting[Lane.REPLY] or self._paced_from() > now:
+                return False
+            self._paced_until = max(self._paced_until or now, now) + self._spacing
+        self._granted.append(now)
+        return True
+
+    def _expire(self, now: float) -> None:
+        while self._granted and self._granted[0] <= now - self._window:
+            self._granted.popleft()
+
+    def _paced_from(self) -> float:
+        """The first instant the pace allows another broadcast."""
+        if self._paced_until is None:
+            return float("-inf")
+        return self._paced_until - self._spacing * (BROADCAST_BURST - 1)
+
+    def _grant(self) -> None:
+        """Hands free places to waiters, replies first, and re-arms for the rest."""
+        self._timer = None
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        for lane in Lane:
+            queue = self._waiting[lane]
+            while queue:
+                if queue[0].done():  # its task was cancelled while waiting
+                    queue.popleft()
+                elif self._take(lane, now):
+                    queue.popleft().set_result(None)
+                else:
+                    break
+        self._rearm(loop)
+
+    def _rearm(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Arms one timer for the moment the first waiter could be granted."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        when = self._next_grant(loop.time())
+        if when is not None:
+            self._timer = loop.call_at(when, self._grant)
+
+    def _next_grant(self, now: float) -> float | None:
+        if self._waiting[Lane.REPLY]:
+            lane = Lane.REPLY
+        elif self._waiting[Lane.BROADCAST]:
+            lane = Lane.BROADCAST
+        else:
+            return None
+        self._expire(now)
+        over = len(self._granted) - self._limit[lane]
+        when = self._granted[over] + self._window if over >= 0 else now
+        return max(when, self._paced_from()) if lane is Lane.BROADCAST else when
