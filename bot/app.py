@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+from typing import Any
 
 from telegram import BotCommand, Update
 from telegram.ext import (
@@ -80,7 +81,9 @@ BACKLOG = 1000
 """Updates waiting in the process at most; beyond it polling pauses and Telegram keeps them."""
 
 
-def build_application(token: str, deps: Deps, budget: Budget | None = None) -> Application:  # type: ignore[type-arg]
+def build_application(
+    token: str, deps: Deps, budget: Budget | None = None
+) -> Application[Any, Any, Any, Any, Any, Any]:
     """The bot, wired to its dependencies; not started. `budget` defaults to one in memory."""
     settings = deps.settings
     budget = budget or MemoryBudget(int(settings.rate_global), REPLY_RESERVE)
@@ -105,7 +108,7 @@ def build_application(token: str, deps: Deps, budget: Budget | None = None) -> A
     return app
 
 
-def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
+def add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(TypeHandler(Update, guard.on_any_update), group=-2)
     app.add_handler(TypeHandler(Update, _private_only), group=-1)
     for handler in safety.handlers():  # first: danger words outrank every other handler
@@ -143,7 +146,7 @@ async def _private_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await common.on_not_private(update, context)
 
 
-async def _slow_down(app: Application, update: Update) -> None:  # type: ignore[type-arg]
+async def _slow_down(app: Application[Any, Any, Any, Any, Any, Any], update: Update) -> None:
     """One short word to a person whose updates come faster than the bot answers them."""
     chat, user = update.effective_chat, update.effective_user
     if chat is None:
@@ -152,7 +155,7 @@ async def _slow_down(app: Application, update: Update) -> None:  # type: ignore[
     await app.bot.send_message(chat.id, say(cat, "error.slow_down", None))
 
 
-async def _register_commands(app: Application) -> None:  # type: ignore[type-arg]
+async def _register_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     catalogue = catalogue_for(None)
     await app.bot.set_my_commands(
         [BotCommand(name, catalogue.text(f"command.{name}")) for name in COMMANDS]

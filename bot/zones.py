@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import zoneinfo
 from functools import cache
+from typing import Any
 
 SUGGESTED: dict[str, tuple[str, ...]] = {
     "GB": ("Europe/London",),
@@ -95,7 +96,7 @@ def canonical(name: str) -> str | None:
 
 
 @cache
-def _finder():  # type: ignore[no-untyped-def]
+def _finder() -> Any:  # timezonefinder ships no type information
     from timezonefinder import TimezoneFinder
 
     return TimezoneFinder()

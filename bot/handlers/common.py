@@ -7,7 +7,7 @@ import logging
 import traceback
 from contextlib import suppress
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
@@ -41,7 +41,9 @@ async def load_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> User 
     return user
 
 
-async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str, **values: object):  # type: ignore[no-untyped-def]
+async def reply(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, key: str, **values: object
+) -> Message:
     """Replies with catalogue message `key` in the person's language and country."""
     user = await load_user(update, context)
     language = update.effective_user.language_code if update.effective_user else None

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 from telegram import InputFile, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
@@ -39,7 +40,7 @@ ERASE, KEEP = "erase", "keep"
 MIN_CHECKINS = 2
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
     """This module's handlers, to be registered before the catch-all ones."""
     return [
         CommandHandler("history", on_history),

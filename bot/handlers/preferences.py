@@ -22,7 +22,7 @@ import logging
 import zoneinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot import callbacks
@@ -94,7 +94,7 @@ async def ask_workout_days(context: ContextTypes.DEFAULT_TYPE, user: User) -> No
     )
 
 
-def _days_markup(cat: Catalogue, mask: int):  # type: ignore[no-untyped-def]
+def _days_markup(cat: Catalogue, mask: int) -> InlineKeyboardMarkup:
     def label(day: int) -> str:
         return ("✅ " if mask & (1 << day) else "") + DAY_NAMES[day]
 

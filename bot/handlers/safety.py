@@ -23,6 +23,8 @@ Callback data: `x:now`, `x:back`.
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
@@ -73,7 +75,7 @@ class _Danger(filters.MessageFilter):
         return not text.startswith("/") and bool(scan(text) & DANGER)
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
     """Registered ahead of every other handler of group 0, so they win for danger words."""
     return [
         MessageHandler(_Danger(), on_danger),

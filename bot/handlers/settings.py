@@ -23,7 +23,13 @@ import zoneinfo
 from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram import (
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
 from telegram.ext import ContextTypes
 
 from bot import callbacks, cities, places, zones
@@ -99,7 +105,7 @@ async def _summary(context: ContextTypes.DEFAULT_TYPE, user: User) -> str:
     )
 
 
-def _menu(user: User):  # type: ignore[no-untyped-def]
+def _menu(user: User) -> InlineKeyboardMarkup:
     cat = catalogue(user)
     rows = [
         [
@@ -270,7 +276,7 @@ async def _on_nudges(
     )
 
 
-def _nudges_markup(cat: Catalogue, rows: list[Reminder]):  # type: ignore[no-untyped-def]
+def _nudges_markup(cat: Catalogue, rows: list[Reminder]) -> InlineKeyboardMarkup:
     buttons = []
     for row in rows:
         schedule, _ = schedule_from_json(row.schedule)
