@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 Spawn = Callable[[Coroutine[Any, Any, None]], "asyncio.Future[None]"]
 OnFlood = Callable[[Update], Awaitable[None]]
 MAX_IDLE_CHATS = 10_000
+FLOOD_WAITING = 2
 
 
 @dataclass
@@ -53,8 +54,8 @@ class ChatUpdateProcessor(BaseUpdateProcessor):
         workers: int = 16,
         backlog: int = 1000,
         chat_backlog: int = 20,
-        burst: int = 20,
-        per_second: float = 1.0,
+        burst: int = 40,
+        per_second: float = 3.0,
         on_flood: OnFlood | None = None,
         spawn: Spawn | None = None,
     ) -> None:
@@ -89,14 +90,16 @@ class ChatUpdateProcessor(BaseUpdateProcessor):
     def _admit(self, chat: _Chat) -> bool:
         """Whether the chat's update may wait its turn.
 
-        Beyond the rate gate an update is still taken while none of the chat's waits: a person
-        (or a script) who waits for each answer before the next tap never floods anyone.
+        Beyond the rate gate an update is still taken while at most one of the chat's waits: a
+        person (or a script) who waits for each answer before the next tap never floods anyone.
         """
         now = asyncio.get_running_loop().time()
         elapsed = now - chat.refilled_at
         chat.tokens = min(self.burst, chat.tokens + elapsed * self.per_second)
         chat.refilled_at = now
-        if len(chat.waiting) >= self.chat_backlog or (chat.tokens < 1 and chat.waiting):
+        # One update waiting behind the one running is a quick tick-then-Done, not a flood.
+        backed_up = len(chat.waiting) >= FLOOD_WAITING
+        if len(chat.waiting) >= self.chat_backlog or (chat.tokens < 1 and backed_up):
             return False
         if chat.tokens >= self.burst:
             chat.warned = False  # calm for a while: a later flood is told again

@@ -17,7 +17,7 @@ def test_what_encode_writes_decode_reads_back() -> None:
     [
         None,
         "",
-        "x:1:done",
+        "z:1:done",
         "r:" + "1" * 70,
         "r:12:done\n",
         "r:12:dóne",
@@ -58,4 +58,4 @@ def test_a_telegram_user_id_may_be_larger_than_a_row_id() -> None:
 
 def test_encode_refuses_an_area_the_parser_would_refuse() -> None:
     with pytest.raises(ValueError, match="not allowed"):
-        encode("x", 1)
+        encode("z", 1)

@@ -10,6 +10,7 @@ import json
 import aiohttp
 import pytest
 from aiohttp import web
+from telegram.ext import Application
 
 from bot import webhook
 from bot.playground.server import FakeBotApi
@@ -91,7 +92,8 @@ async def test_a_connection_whose_headers_never_finish_is_closed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setitem(webhook.LISTENER_LIMITS, "keepalive_timeout", 0.5)
-    runner = web.AppRunner(webhook.webhook_app(None, None, SECRET))  # type: ignore[arg-type]
+    app = Application.builder().token("123456:" + "A" * 32).build()  # never started
+    runner = web.AppRunner(webhook.webhook_app(app, None, SECRET))  # type: ignore[arg-type]
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
