@@ -17,10 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.plans import pause_nudges
 from storage.episodes import EpisodeRepository
 from storage.models import Episode, User
-from storage.reminders import CHECKIN, ReminderRepository
+from storage.reminders import ReminderRepository
 from triage.followup import FollowUpState, on_retriage, start_followup
 from triage.levels import Level
 from triage.outcome import Outcome, Reason
+from triage.schedule import CHECKIN
 
 RULE_ID = "F-E1"
 REASON = "emergency_sign"

@@ -25,13 +25,12 @@ from bot.handlers import plan_end
 from bot.replies import keyboard
 from bot.sound import silent
 from scheduler.clock import Clock
-from scheduler.policy import PLAN_END
 from scheduler.ports import Blocked, Failed, Outgoing, SendResult, Sent
 from scheduler.ports import RetryAfter as Retry
 from storage.reminders import one_off
+from triage.schedule import CHECKIN, PLAN_END
 
 log = logging.getLogger(__name__)
-CHECKIN = "CHECKIN"
 AREA = "r"
 
 

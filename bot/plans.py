@@ -14,7 +14,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.catalogue import Catalogue
-from scheduler.policy import PLAN_END
 from storage.models import Delivery, Episode, Reminder, User
 from storage.reminders import ReminderRepository
 from triage.followup import expected_checkins, start_followup
@@ -23,9 +22,8 @@ from triage.nudges import PLAN_DAYS, Preferences, plan_nudges
 from triage.outcome import Outcome
 from triage.plan_fit import fit_plan
 from triage.quiet import QuietHours
-from triage.schedule import PlannedNudge
+from triage.schedule import CHECKIN, PLAN_END, PlannedNudge
 
-CHECKIN = "CHECKIN"
 # What a plan line may give as its reason, by nudge: only the options the person ticked are
 # named ("because you've been exercising hard", never "sweating" to someone who only trained).
 BECAUSE: Mapping[str, tuple[str, ...]] = {"N_HYDRATE_PLUS": ("TR_SWEAT", "TR_EXERCISE")}

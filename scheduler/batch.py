@@ -12,7 +12,6 @@ from dataclasses import replace
 
 from scheduler.jobs import Job, Move, Row, advance, anchor
 from scheduler.policy import (
-    CHECKIN,
     Decision,
     Person,
     Send,
@@ -23,6 +22,7 @@ from scheduler.policy import (
     is_nudge,
     quiet_end,
 )
+from triage.schedule import CHECKIN
 
 
 def decide_batch(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from scheduler.policy import CHECKIN, Decision, Person, Send, local_day
+from scheduler.policy import Decision, Person, Send, local_day
 from scheduler.ports import Outgoing
 from scheduler.recurrence import (
     Occurrence,
@@ -21,6 +21,7 @@ from scheduler.recurrence import (
     occurrence_for_key,
     schedule_from_json,
 )
+from triage.schedule import CHECKIN
 
 
 @dataclass(frozen=True)

@@ -27,11 +27,10 @@ from zoneinfo import ZoneInfo
 
 from scheduler.recurrence import resolve_wall
 from triage.quiet import QuietHours
+from triage.schedule import CHECKIN, PLAN_END
 
-CHECKIN = "CHECKIN"
-# The day-14 question "keep a lighter weekly version?" (spec §3.4): a question about the
-# plan, not a nudge, so it is never capped, folded into a digest or counted towards the cap.
-PLAN_END = "PLAN_END"
+# The day-14 question (PLAN_END) is a question about the plan, not a nudge: it is never
+# capped or counted towards the cap.
 SLEEP = "N_SLEEP"
 DAILY_NUDGE_CAP = 3
 CHECKIN_GAP = dt.timedelta(minutes=60)

@@ -16,7 +16,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Reminder
-from storage.reminders import CHECKIN, NOT_NUDGES, note_due
+from storage.reminders import NOT_NUDGES, note_due
+from triage.schedule import CHECKIN
 
 
 class PlanRepository:

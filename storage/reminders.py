@@ -23,11 +23,9 @@ from sqlalchemy import func, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Delivery, Reminder, User, UserState
-from triage.schedule import LocalSchedule, PlannedNudge
+from triage.schedule import CHECKIN, PLAN_END, LocalSchedule, PlannedNudge
 
-CHECKIN = "CHECKIN"
-PLAN_END = "PLAN_END"  # the day-14 question about the plan (spec §3.4)
-NOT_NUDGES = (CHECKIN, PLAN_END)
+NOT_NUDGES = (CHECKIN, PLAN_END)  # the kinds of `triage.schedule.ReminderKind`
 RESPONSES = frozenset({"done", "snoozed", "stopped"})
 DUE_KEY = "reminders_due_from"
 """`Session.info` key: the earliest instant a reminder written in the transaction is due from."""

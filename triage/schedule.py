@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import StrEnum
 
 
 @dataclass(frozen=True)
@@ -39,3 +40,15 @@ class PlannedNudge:
     nudge_id: str
     schedule: LocalSchedule
     slot: str | None = None
+
+
+class ReminderKind(StrEnum):
+    """The reminder rows that are not nudges (a nudge's kind is its spec id, N_HYDRATE...)."""
+
+    CHECKIN = "CHECKIN"
+    PLAN_END = "PLAN_END"  # the day-14 question "keep a lighter weekly version?" (spec §3.4)
+
+
+CHECKIN = ReminderKind.CHECKIN
+PLAN_END = ReminderKind.PLAN_END
+NOT_NUDGES = frozenset(ReminderKind)

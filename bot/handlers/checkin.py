@@ -54,7 +54,7 @@ from scheduler.clock import Clock
 from scheduler.ports import Outgoing
 from storage.episodes import EpisodeRepository
 from storage.models import CheckIn, Delivery, Episode, User
-from storage.reminders import CHECKIN, ReminderRepository
+from storage.reminders import ReminderRepository
 from storage.users import UserRepository
 from triage.checkin_flow import (
     CHOICES,
@@ -75,6 +75,7 @@ from triage.followup import (
     on_answers,
     on_unanswered,
 )
+from triage.schedule import CHECKIN
 
 log = logging.getLogger(__name__)
 OPEN, ANSWERED, EXPIRED = "open", "answered", "expired"

@@ -35,9 +35,10 @@ from storage.episodes import EpisodeRepository
 from storage.models import CheckIn, Delivery, Reminder, User, UserState
 from storage.preferences import PlanRepository
 from storage.pseudonyms import person
-from storage.reminders import CHECKIN, ReminderRepository
+from storage.reminders import ReminderRepository
 from storage.users import UserRepository
 from triage.followup import FollowUpState
+from triage.schedule import CHECKIN
 
 log = logging.getLogger(__name__)
 AREA = "k"

@@ -30,14 +30,13 @@ from bot.catalogue import Catalogue
 from bot.deps import deps
 from bot.handlers.preferences import what
 from bot.replies import catalogue, keyboard
-from scheduler.policy import CHECKIN, PLAN_END
 from scheduler.recurrence import next_occurrence
 from storage.models import Delivery, Episode, Reminder, User
 from storage.reminders import ReminderRepository, schedule_from_json
 from triage.levels import NUDGE_LEVELS, Level
 from triage.plan_fit import fit_plan
 from triage.quiet import QuietHours
-from triage.schedule import LocalSchedule, PlannedNudge
+from triage.schedule import CHECKIN, PLAN_END, LocalSchedule, PlannedNudge
 
 log = logging.getLogger(__name__)
 AREA = "w"

@@ -51,6 +51,7 @@ from storage.pseudonyms import person
 from storage.reminders import ReminderRepository
 from storage.users import UserRepository
 from triage.quiet import QuietHours
+from triage.schedule import CHECKIN
 
 log = logging.getLogger(__name__)
 AREA = "s"
@@ -342,7 +343,7 @@ async def _own_series(session: AsyncSession, user: User, values: tuple[str, ...]
     if not values:
         raise callbacks.BadCallback("expected a reminder")
     row = await session.get(Reminder, callbacks.number(values[0]))
-    if row is None or row.user_id != user.id or row.origin_id is not None or row.kind == "CHECKIN":
+    if row is None or row.user_id != user.id or row.origin_id is not None or row.kind == CHECKIN:
         raise callbacks.BadCallback("not the caller's reminder")
     return row
 

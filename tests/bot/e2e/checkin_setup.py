@@ -13,11 +13,11 @@ from bot.handlers.checkin import PreparedCheckin, prepare_checkin
 from bot.playground.users import ScriptedUser, SentMessage
 from scheduler.ports import Outgoing
 from storage.models import CheckIn, Delivery, Episode, Reminder, User
-from storage.reminders import CHECKIN, ReminderRepository
+from storage.reminders import ReminderRepository
 from tests.bot.e2e.harness import BotRig
 from triage.flow import Finished, advance, start
 from triage.followup import FollowUpState, start_followup
-from triage.schedule import LocalSchedule, PlannedNudge
+from triage.schedule import CHECKIN, LocalSchedule, PlannedNudge
 
 ZONE = "Europe/London"
 # An everyday twitch: one eyelid, a few days, mild, nothing else (lands on L0).

@@ -15,9 +15,9 @@ from bot.playground.server import FakeBotApi
 from bot.playground.users import ScriptedUser
 from storage.db import create_engine, session_factory
 from storage.models import Episode, Reminder, TriageSession
-from storage.reminders import CHECKIN
 from tests.bot.e2e.harness import START, BotRig
 from tests.bot.e2e.steps import onboard, read_until
+from triage.schedule import CHECKIN
 
 CAT = catalogue_for(None)
 HAPPENING = CAT.text("safety.happening_now")
