@@ -49,6 +49,7 @@ test: lint typecheck unit
 bench: $(STAMP)
 	$(BIN)/python bench/dispatch.py
 	$(BIN)/python bench/updates.py
+	$(BIN)/python bench/speed.py --speed 600 --days 1
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
