@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage.migrate import alembic_config
 from storage.models import Reminder
-from storage.retention import erase_inactive
+from storage.retention import DELIVERY_KEEP_DAYS, erase_inactive, prune_deliveries
 from storage.updates import ProcessedUpdateRepository
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,9 @@ async def run_retention(
             return "skipped: another process is running it"
         pruned = await ProcessedUpdateRepository(session).prune(now)
         erased = await erase_inactive(session, now - dt.timedelta(days=retention_days))
-    return f"{erased} people erased, {pruned} update ids forgotten"
+        old = now - dt.timedelta(days=DELIVERY_KEEP_DAYS)
+        forgotten = await prune_deliveries(session, old)
+    return f"{erased} people erased, {pruned} update ids and {forgotten} deliveries forgotten"
 
 
 HEADS: dict[str, tuple[str, ...]] = {}

@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal, select, union_all
+from sqlalchemy import ColumnElement, Select, delete, func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.erase import erase_person
@@ -61,3 +61,27 @@ async def purge(
     cutoff = now - dt.timedelta(days=retention_days)
     async with sessions.begin() as session:
         return await erase_inactive(session, cutoff)
+
+
+DELIVERY_KEEP_DAYS = 90
+"""Settled deliveries of earlier episodes are kept this long (the 90-day episode window)."""
+
+
+async def prune_deliveries(session: AsyncSession, cutoff: dt.datetime) -> int:
+    """Forgets settled deliveries due before `cutoff` that /history and /report no longer
+    show: those of a person's earlier episodes, or of no episode. The latest episode keeps
+    its whole story; a pending delivery (a send in flight) is never touched, and an old
+    occurrence is never claimed again (its reminder has moved past it), so nothing resends."""
+    latest = select(func.max(Episode.id)).group_by(Episode.user_id)
+    shown = select(Reminder.id).where(Reminder.episode_id.in_(latest))
+    result = await session.execute(
+        delete(Delivery).where(
+            Delivery.status != "pending",
+            Delivery.due_at < literal(cutoff, UtcDateTime()),
+            Delivery.reminder_id.not_in(shown),
+        )
+    )
+    count = int(getattr(result, "rowcount", 0) or 0)
+    if count:
+        log.info("retention forgot %s old deliveries", count)
+    return count

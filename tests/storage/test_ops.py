@@ -17,6 +17,7 @@ from tests.conftest import NO_POSTGRES, POSTGRES_URL, _drop_postgres_database
 from tests.conftest import _fresh_postgres_database as fresh_postgres_database
 
 NOW = dt.datetime(2026, 11, 30, 3, 30, tzinfo=dt.UTC)
+NOTHING_TO_DO = "0 people erased, 0 update ids and 0 deliveries forgotten"
 
 
 async def migrate_in_a_process(url: str) -> int:
@@ -56,9 +57,9 @@ async def test_the_retention_job_is_skipped_while_another_process_holds_its_lock
     sessions: async_sessionmaker[AsyncSession], database_url: str
 ) -> None:
     if not database_url.startswith("postgresql"):
-        assert await run_retention(sessions, NOW, 180) == "0 people erased, 0 update ids forgotten"
+        assert await run_retention(sessions, NOW, 180) == NOTHING_TO_DO
         return
     async with sessions.begin() as holder:
         assert await try_lock(holder, RETENTION_LOCK)
         assert (await run_retention(sessions, NOW, 180)).startswith("skipped")
-    assert await run_retention(sessions, NOW, 180) == "0 people erased, 0 update ids forgotten"
+    assert await run_retention(sessions, NOW, 180) == NOTHING_TO_DO
