@@ -18,10 +18,9 @@ from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
-from bot import callbacks, plans
+from bot import callbacks, plan_end_question, plans
 from bot.budget import Lane
 from bot.catalogue import Catalogue, catalogue_for
-from bot.handlers import plan_end
 from bot.replies import keyboard
 from bot.sound import silent
 from scheduler.clock import Clock
@@ -154,10 +153,12 @@ class TelegramNotifier:
     async def _send_plan_end(self, outgoing: Outgoing, cat: Catalogue) -> SendResult:
         """The day-14 question, unless the plan was stopped or the episode rose to L3/L4."""
         async with self.sessions() as session:
-            due = await plan_end.question_due(session, outgoing.episode_id, self.clock.now())
+            due = await plan_end_question.question_due(
+                session, outgoing.episode_id, self.clock.now()
+            )
         if not due:
             return Failed(transient=False, reason="NoPlanToKeep")
-        text, markup = plan_end.question(cat, outgoing.delivery_id)
+        text, markup = plan_end_question.question(cat, outgoing.delivery_id)
         sent = await self.bot.send_message(
             outgoing.chat_id, text, reply_markup=markup, rate_limit_args=Lane.BROADCAST
         )

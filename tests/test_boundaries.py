@@ -71,3 +71,21 @@ def test_the_boundary_check_notices_a_crossing(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text("from bot.app import build_application\nimport sqlalchemy\n")
     assert imported_roots(bad) == {"bot", "sqlalchemy"}
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every module `path` imports by name, `from bot import x` counted as `bot.x`."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def test_the_notifier_sends_without_importing_any_handler() -> None:
+    imported = imported_modules(ROOT / "bot" / "notifier.py")
+    assert sorted(m for m in imported if m.startswith("bot.handlers")) == []
