@@ -42,7 +42,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from scheduler import leases, records
 from scheduler.batch import decide_batch
 from scheduler.clock import Clock
-from scheduler.jobs import Job, Move, Recipient, Row, advance, last_per_row, outgoing, slot
+from scheduler.jobs import Job, Move, Recipient, Row, advance, outgoing, slot
 from scheduler.policy import Defer, Send, Skip, gives_up, retry_delay
 from scheduler.ports import Blocked, Failed, Notifier, RetryAfter, SendResult, Sent
 from scheduler.recurrence import schedule_to_json
@@ -248,7 +248,7 @@ class Dispatcher:
         for job, result in outcomes:
             report += await self._apply_one(session, job, result, now, settled)
         await records.finish_many(session, settled.deliveries)
-        await leases.move(session, self._owner, last_per_row(settled.moves))
+        await leases.move(session, self._owner, settled.moves)  # one move per row
         return report
 
     async def _apply_one(

@@ -98,9 +98,7 @@ class DispatchDriver:
         while not self._stopping:
             try:
                 await self._loop()
-            except asyncio.CancelledError:
-                raise
-            except BaseException as error:  # a loop that ended on its own is started again
+            except Exception as error:  # a loop that ended on its own is started again
                 log.error("dispatch loop ended (%s); starting it again", type(error).__name__)
                 await asyncio.sleep(min(1.0, self.idle.total_seconds()))
 

@@ -118,35 +118,18 @@ def advance(
     sent: int,
     next_schedule: Any = None,
     now: dt.datetime | None = None,
-    to: Occurrence | None = None,
 ) -> Move:
     """The row moved to the occurrence after the one it stood for (None: series over)."""
-    if to is not None:
-        return Move(row.id, to, sent)
     if next_schedule is not None and now is not None:
         return Move(row.id, next_occurrence(next_schedule, row.tz, now), sent)
     schedule, _ = schedule_from_json(row.schedule)
     return Move(row.id, next_occurrence(schedule, row.tz, row.occurrence.due_at), sent)
 
 
-def last_per_row(moves: list[Move]) -> list[Move]:
-    """A series folded more than once advances to its latest point, counting every send."""
-    merged: dict[int, Move] = {}
-    for move in moves:
-        before = merged.get(move.row_id)
-        if before is None:
-            merged[move.row_id] = move
-            continue
-        later = move.occurrence
-        if before.occurrence is None or (later and later.due_at < before.occurrence.due_at):
-            later = before.occurrence
-        merged[move.row_id] = Move(move.row_id, later, before.sent + move.sent)
-    return list(merged.values())
-
-
 @dataclass(frozen=True)
 class Recipient:
-    """Where a person's messages go and in which language, read once per batch."""
+    """Where a person's messages go, in which language and with what sound, read once per
+    batch."""
 
     chat_id: int
     language: str | None = None

@@ -82,10 +82,10 @@ async def _respond(
                 await deliveries.snooze(each.id, now)
             else:
                 await deliveries.respond(each.id, RESPONSES[action], now)
-        user = await session.get(User, user_id)
-        if action != "snooze" or user is None or reminder.kind == SLEEP:
+        if action != "snooze" or reminder.kind == SLEEP:
             return "ok", None
-        return "ok", _held_until(now + SNOOZE, reminder.tz, user)
+        user = await session.get(User, user_id)
+        return "ok", _held_until(now + SNOOZE, reminder.tz, user) if user else None
 
 
 def _held_until(at: dt.datetime, tz: str, user: User) -> dt.datetime | None:
