@@ -21,7 +21,7 @@ import asyncio
 import functools
 from typing import Any
 
-from telegram import BotCommand, Update
+from telegram import Update
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -97,7 +97,6 @@ def build_application(
         .rate_limiter(ChatRateLimiter(budget, settings.rate_per_chat))
         .concurrent_updates(processor)
         .update_queue(asyncio.Queue(maxsize=BACKLOG))
-        .post_init(_register_commands)
         .build()
     )
     # The application awaits work it spawned when it stops, before the bot shuts down.
@@ -153,10 +152,3 @@ async def _slow_down(app: Application[Any, Any, Any, Any, Any, Any], update: Upd
         return
     cat = catalogue_for(user.language_code if user else None)
     await app.bot.send_message(chat.id, say(cat, "error.slow_down", None))
-
-
-async def _register_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    catalogue = catalogue_for(None)
-    await app.bot.set_my_commands(
-        [BotCommand(name, catalogue.text(f"command.{name}")) for name in COMMANDS]
-    )

@@ -92,6 +92,7 @@ class RedisBudget:
             await asyncio.sleep(int(value) / 1_000_000)
 
 
-def redis_budget(url: str, per_second: float) -> RedisBudget:
-    """The shared budget at `url` for `per_second` messages a second (whole messages)."""
-    return RedisBudget(Redis.from_url(url), max(1, int(per_second)))
+def redis_budget(url: str, per_second: float, reserve: int) -> RedisBudget:
+    """The shared budget at `url` for `per_second` messages a second (whole messages), with
+    `reserve` places of each second kept for replies, as the in-memory budget keeps them."""
+    return RedisBudget(Redis.from_url(url), max(1, int(per_second)), reserve=reserve)

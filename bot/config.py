@@ -12,6 +12,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 from sqlalchemy.engine import make_url
@@ -64,7 +65,7 @@ class Settings(BaseModel):
     database_url: str = Field(default=DEFAULT_SQLITE_URL, repr=False)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     clock_speed: float = Field(default=1.0, gt=0, le=100_000)
-    rate_global: float = Field(default=30.0, gt=0)
+    rate_global: float = Field(default=30.0, ge=2)  # one place is kept for replies
     rate_per_chat: float = Field(default=1.0, gt=0)
     retention_days: int = Field(default=180, ge=1)
     # How long a claimed reminder stays another replica's; after a crash it is retried then.
@@ -178,7 +179,14 @@ class Settings(BaseModel):
     def secrets(self) -> list[str]:
         """Every value no log line, error or traceback may carry."""
         password = make_url(self.database_url).password
-        candidates = [self.telegram_bot_token, self.webhook_secret, self.log_key, password]
+        redis_password = urlsplit(self.redis_url).password if self.redis_url else None
+        candidates = [
+            self.telegram_bot_token,
+            self.webhook_secret,
+            self.log_key,
+            password,
+            redis_password,
+        ]
         return [str(secret) for secret in candidates if secret]
 
     @classmethod

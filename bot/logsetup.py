@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from bot.redaction import REDACTED, scrub_traceback
+from bot.redaction import REDACTED, scrub, scrub_traceback
 
 __all__ = ["REDACTED", "configure_logging", "protect", "redact"]
 _secrets: set[str] = set()
@@ -29,10 +29,9 @@ def _redacting_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
             message = record.getMessage()
         except (TypeError, ValueError):
             return record
-        if any(secret in message for secret in _secrets):
-            for secret in _secrets:
-                message = message.replace(secret, REDACTED)
-            record.msg, record.args = message, None
+        scrubbed = scrub(message, _secrets)
+        if scrubbed != message:
+            record.msg, record.args = scrubbed, None
     return record
 
 

@@ -36,12 +36,9 @@ POOL_IN_USE = Gauge(
 )
 
 
-def update_kind(data: dict[str, object]) -> str:
-    """The kind of a raw update (`message`, `callback_query`, ...), from a closed set."""
-    for key in data:
-        if key != "update_id" and key in KINDS:
-            return key
-    return "other"
+def update_kind(update: object) -> str:
+    """The kind of an update (`message`, `callback_query`, ...), from a closed set."""
+    return next((kind for kind in sorted(KINDS) if getattr(update, kind, None)), "other")
 
 
 KINDS = frozenset(

@@ -17,7 +17,7 @@ from typing import Any
 from aiohttp import web
 from telegram.ext import Application, ExtBot
 
-from bot.app import build_application
+from bot.app import REPLY_RESERVE, build_application
 from bot.budget import Budget
 from bot.config import Settings
 from bot.deps import Deps
@@ -106,11 +106,9 @@ def shared_budget(settings: Settings) -> Budget | None:
     one budget for all); None keeps the in-memory one of a single process."""
     if settings.redis_url is None:
         return None
-    from redis.asyncio import Redis
+    from bot.budget_redis import redis_budget
 
-    from bot.budget_redis import RedisBudget
-
-    return RedisBudget(Redis.from_url(settings.redis_url), int(settings.rate_global))
+    return redis_budget(settings.redis_url, settings.rate_global, REPLY_RESERVE)
 
 
 def pulse_of(driver: DispatchDriver) -> PulseSource:

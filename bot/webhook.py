@@ -73,7 +73,7 @@ def webhook_app(
     secret: str,
     owner: str | None = None,
 ) -> web.Application:
-    """An aiohttp application serving POST /telegram and GET /health."""
+    """An aiohttp application serving POST /telegram (the runner adds the health routes)."""
     owner = owner or f"{socket.gethostname()}:{os.getpid()}"
     failures: dict[int, BaseException] = {}
 
@@ -96,19 +96,15 @@ def webhook_app(
         update = parse_update(body, app.bot)
         if update is None:
             return web.Response(status=400)
-        kind = update_kind(update.to_dict())
+        kind = update_kind(update)
         outcome = await _handle(app, deps, owner, update, failures)
         UPDATES.labels(kind=kind, outcome=outcome).inc()
         if outcome in {"processed", "duplicate", "failed"}:
             return web.Response(status=200)
         return web.Response(status=503, headers={"Retry-After": RETRY_LATER})
 
-    async def on_health(_: web.Request) -> web.Response:
-        return web.json_response({"ok": True})
-
     server = web.Application(client_max_size=MAX_BODY, handler_args=LISTENER_LIMITS)
     server.router.add_post(PATH, on_update)
-    server.router.add_get("/health", on_health)
     return server
 
 

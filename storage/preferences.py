@@ -16,7 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Reminder
-from storage.reminders import NOT_NUDGES, note_due
+from storage.reminders import NOT_NUDGES, note_due, unplaced
 from triage.schedule import CHECKIN
 
 
@@ -54,15 +54,13 @@ class PlanRepository:
         """New local times for a series; a running one is placed again from `now`."""
         values: dict[str, Any] = {"schedule": schedule}
         if row.active:
-            values |= _unplaced(now)
-            note_due(self._session, now)
+            values |= unplaced(now, self._session)
         await self._session.execute(update(Reminder).where(Reminder.id == row.id).values(**values))
 
     async def switch(self, row: Reminder, on: bool, now: dt.datetime) -> None:
         """Turns a series on (placed afresh from `now`) or off (with its pending snoozes)."""
         if on:
-            values: dict[str, Any] = {"active": True, **_unplaced(now)}
-            note_due(self._session, now)
+            values: dict[str, Any] = {"active": True, **unplaced(now, self._session)}
             await self._session.execute(
                 update(Reminder).where(Reminder.id == row.id).values(**values)
             )
@@ -92,8 +90,3 @@ class PlanRepository:
             await self._session.execute(
                 update(Reminder).where(Reminder.id.in_(reminder_ids)).values(next_due_at=now)
             )
-
-
-def _unplaced(since: dt.datetime) -> dict[str, Any]:
-    # The same hand-over as storage.reminders: the dispatcher places the row from `since`.
-    return {"next_due_at": since, "occurrence": None, "lease_owner": None, "lease_until": None}

@@ -143,7 +143,7 @@ class ReminderRepository:
         await self._session.execute(
             update(Reminder)
             .where(Reminder.id == reminder_id)
-            .values(schedule=schedule_to_json(one_off(at_local)), **_unplaced(now, self._session))
+            .values(schedule=schedule_to_json(one_off(at_local)), **unplaced(now, self._session))
         )
 
     async def deactivate(
@@ -173,7 +173,7 @@ class ReminderRepository:
                 Reminder.active.is_(False),
                 Reminder.next_due_at.is_not(None),
             )
-            .values(active=True, **_unplaced(now, self._session))
+            .values(active=True, **unplaced(now, self._session))
         )
         return _count(result)
 
@@ -182,7 +182,7 @@ class ReminderRepository:
         await self._session.execute(
             update(Reminder)
             .where(Reminder.user_id == user_id, Reminder.next_due_at.is_not(None))
-            .values(tz=tz, **_unplaced(now, self._session))
+            .values(tz=tz, **unplaced(now, self._session))
         )
 
     async def for_user(self, user_id: int) -> list[Reminder]:
@@ -311,11 +311,11 @@ def _new(
         active=True,
         sent_count=0,
         created_at=now,
-        **_unplaced(now),
+        **unplaced(now),
     )
 
 
-def _unplaced(since: dt.datetime, session: AsyncSession | None = None) -> dict[str, Any]:
+def unplaced(since: dt.datetime, session: AsyncSession | None = None) -> dict[str, Any]:
     """Column values that hand a row to the dispatcher to place from `since`; noted in
     `session`, when given, for the wake-up after its commit."""
     if session is not None:
