@@ -199,10 +199,7 @@ def from_fields(parts: Iterable[str]) -> str | None:
     return zones.canonical("/".join(parts))
 
 
-def picked(fields: tuple[str, ...], country: str | None) -> str | None:
-    """The zone a tapped button names: a suggestion's number, or a zone offered for a typed
-    place (as `fields`)."""
-    names = zones.suggestions(country)
-    if len(fields) == 1 and fields[0].isdigit():
-        return names[int(fields[0])] if int(fields[0]) < len(names) else None
-    return from_fields(fields)
+def picked(parts: tuple[str, ...], country: str | None) -> str | None:
+    """The zone a tapped button names, one offered for a typed place (as its `fields`); a
+    suggestion's number is the caller's (it knows the list it showed)."""
+    return from_fields(parts)

@@ -21,6 +21,7 @@ from storage.reminders import ReminderRepository
 from triage.followup import FollowUpState, on_retriage, start_followup
 from triage.levels import Level
 from triage.outcome import Outcome, Reason
+from triage.quiet import QuietHours
 from triage.schedule import CHECKIN
 
 RULE_ID = "F-E1"
@@ -42,7 +43,11 @@ async def confirm_typed_emergency(session: AsyncSession, user: User, now: dt.dat
     episode.reasons = list(dict.fromkeys([*episode.reasons, RULE_ID]))
     episode.onset_date = episode.onset_date or local.date()
     state = _followup(episode)
-    state = start_followup(outcome, local) if state is None else on_retriage(state, outcome, local)
+    quiet = QuietHours.parse(user.quiet_start, user.quiet_end)
+    if state is None:
+        state = start_followup(outcome, local, quiet)  # the check-in keeps out of their night
+    else:
+        state = on_retriage(state, outcome, local)
     episode.followup = state.to_json()
     await pause_nudges(session, user.id)
     checkin_at = None

@@ -58,6 +58,7 @@ ORDINARY_WORDS = (
     "alluring",
     "blurred",
     "blurring",
+    "slurped",
     "breaching",
     "chopping",
     "choosing",

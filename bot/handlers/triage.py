@@ -84,6 +84,8 @@ async def on_triage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     async with d.sessions.begin() as session:
         user = await UserRepository(session).get(update.effective_user.id)
         active = await EpisodeRepository(session).active_session(user.id) if user else None
+        if user is not None:
+            user.awaiting = None  # a command moves on: nothing typed is awaited by /settings
     cat = catalogue(user, update.effective_user.language_code)
     if user is None or not is_onboarded(user):
         await message.reply_text(cat.text("triage_ui.not_onboarded"))
@@ -257,6 +259,7 @@ async def on_answer(
             assert user and tap.session and isinstance(tap.step, Finished)
             plan = await _record_outcome(session, user, tap.session, tap.step, d.clock.now())
             ticked = frozenset().union(*tap.step.state.answers.values())
+            tap = replace(tap, step=await _as_stored(session, tap.session, tap.step))
             tap = replace(tap, next_steps=describe_plan(cat, *plan, ticked))
     if tap.kind == "finished":
         d.wake()  # the plan's reminders were written; a tick or a next question writes none
@@ -338,6 +341,16 @@ def _back(triage: TriageSession, state: TriageState, now: dt.datetime) -> Tap:
     triage.version += 1
     triage.updated_at = now
     return Tap("back", triage, ask)
+
+
+async def _as_stored(session: AsyncSession, triage: TriageSession, step: Finished) -> Finished:
+    """The result at the episode's level, which never drops (F-N1): an emergency reported
+    during the questions, or a sign raised at a check-in, outranks what the answers score."""
+    episode = await session.get(Episode, triage.episode_id)
+    stored = Level(episode.level) if episode and episode.level else step.outcome.level
+    if stored <= step.outcome.level:
+        return step
+    return replace(step, outcome=replace(step.outcome, level=stored))
 
 
 async def _record_outcome(

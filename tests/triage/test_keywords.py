@@ -171,3 +171,9 @@ def test_a_french_elision_splits_where_an_english_contraction_joins() -> None:
 @pytest.mark.parametrize("typo", ["seziure", "seiuzre", "siezure", "breahte", "swlaow"])
 def test_two_neighbours_swapped_anywhere_in_a_long_word_is_still_one_typo(typo: str) -> None:
     assert Concern.EMERGENCY in scan(f"i cant {typo}")
+
+
+@pytest.mark.parametrize("text", ["I slurped my soup", "the kids slurped noodles"])
+def test_slurping_a_drink_is_not_slurred_speech(text: str) -> None:
+    assert scan(text) == frozenset()
+    assert scan(text.replace("slurped", "slurred")) == {Concern.EMERGENCY}

@@ -197,3 +197,20 @@ async def test_the_one_time_country_question_is_remembered_on_each_database(
     saved = await read_until(person, "Country set to")
     assert "your local emergency number" in saved
     assert await stored_country(any_rig, person.user_id) is None
+
+
+async def test_an_unanswered_country_question_does_not_swallow_what_is_typed_in_the_triage(
+    rig: BotRig,
+) -> None:
+    person = rig.user()
+    await onboard(person)
+    await make_eu(rig, person.user_id)
+    await person.send("/settings")
+    await read_until(person, "no longer enough")  # asked once, and left unanswered
+    await person.send("/triage")
+    await read_until(person, "Carry on where you were")
+    await person.tap("Carry on")
+    await read_until(person, "Question 1 of 10")
+    await person.send("back")
+    reply = (await person.next_message()).text or ""
+    assert "I don't know a country" not in reply

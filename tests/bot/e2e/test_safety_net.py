@@ -240,3 +240,22 @@ async def test_during_onboarding_something_else_asks_the_waiting_step_again(rig:
     await expect_emergency(person, "I can't breathe")
     await person.tap(SOMETHING_ELSE)
     assert await read_until(person, "store and use your answers") == consent
+
+
+async def test_after_happening_now_a_finished_questionnaire_keeps_the_emergency_level(
+    rig: BotRig,
+) -> None:
+    person = rig.user()
+    await onboard(person)
+    await person.tap(CAT.text("option.E_NONE"))
+    await person.tap(CAT.text("triage_ui.done"))
+    await read_until(person, CAT.text("question.Q2_AREA.text"))
+    await expect_emergency(person, "I can't breathe")
+    await person.tap(HAPPENING)
+    await read_until(person, "paused all reminders")
+    for question_id, picks in list(CALM.items())[1:]:  # Q2 is still on screen
+        await answer(person, question_id, picks, shown=question_id == "Q2_AREA")
+    result = await read_until(person, "Result:")
+    # The calm answers alone would read "self-care"; what was happening now stands (§0.2.2).
+    assert CAT.text("level.L4.name") in result
+    assert CAT.text("level.L0.name") not in result
