@@ -24,8 +24,8 @@ wall time twice can never record, and so never send, an occurrence that is alrea
 skipped or failed: such a row is only advanced.
 
 The values a tick works on live in `scheduler.jobs`, the pure decision of step 2 in
-`scheduler.batch`, the statements in `scheduler.leases` (reminder rows) and
-`scheduler.records` (people and deliveries).
+`scheduler.batch`, step 4 in `scheduler.outcomes`, the statements in `scheduler.leases`
+(reminder rows) and `scheduler.records` (people and deliveries).
 """
 
 from __future__ import annotations
@@ -35,43 +35,22 @@ import contextlib
 import datetime as dt
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scheduler import leases, records
 from scheduler.batch import decide_batch
 from scheduler.clock import Clock
-from scheduler.jobs import Job, Move, Recipient, Row, advance, outgoing, slot
-from scheduler.policy import Defer, Send, Skip, gives_up, retry_delay
-from scheduler.ports import Blocked, Failed, Notifier, RetryAfter, SendResult, Sent
-from scheduler.recurrence import schedule_to_json
-from storage.pseudonyms import person
+from scheduler.jobs import Job, Move, Recipient, Row, advance, outgoing
+from scheduler.outcomes import Recorder
+from scheduler.outcomes import TickReport as TickReport  # re-exported: the driver's contract
+from scheduler.policy import Defer, Send, Skip
+from scheduler.ports import Failed, Notifier, SendResult
 
 log = logging.getLogger(__name__)
 RENEWALS_PER_LEASE = 3
 CLAIM_SHARE_OF_LEASE = 0.5
 """A claim is at most what the budget sends in half a lease, leaving room for retries."""
-
-
-@dataclass(frozen=True)
-class TickReport:
-    """What one tick did, counted in deliveries (a digest counts each nudge it carries)."""
-
-    sent: int = 0
-    skipped: int = 0
-    retried: int = 0
-    failed: int = 0
-    blocked: int = 0
-
-    def __add__(self, other: TickReport) -> TickReport:
-        return TickReport(
-            self.sent + other.sent,
-            self.skipped + other.skipped,
-            self.retried + other.retried,
-            self.failed + other.failed,
-            self.blocked + other.blocked,
-        )
 
 
 class Dispatcher:
@@ -99,7 +78,7 @@ class Dispatcher:
         self._batch_size = batch_size
         self._lease = lease
         self._grace = nudge_grace
-        self._max_attempts = max_attempts
+        self._recorder = Recorder(owner, max_attempts)
         self._concurrency = asyncio.Semaphore(concurrency)
         self._speed = speed
         self._claim_limit = _claim_limit(batch_size, send_rate, lease / speed)
@@ -175,7 +154,7 @@ class Dispatcher:
                 finished, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
                 outcomes = [(tasks[task], task.result()) for task in finished]
                 async with self._sessions.begin() as session:
-                    report += await self._apply(session, outcomes, now)
+                    report += await self._recorder.record(session, outcomes, now)
         finally:
             for task in pending:  # shutting down: sends not begun stay pending, for a retry
                 task.cancel()
@@ -236,67 +215,6 @@ class Dispatcher:
             except Exception as error:  # the port promises results; a raise is still transient
                 log.warning("reminder %s: notifier raised %s", job.row.id, type(error).__name__)
                 return Failed(transient=True, reason=type(error).__name__)
-
-    # -- 4. record results ------------------------------------------------------------------
-
-    async def _apply(
-        self, session: AsyncSession, outcomes: list[tuple[Job, SendResult]], now: dt.datetime
-    ) -> TickReport:
-        """Record every result; the common ones (sent, failed) in one statement per table."""
-        settled = records.Settled()
-        report = TickReport()
-        for job, result in outcomes:
-            report += await self._apply_one(session, job, result, now, settled)
-        await records.finish_many(session, settled.deliveries)
-        await leases.move(session, self._owner, settled.moves)  # one move per row
-        return report
-
-    async def _apply_one(
-        self,
-        session: AsyncSession,
-        job: Job,
-        result: SendResult,
-        now: dt.datetime,
-        settled: records.Settled,
-    ) -> TickReport:
-        attempts = job.attempts + 1
-        if isinstance(result, Sent):
-            await self._mark_sent(session, job, result, now, attempts, settled)
-            return TickReport(sent=1 + len(job.merged))
-        await leases.release(session, [m.row.id for m in job.merged])
-        if isinstance(result, Blocked):
-            await records.block(session, job, now, attempts)
-            log.info("user %s blocked the bot; reminders stopped", person(job.row.user_id))
-            return TickReport(blocked=1)
-        if isinstance(result, RetryAfter):
-            retry_at = now + dt.timedelta(seconds=result.seconds)
-            await records.retry(session, self._owner, job, retry_at, attempts)
-            return TickReport(retried=1)
-        if result.transient and not gives_up(job.row.kind, attempts, self._max_attempts):
-            await records.retry(session, self._owner, job, now + retry_delay(attempts), attempts)
-            return TickReport(retried=1)
-        settled.finish(job, "failed", result.reason, None, None, attempts)
-        settled.moves.append(advance(job.row, 0))
-        log.info("reminder %s failed (%s)", job.row.id, result.reason)
-        return TickReport(failed=1)
-
-    async def _mark_sent(
-        self,
-        session: AsyncSession,
-        job: Job,
-        sent: Sent,
-        now: dt.datetime,
-        attempts: int,
-        settled: records.Settled,
-    ) -> None:
-        for each in (job, *job.merged):
-            settled.finish(each, "sent", None, sent.message_id, now, attempts)
-        settled.moves.append(advance(job.row, 1, sent.next_schedule, now))
-        for m in job.merged:
-            settled.moves.append(advance(m.row, 1))
-        if sent.next_schedule is not None:
-            schedule = schedule_to_json(sent.next_schedule, slot(job.row))
-            await leases.reschedule(session, job.row.id, schedule)
 
 
 def _claim_limit(batch_size: int, send_rate: float | None, lease: dt.timedelta) -> int:

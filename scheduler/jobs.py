@@ -63,7 +63,7 @@ class Move:
 
 
 def row_from(m: Any) -> Row | Move:
-    """A claimed row with its occurrence; an unplaced row is placed (storage.reminders)."""
+    """A claimed row with its occurrence; an unplaced row is placed (storage.placement)."""
     tz, key, since = m["tz"], m["occurrence"], m["next_due_at"]
     if key is not None:
         occurrence: Occurrence | None = occurrence_for_key(key, tz)

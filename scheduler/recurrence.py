@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
-from storage.reminders import schedule_from_json, schedule_to_json
+from storage.schedules import schedule_from_json, schedule_to_json
 from triage.schedule import LocalSchedule
 
 # The JSON shape of `reminders.schedule` belongs to storage; it is part of this API too.

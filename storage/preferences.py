@@ -2,7 +2,7 @@
 moved to other times, and check-ins held by a pause. Never commits: the caller owns the
 transaction.
 
-A row moved or switched on here is *unplaced* (see storage/reminders.py): `occurrence` is
+A row moved or switched on here is *unplaced* (see storage/placement.py): `occurrence` is
 NULL and `next_due_at` is the instant to place it from, noted in the session (`note_due`);
 the caller wakes the dispatcher after the commit.
 """
@@ -16,8 +16,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Reminder
-from storage.reminders import NOT_NUDGES, note_due, unplaced
-from triage.schedule import CHECKIN
+from storage.placement import note_due, unplaced
+from triage.schedule import CHECKIN, NOT_NUDGES
 
 
 class PlanRepository:

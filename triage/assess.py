@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 
+from triage.facts import Answers, Facts, derive, onset_date, onset_date_checkin
 from triage.levels import NUDGE_LEVELS, Level, highest
 from triage.outcome import Exit, Outcome, Reason
 from triage.questions import validate_answers
-from triage.rules import (
-    ADVICE_EXTRAS,
-    EYELID_SOFT_PROMPT_DURATIONS,
-    MEDICINE_RULE_IDS,
-    Facts,
-    derive,
-    fired,
-    onset_date,
-    onset_date_checkin,
-    tips_for,
-)
-
-Answers = Mapping[str, frozenset[str]]
-"""Question id -> chosen option ids (a single-select answer has one element)."""
+from triage.rules import ADVICE_EXTRAS, EYELID_SOFT_PROMPT_DURATIONS, MEDICINE_RULE_IDS, fired
+from triage.tips import tips_for
 
 EYELID_SOFT_PROMPT = "eyelid_one_week"
 

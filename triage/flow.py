@@ -23,7 +23,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from triage.assess import Answers, assess
+from triage.assess import assess
+from triage.facts import Answers
 from triage.outcome import Outcome
 from triage.questions import (
     MAIN_ORDER,

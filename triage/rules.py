@@ -1,18 +1,20 @@
-"""The urgency rules of spec §3.2 as data, the derived values they read, and the self-care tips.
+"""The urgency rules of spec §3.2 as data, and the product choices they depend on.
 
 Each rule carries its spec id verbatim (R-U2), its level, its reason code, its sources and a
-predicate over `Facts`. The product choices that §7 asks a clinician to confirm are named
-constants below, so each one is changed in exactly one place.
+predicate over `Facts` (triage.facts). The product choices that §7 asks a clinician to confirm
+are named constants below, so each one is changed in exactly one place.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from triage.facts import ONSET_DAYS_MIN, Facts, Predicate
+from triage.facts import onset_date as onset_date  # re-exported: the reports read it here
 from triage.levels import Level
+from triage.tips import TIPS as TIPS  # re-exported: the catalogue checks read it here
 
 # ---- Product choices awaiting clinical review (§7) -------------------------------------------
 
@@ -42,82 +44,7 @@ line is conditional ("if it's still going at the one-week mark") and changes no 
 RECURRENT_EPISODES_90D = 3
 """R-R7: the third episode within 90 days counts as "keeps coming back" (product choice)."""
 
-# ---- Derived values (§3.2 `derived`) ----------------------------------------------------------
-
-ONSET_DAYS_MIN: Mapping[str, int] = MappingProxyType(
-    {"D_LT3D": 0, "D_3_13D": 3, "D_2_6W": 14, "D_GT6W": 42, "D_RECUR": 14}
-)
-"""Q3 option -> the fewest days ago the twitch can have started."""
-
-ONSET_DAYS_MID: Mapping[str, int] = MappingProxyType(
-    {"D_LT3D": 1, "D_3_13D": 8, "D_2_6W": 21, "D_GT6W": 42, "D_RECUR": 14}
-)
-"""Q3 option -> a typical number of days ago within the band (rev 2, for F-E4 only). Counting
-the two weeks from the band's lowest day made the check-in escalation come when a twitch
-started "2 to 6 weeks ago" was already about 25 days old; the midpoint brings it closer to the
-real onset. §7.8 asks a clinician to confirm it."""
-
-ALL_OVER_SITES = 99
-"""n_sites when A_ALLOVER is chosen (§3.2)."""
-
-Answers = Mapping[str, frozenset[str]]
-
-
-@dataclass(frozen=True)
-class Facts:
-    """What the rules read: every chosen option id plus the §3.2 derived values."""
-
-    chosen: frozenset[str]
-    duration: str | None
-    n_sites: int
-    caffeine_high: bool
-    caffeine_moderate: bool
-    episodes_90d: int
-
-    def has(self, *option_ids: str) -> bool:
-        """True when any of `option_ids` was chosen (option ids are unique across questions)."""
-        return not self.chosen.isdisjoint(option_ids)
-
-
-def derive(answers: Answers, episodes_90d: int = 0) -> Facts:
-    """Collect the chosen options and compute n_sites and the caffeine bands (§3.2)."""
-    chosen = frozenset().union(*answers.values())
-    duration = next(iter(answers.get("Q3_DURATION", ())), None)
-    return Facts(
-        chosen=chosen,
-        duration=duration,
-        n_sites=n_sites(answers.get("Q2_AREA", frozenset())),
-        caffeine_high="C5P" in chosen or {"C3_4", "C_STRONG_Y"} <= chosen,
-        caffeine_moderate="C3_4" in chosen and "C_STRONG_Y" not in chosen,
-        episodes_90d=episodes_90d,
-    )
-
-
-def n_sites(areas: frozenset[str]) -> int:
-    """Places twitching: one eyelid and both eyes count as one place; all over counts as 99."""
-    if "A_ALLOVER" in areas:
-        return ALL_OVER_SITES
-    eyes = {"A_EYELID", "A_EYES_BOTH"}
-    return len(areas - eyes) + (1 if areas & eyes else 0)
-
-
-def onset_date(duration: str | None, today: dt.date) -> dt.date | None:
-    """today - Q3.onset_days_min, or None before Q3 is answered."""
-    if duration is None:
-        return None
-    return today - dt.timedelta(days=ONSET_DAYS_MIN[duration])
-
-
-def onset_date_checkin(duration: str | None, today: dt.date) -> dt.date | None:
-    """today - Q3.onset_days_mid (rev 2): the onset F-E4 counts two weeks from."""
-    if duration is None:
-        return None
-    return today - dt.timedelta(days=ONSET_DAYS_MID[duration])
-
-
 # ---- Rules (§3.2 `rules`) ---------------------------------------------------------------------
-
-Predicate = Callable[[Facts], bool]
 
 
 @dataclass(frozen=True)
@@ -353,34 +280,3 @@ def fired(facts: Facts) -> tuple[Rule, ...]:
     """Every rule that applies, highest level first, spec order within a level; R-0 if none."""
     hits = [rule for rule in RULES if rule.applies(facts)] or [NO_RED_FLAGS]
     return tuple(sorted(hits, key=lambda rule: -rule.level.rank))
-
-
-# ---- Self-care tips (shown at L0-L2 only, §0.2.6) ---------------------------------------------
-
-
-@dataclass(frozen=True)
-class Tip:
-    """A self-care tip id (catalogue key tip.<id>) and when it applies."""
-
-    id: str
-    applies: Predicate
-
-
-TIPS: tuple[Tip, ...] = (
-    # §4.4 rev 2: in pregnancy the tip is the pregnancy limit, never the general 2–3 drinks.
-    Tip("caffeine", lambda f: (f.caffeine_moderate or f.caffeine_high) and not f.has("X_PREGNANT")),
-    Tip("caffeine_pregnancy", lambda f: f.has("X_PREGNANT") and f.has("C1_2", "C3_4", "C5P")),
-    Tip("sleep", lambda f: f.has("TR_SLEEP")),
-    # Fluid advice never goes to someone told to limit fluids (§3.4 N_FLUID_CARE).
-    Tip("hydrate", lambda f: f.has("TR_SWEAT", "TR_EXERCISE") and not f.has("X_FLUIDLIM")),
-    Tip("stress", lambda f: f.has("TR_STRESS")),
-    Tip("screens", lambda f: f.has("TR_SCREENS", "A_EYELID")),
-    Tip("alcohol", lambda f: f.has("TR_ALCOHOL")),
-    Tip("diet", lambda f: f.has("TR_DIET")),
-    Tip("exercise", lambda f: f.has("TR_EXERCISE")),
-)
-
-
-def tips_for(facts: Facts) -> tuple[str, ...]:
-    """Ids of the tips that apply, in a fixed order."""
-    return tuple(tip.id for tip in TIPS if tip.applies(facts))

@@ -9,9 +9,9 @@ person's local time; nothing here reads a clock.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from enum import StrEnum
 
+from triage.facts import Answers
 from triage.levels import Level
 from triage.outcome import Outcome
 
@@ -33,8 +33,6 @@ MEDICINE_OPTIONS = frozenset(
 )
 CAFFEINE_TIP = "caffeine"
 PREGNANCY_CAFFEINE_TIP = "caffeine_pregnancy"
-
-Answers = Mapping[str, frozenset[str]]
 
 
 class Clinician(StrEnum):

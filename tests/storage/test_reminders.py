@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.models import Delivery, Episode, User
-from storage.reminders import DeliveryRepository, ReminderRepository, UnknownResponse
+from storage.deliveries import DeliveryRepository, UnknownResponse
+from storage.reminders import ReminderRepository
 from triage.schedule import LocalSchedule, PlannedNudge
 
 Sessions = async_sessionmaker[AsyncSession]

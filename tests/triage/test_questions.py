@@ -18,7 +18,8 @@ from triage.questions import (
     TriageError,
     toggle,
 )
-from triage.rules import ALL_RULES, TIPS
+from triage.rules import ALL_RULES
+from triage.tips import TIPS
 
 TRIAGE_TOML = Path(__file__).resolve().parents[2] / "bot" / "catalogue" / "en" / "triage.toml"
 PLACEHOLDERS = {"emergency", "urgent", "crisis", "reason", "reasons", "gp", "gp_practice"}

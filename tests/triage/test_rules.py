@@ -8,10 +8,11 @@ from collections.abc import Mapping
 import pytest
 
 from triage.assess import assess
+from triage.facts import derive, n_sites
 from triage.levels import Level
 from triage.outcome import Exit
 from triage.questions import InvalidAnswer
-from triage.rules import ALL_RULES, RULES, derive, n_sites
+from triage.rules import ALL_RULES, RULES
 
 TODAY = dt.date(2026, 3, 10)
 
