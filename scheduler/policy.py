@@ -27,13 +27,9 @@ from zoneinfo import ZoneInfo
 
 from scheduler.recurrence import resolve_wall
 from triage.quiet import QuietHours
-from triage.schedule import CHECKIN, PLAN_END
+from triage.schedule import CHECKIN, CHECKIN_GAP, DAILY_CAP, NOT_NUDGES
+from triage.schedule import SLEEP as SLEEP  # re-exported: the settings screens read it here
 
-# The day-14 question (PLAN_END) is a question about the plan, not a nudge: it is never
-# capped or counted towards the cap.
-SLEEP = "N_SLEEP"
-DAILY_NUDGE_CAP = 3
-CHECKIN_GAP = dt.timedelta(minutes=60)
 CHECKIN_LATE = dt.timedelta(minutes=15)
 PAUSED_RECHECK = dt.timedelta(hours=1)
 FIRST_RETRY = dt.timedelta(seconds=30)
@@ -94,7 +90,7 @@ Decision = Send | Skip | Defer
 
 def is_nudge(kind: str) -> bool:
     """Whether a reminder kind is a nudge: capped, digested, skipped when stale."""
-    return kind not in (CHECKIN, PLAN_END)
+    return kind not in NOT_NUDGES
 
 
 def decide_nudge(
@@ -114,7 +110,7 @@ def decide_nudge(
         return Defer(end)
     if (clear := checkin_clear(now, person)) is not None:
         return Defer(clear)
-    if person.nudges_today >= DAILY_NUDGE_CAP and not snoozed:
+    if person.nudges_today >= DAILY_CAP and not snoozed:
         return Skip(SkipReason.CAP)
     return Send()
 

@@ -20,10 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.jobs import Job, Move, Recipient, is_today
 from scheduler.leases import REMINDERS, on_postgresql
-from scheduler.policy import CHECKIN_GAP, Person, Skip, is_nudge
+from scheduler.policy import Person, Skip, is_nudge
 from storage.models import Delivery, User
 from triage.quiet import QuietHours
-from triage.schedule import CHECKIN
+from triage.schedule import CHECKIN, CHECKIN_GAP
 
 DELIVERIES = cast(Table, Delivery.__table__)
 USERS = cast(Table, User.__table__)

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.erase import erase_person
 from storage.models import CheckIn, Delivery, Episode, Reminder, TriageSession, User, UtcDateTime
+from triage.followup import EPISODE_WINDOW_DAYS
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ async def purge(
         return await erase_inactive(session, cutoff)
 
 
-DELIVERY_KEEP_DAYS = 90
+DELIVERY_KEEP_DAYS = EPISODE_WINDOW_DAYS
 """Settled deliveries of earlier episodes are kept this long (the 90-day episode window)."""
 
 

@@ -28,13 +28,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from triage.quiet import QuietHours
-from triage.schedule import LocalSchedule, PlannedNudge
+from triage.schedule import CHECKIN_GAP, DAILY_CAP, SLEEP, LocalSchedule, PlannedNudge
 
-DAILY_CAP = 3
-CHECKIN_GAP = dt.timedelta(minutes=60)
 SHIFT = dt.timedelta(minutes=30)
 SHIFTS = 2
-QUIET_EXEMPT = "N_SLEEP"
 
 PRIORITY = (
     "N_MED_TALK",
@@ -126,7 +123,7 @@ def _near_checkins(
 
 def _clear(nudge_id: str, at: dt.time, quiet: QuietHours) -> dt.time:
     """`at`, or the end of the quiet hours it falls in (N_SLEEP keeps its time)."""
-    if nudge_id == QUIET_EXEMPT or not quiet.contains(at):
+    if nudge_id == SLEEP or not quiet.contains(at):
         return at
     return quiet.end
 

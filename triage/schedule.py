@@ -49,6 +49,16 @@ class ReminderKind(StrEnum):
     PLAN_END = "PLAN_END"  # the day-14 question "keep a lighter weekly version?" (spec §3.4)
 
 
+DAILY_CAP = 3
+"""At most this many nudge messages a local day (spec §3.4): the plan fits it, the dispatcher
+holds it."""
+
+CHECKIN_GAP = dt.timedelta(minutes=60)
+"""No nudge within this long of a check-in (spec §3.4)."""
+
+SLEEP = "N_SLEEP"
+"""The one nudge that keeps its chosen time inside quiet hours (spec §3.4)."""
+
 CHECKIN = ReminderKind.CHECKIN
 PLAN_END = ReminderKind.PLAN_END
 NOT_NUDGES = frozenset(ReminderKind)

@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from scheduler.clock import FakeClock
 from scheduler.dispatcher import Dispatcher
 from scheduler.ports import Blocked, Failed, Outgoing, RetryAfter, SendResult, Sent
-from storage.models import Delivery, Episode, Reminder, User
 from storage.deliveries import DeliveryRepository
+from storage.models import Delivery, Episode, Reminder, User
 from storage.reminders import ReminderRepository
 from tests.scheduler import FakeNotifier, add_person
 from triage.schedule import LocalSchedule, PlannedNudge

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.models import Delivery, Episode, User
 from storage.deliveries import DeliveryRepository, UnknownResponse
+from storage.models import Delivery, Episode, User
 from storage.reminders import ReminderRepository
 from triage.schedule import LocalSchedule, PlannedNudge
 
