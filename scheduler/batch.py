@@ -22,13 +22,14 @@ from scheduler.policy import (
     is_nudge,
     quiet_end,
 )
+from storage.statuses import DeliveryStatus
 from triage.schedule import CHECKIN
 
 
 def decide_batch(
     rows: list[Row],
     people: dict[int, Person],
-    existing: dict[tuple[int, str], tuple[int, str, int, dt.datetime]],
+    existing: dict[tuple[int, str], tuple[int, DeliveryStatus, int, dt.datetime]],
     now: dt.datetime,
     grace: dt.timedelta,
 ) -> tuple[list[Job], list[Move]]:
@@ -42,7 +43,7 @@ def decide_batch(
     digests: dict[int, Job] = {}
     for row in sorted(rows, key=lambda r: (r.user_id, r.kind != CHECKIN, r.next_due_at)):
         found = existing.get((row.id, row.occurrence.key))
-        if found is not None and found[1] != "pending":
+        if found is not None and found[1] != DeliveryStatus.PENDING:
             moves.append(advance(row, 0))
             continue
         if row.unplaced and row.occurrence.due_at > now:

@@ -20,6 +20,7 @@ from scheduler.policy import gives_up, retry_delay
 from scheduler.ports import Blocked, RetryAfter, SendResult, Sent
 from scheduler.recurrence import schedule_to_json
 from storage.pseudonyms import person
+from storage.statuses import DeliveryStatus
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ class Recorder:
         if result.transient and not gives_up(job.row.kind, attempts, self.max_attempts):
             await records.retry(session, self.owner, job, now + retry_delay(attempts), attempts)
             return TickReport(retried=1)
-        settled.finish(job, "failed", result.reason, None, None, attempts)
+        settled.finish(job, DeliveryStatus.FAILED, result.reason, None, None, attempts)
         settled.moves.append(advance(job.row, 0))
         log.info("reminder %s failed (%s)", job.row.id, result.reason)
         return TickReport(failed=1)
@@ -102,7 +103,7 @@ async def _mark_sent(
     settled: records.Settled,
 ) -> None:
     for each in (job, *job.merged):
-        settled.finish(each, "sent", None, sent.message_id, now, attempts)
+        settled.finish(each, DeliveryStatus.SENT, None, sent.message_id, now, attempts)
     settled.moves.append(advance(job.row, 1, sent.next_schedule, now))
     for m in job.merged:
         settled.moves.append(advance(m.row, 1))

@@ -26,6 +26,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from scheduler.recurrence import resolve_wall
+from storage.statuses import UserState
 from triage.quiet import QuietHours
 from triage.schedule import CHECKIN, CHECKIN_GAP, DAILY_CAP, NOT_NUDGES
 from triage.schedule import SLEEP as SLEEP  # re-exported: the settings screens read it here
@@ -48,7 +49,7 @@ class Person:
     """What the policy needs to know about the person a reminder is for."""
 
     tz: str
-    state: str
+    state: UserState
     paused_until: dt.datetime | None
     quiet: QuietHours
     nudges_today: int = 0
@@ -57,9 +58,11 @@ class Person:
 
     def resting(self, now: dt.datetime) -> SkipReason | None:
         """Why this person gets nothing right now, or None when they are active."""
-        if self.state == "blocked":
+        if self.state == UserState.BLOCKED:
             return SkipReason.BLOCKED
-        if self.state == "paused" and (self.paused_until is None or self.paused_until > now):
+        if self.state == UserState.PAUSED and (
+            self.paused_until is None or self.paused_until > now
+        ):
             return SkipReason.PAUSED
         return None
 

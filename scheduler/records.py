@@ -22,6 +22,7 @@ from scheduler.jobs import Job, Move, Recipient, is_today
 from scheduler.leases import REMINDERS, on_postgresql
 from scheduler.policy import Person, Skip, is_nudge
 from storage.models import Delivery, User
+from storage.statuses import DeliveryStatus, UserState
 from triage.quiet import QuietHours
 from triage.schedule import CHECKIN, CHECKIN_GAP
 
@@ -68,7 +69,11 @@ async def with_history(
     sent = await session.execute(
         select(r.user_id, r.kind, r.origin_id, d.message_id, d.sent_at)
         .join_from(DELIVERIES, REMINDERS, d.reminder_id == r.id)
-        .where(r.user_id.in_(people), d.status == "sent", d.sent_at > now - dt.timedelta(days=2))
+        .where(
+            r.user_id.in_(people),
+            d.status == DeliveryStatus.SENT,
+            d.sent_at > now - dt.timedelta(days=2),
+        )
     )
     messages: dict[int, set[int]] = defaultdict(set)
     checkins_sent: dict[int, list[dt.datetime]] = defaultdict(list)
@@ -102,7 +107,7 @@ async def with_history(
 
 async def existing(
     session: AsyncSession, keys: Sequence[tuple[int, str]]
-) -> dict[tuple[int, str], tuple[int, str, int, dt.datetime]]:
+) -> dict[tuple[int, str], tuple[int, DeliveryStatus, int, dt.datetime]]:
     """Deliveries already recorded for (reminder, occurrence): id, status, attempts, due."""
     if not keys:
         return {}
@@ -126,7 +131,9 @@ async def insert_deliveries(session: AsyncSession, jobs: list[Job]) -> None:
             "reminder_id": job.row.id,
             "occurrence": job.row.occurrence.key,
             "due_at": job.due_at,
-            "status": "skipped" if isinstance(job.decision, Skip) else "pending",
+            "status": DeliveryStatus.SKIPPED
+            if isinstance(job.decision, Skip)
+            else DeliveryStatus.PENDING,
             "reason": str(job.decision.reason) if isinstance(job.decision, Skip) else None,
             "attempts": 0,
         }
@@ -146,8 +153,8 @@ async def skip_pending(session: AsyncSession, jobs: list[Job]) -> None:
     d = DELIVERIES.c
     statement = (
         update(DELIVERIES)
-        .where(d.id == bindparam("b_id"), d.status == "pending")
-        .values(status="skipped", reason=bindparam("b_reason"))
+        .where(d.id == bindparam("b_id"), d.status == DeliveryStatus.PENDING)
+        .values(status=DeliveryStatus.SKIPPED, reason=bindparam("b_reason"))
     )
     reasons = [str(job.decision.reason) for job in jobs if isinstance(job.decision, Skip)]
     rows = [{"b_id": job.delivery_id, "b_reason": r} for job, r in zip(jobs, reasons, strict=True)]
@@ -171,14 +178,14 @@ async def retry(
 async def finish(
     session: AsyncSession,
     job: Job,
-    status: str,
+    status: DeliveryStatus,
     reason: str | None,
     message_id: int | None,
     now: dt.datetime,
     attempts: int,
 ) -> None:
     values: dict[str, Any] = {"status": status, "reason": reason, "attempts": attempts}
-    if status == "sent":
+    if status is DeliveryStatus.SENT:
         values |= {"sent_at": now, "message_id": message_id}
     await session.execute(
         update(DELIVERIES).where(DELIVERIES.c.id == job.delivery_id).values(**values)
@@ -186,9 +193,9 @@ async def finish(
 
 
 async def block(session: AsyncSession, job: Job, now: dt.datetime, attempts: int) -> None:
-    await finish(session, job, "blocked", "Blocked", None, now, attempts)
+    await finish(session, job, DeliveryStatus.BLOCKED, "Blocked", None, now, attempts)
     await session.execute(
-        update(USERS).where(USERS.c.id == job.row.user_id).values(state="blocked")
+        update(USERS).where(USERS.c.id == job.row.user_id).values(state=UserState.BLOCKED)
     )
     await session.execute(
         update(REMINDERS)
@@ -207,7 +214,7 @@ class Settled:
     def finish(
         self,
         job: Job,
-        status: str,
+        status: DeliveryStatus,
         reason: str | None,
         message_id: int | None,
         sent_at: dt.datetime | None,
@@ -233,7 +240,7 @@ async def finish_many(session: AsyncSession, rows: list[dict[str, Any]]) -> None
         update(DELIVERIES)
         .where(d.id == bindparam("b_id"))
         .values(
-            status=bindparam("b_status"),
+            status=bindparam("b_status", type_=d.status.type),
             reason=bindparam("b_reason"),
             message_id=bindparam("b_message"),
             sent_at=bindparam("b_sent_at", type_=d.sent_at.type),

@@ -14,8 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import Delivery, Reminder
 from storage.placement import new_reminder, note_due, stop
 from storage.schedules import one_off, schedule_from_json, schedule_to_json
+from storage.statuses import DeliveryResponse
 
-RESPONSES = frozenset({"done", "snoozed", "stopped"})
+RESPONSES = frozenset(DeliveryResponse)
 
 
 class UnknownResponse(ValueError):
@@ -50,8 +51,8 @@ class DeliveryRepository:
         delivery = await self.get(delivery_id)
         if delivery is None:
             return None
-        delivery.response, delivery.responded_at = response, now
-        if response == "stopped":
+        delivery.response, delivery.responded_at = DeliveryResponse(response), now
+        if response == DeliveryResponse.STOPPED:
             series = await self._same_words(await self._series_id(delivery.reminder_id))
             await stop(self._session, Reminder.id.in_(series) | Reminder.origin_id.in_(series))
         await self._session.flush()
@@ -81,7 +82,7 @@ class DeliveryRepository:
             now,
         )
         copy.origin_id, copy.sent_count = series, source.sent_count
-        delivery.response, delivery.responded_at = "snoozed", now
+        delivery.response, delivery.responded_at = DeliveryResponse.SNOOZED, now
         self._session.add(copy)
         note_due(self._session, now)
         await self._session.flush()

@@ -1,4 +1,8 @@
-"""Episodes and triage sessions. Never commits: the caller owns the transaction."""
+"""Episodes and triage sessions. Never commits: the caller owns the transaction.
+
+The JSON columns are handed out and taken as the core's types: an episode's follow-up as
+`FollowUpState`, its assessed answers and a session's progress as `TriageState`.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Episode, TriageSession
-
-ACTIVE = "active"
+from storage.statuses import EpisodeStatus, TriageStatus
+from triage.flow import TriageState
+from triage.followup import FollowUpState
 
 
 class EpisodeRepository:
@@ -19,7 +24,9 @@ class EpisodeRepository:
         self.session = session
 
     async def open(self, user_id: int, now: dt.datetime) -> Episode:
-        episode = Episode(user_id=user_id, opened_at=now, status="triage", reasons=[], answers={})
+        episode = Episode(
+            user_id=user_id, opened_at=now, status=EpisodeStatus.TRIAGE, reasons=[], answers={}
+        )
         self.session.add(episode)
         await self.session.flush()
         return episode
@@ -49,12 +56,12 @@ class EpisodeRepository:
         for episode in (await self.session.execute(query)).scalars():
             if episode.id != keep:
                 episode.closed_at = now
-                episode.status = "closed"
+                episode.status = EpisodeStatus.CLOSED
 
     async def active_session(self, user_id: int) -> TriageSession | None:
         query = (
             select(TriageSession)
-            .where(TriageSession.user_id == user_id, TriageSession.status == ACTIVE)
+            .where(TriageSession.user_id == user_id, TriageSession.status == TriageStatus.ACTIVE)
             .order_by(TriageSession.id.desc())
             .limit(1)
             .with_for_update()
@@ -71,13 +78,46 @@ class EpisodeRepository:
             answers=answers,
             selection=[],
             version=0,
-            status=ACTIVE,
+            status=TriageStatus.ACTIVE,
             created_at=now,
             updated_at=now,
         )
         self.session.add(triage)
         await self.session.flush()
         return triage
+
+    async def start_triage(
+        self, user_id: int, episode_id: int, step: str, state: TriageState, now: dt.datetime
+    ) -> TriageSession:
+        """A new active triage session at `step`, holding `state`."""
+        return await self.start_session(user_id, episode_id, step, state.to_json(), now)
+
+    @staticmethod
+    def progress(triage: TriageSession) -> TriageState:
+        """A session's answers so far; InvalidAnswer when the saved progress is not a state."""
+        return TriageState.from_json(triage.answers)
+
+    @staticmethod
+    def save_progress(triage: TriageSession, state: TriageState) -> None:
+        triage.answers = state.to_json()
+
+    @staticmethod
+    def assessed(episode: Episode) -> TriageState:
+        """The answers the episode was assessed on."""
+        return TriageState.from_json(episode.answers)
+
+    @staticmethod
+    def save_assessed(episode: Episode, state: TriageState) -> None:
+        episode.answers = state.to_json()
+
+    @staticmethod
+    def followup(episode: Episode) -> FollowUpState | None:
+        """The episode's follow-up, or None before its triage has finished."""
+        return FollowUpState.from_json(episode.followup) if episode.followup else None
+
+    @staticmethod
+    def save_followup(episode: Episode, state: FollowUpState) -> None:
+        episode.followup = state.to_json()
 
     async def session_by_id(self, session_id: int) -> TriageSession | None:
         query = select(TriageSession).where(TriageSession.id == session_id).with_for_update()

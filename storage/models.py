@@ -1,12 +1,14 @@
 """The tables. Times are aware UTC (`DateTime(timezone=True)`); zones are IANA names.
 
-SQLite drops the zone on the way back, so `UtcDateTime` re-attaches UTC on load.
+SQLite drops the zone on the way back, so `UtcDateTime` re-attaches UTC on load. Closed sets
+are stored with `StoredEnum` (storage.statuses), which reads back members of the set; the
+status columns the edge still assigns plain strings to are annotated `str` until it assigns
+members.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -24,6 +26,16 @@ from sqlalchemy import (
     false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from storage.statuses import (
+    CheckInStatus,
+    DeliveryResponse,
+    DeliveryStatus,
+    EpisodeStatus,
+    StoredEnum,
+    TriageStatus,
+)
+from storage.statuses import UserState as UserState  # re-exported: the edge reads it here
 
 
 class UtcDateTime(TypeDecorator[dt.datetime]):
@@ -51,12 +63,6 @@ class Base(DeclarativeBase):
     """The declarative base every table derives from."""
 
 
-class UserState(StrEnum):
-    ACTIVE = "active"
-    PAUSED = "paused"
-    BLOCKED = "blocked"
-
-
 class User(Base):
     """A person who has opened the bot, with onboarding progress and preferences."""
 
@@ -76,7 +82,7 @@ class User(Base):
     bedtime: Mapped[str | None] = mapped_column(String(5))
     workout_days: Mapped[str | None] = mapped_column(String(32))
     workout_time: Mapped[str | None] = mapped_column(String(5))
-    state: Mapped[str] = mapped_column(String(16), default=UserState.ACTIVE)
+    state: Mapped[UserState] = mapped_column(StoredEnum(UserState), default=UserState.ACTIVE)
     paused_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     # What typed text the bot waits for in /settings ("tz", "quiet", "bedtime", ...), or None.
     awaiting: Mapped[str | None] = mapped_column(String(32))
@@ -100,7 +106,7 @@ class Episode(Base):
     reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     followup: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(16), default="triage")
+    status: Mapped[str] = mapped_column(StoredEnum(EpisodeStatus), default=EpisodeStatus.TRIAGE)
 
 
 class TriageSession(Base):
@@ -116,7 +122,7 @@ class TriageSession(Base):
     selection: Mapped[list[Any]] = mapped_column(JSON, default=list)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     version: Mapped[int] = mapped_column(Integer, default=0)
-    status: Mapped[str] = mapped_column(String(16), default="active")
+    status: Mapped[str] = mapped_column(StoredEnum(TriageStatus), default=TriageStatus.ACTIVE)
     # A "could this be ALS/MS..." question typed mid-questionnaire: the result answers it.
     worry_typed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
@@ -162,12 +168,12 @@ class Delivery(Base):
     occurrence: Mapped[str] = mapped_column(String(40))
     due_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(StoredEnum(DeliveryStatus))
     # Why it was skipped (paused, blocked, grace, cap) or failed (an error class name).
     reason: Mapped[str | None] = mapped_column(String(40))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
-    response: Mapped[str | None] = mapped_column(String(16))
+    response: Mapped[str | None] = mapped_column(StoredEnum(DeliveryResponse))
     responded_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
 
@@ -187,7 +193,7 @@ class CheckIn(Base):
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     selection: Mapped[list[Any]] = mapped_column(JSON, default=list)
     level_after: Mapped[str | None] = mapped_column(String(4))
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[str] = mapped_column(StoredEnum(CheckInStatus), default=CheckInStatus.OPEN)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     completed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 

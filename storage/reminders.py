@@ -13,12 +13,13 @@ from sqlalchemy import func, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.deliveries import DeliveryRepository as DeliveryRepository
-from storage.models import Reminder, User, UserState
+from storage.models import Reminder, User
 from storage.placement import DUE_KEY as DUE_KEY
 from storage.placement import count, new_reminder, note_due, stop, unplaced
 from storage.schedules import one_off as one_off
 from storage.schedules import schedule_from_json as schedule_from_json
 from storage.schedules import schedule_to_json as schedule_to_json
+from storage.statuses import UserState
 from triage.schedule import CHECKIN, PlannedNudge
 from triage.schedule import NOT_NUDGES as NOT_NUDGES
 

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.erase import erase_person
 from storage.models import CheckIn, Delivery, Episode, Reminder, TriageSession, User, UtcDateTime
+from storage.statuses import DeliveryStatus
 from triage.followup import EPISODE_WINDOW_DAYS
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ async def prune_deliveries(session: AsyncSession, cutoff: dt.datetime) -> int:
     shown = select(Reminder.id).where(Reminder.episode_id.in_(latest))
     result = await session.execute(
         delete(Delivery).where(
-            Delivery.status != "pending",
+            Delivery.status != DeliveryStatus.PENDING,
             Delivery.due_at < literal(cutoff, UtcDateTime()),
             Delivery.reminder_id.not_in(shown),
         )

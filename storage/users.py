@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import User
+from storage.statuses import UserState
 
 FIRST_STEP = "intro"
 
@@ -38,7 +39,7 @@ class UserRepository:
                 last_seen_at=now,
                 quiet_start="22:30",
                 quiet_end="07:30",
-                state="active",
+                state=UserState.ACTIVE,
             )
             self.session.add(user)
             await self.session.flush()

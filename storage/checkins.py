@@ -1,0 +1,78 @@
+"""Check-in rows: one per delivered check-in, holding its answers screen by screen.
+
+Never commits: the caller owns the transaction. Answers are saved as they come, as plain
+values under the screen's key; `answers` hands the finished set out as the core's
+`CheckinAnswers`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import CheckIn
+from storage.statuses import CheckInStatus
+from triage.checkin_flow import answers_from
+from triage.followup import CheckinAnswers
+from triage.levels import Level
+
+FIRST_SCREEN = "safety"
+DONE = "done"
+
+
+class CheckInRepository:
+    """The check-ins of an episode."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, checkin_id: int) -> CheckIn | None:
+        """A check-in, locked for the rest of the transaction."""
+        return await self._session.get(CheckIn, checkin_id, with_for_update=True)
+
+    async def open_for(self, episode_id: int) -> list[CheckIn]:
+        """The episode's check-ins still being answered, oldest first, locked."""
+        query = select(CheckIn).where(
+            CheckIn.episode_id == episode_id, CheckIn.status == CheckInStatus.OPEN
+        )
+        return list(await self._session.scalars(query.order_by(CheckIn.id).with_for_update()))
+
+    async def open(self, episode_id: int, delivery_id: int | None, now: dt.datetime) -> CheckIn:
+        """A new check-in on its first screen."""
+        row = CheckIn(
+            episode_id=episode_id,
+            delivery_id=delivery_id,
+            step=FIRST_SCREEN,
+            answers={},
+            selection=[],
+            status=CheckInStatus.OPEN,
+            created_at=now,
+        )
+        self._session.add(row)
+        await self._session.flush()
+        return row
+
+    @staticmethod
+    def save_answer(row: CheckIn, screen: str, value: object) -> None:
+        # A new dict, so that the JSON column sees the change.
+        row.answers = {**row.answers, screen: value}
+
+    @staticmethod
+    def answers(row: CheckIn) -> CheckinAnswers:
+        """The answers as the follow-up rules take them; ValueError when they are not such."""
+        return answers_from(row.answers)
+
+    @staticmethod
+    def expire(rows: Iterable[CheckIn]) -> None:
+        """These check-ins went unanswered."""
+        for row in rows:
+            row.status = CheckInStatus.EXPIRED
+
+    @staticmethod
+    def finish(row: CheckIn, level_after: Level, now: dt.datetime) -> None:
+        """The check-in was answered; the level stands at `level_after`."""
+        row.status, row.step, row.completed_at = CheckInStatus.ANSWERED, DONE, now
+        row.level_after = level_after.value

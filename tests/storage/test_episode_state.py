@@ -1,0 +1,89 @@
+"""Episodes hand out their JSON columns as the core's types and take them back, and every
+closed set of statuses is stored as its string and read back as a member of the set."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.episodes import EpisodeRepository
+from storage.models import Delivery, Episode, TriageSession, User
+from storage.statuses import DeliveryStatus, EpisodeStatus, TriageStatus, UserState
+from tests import factories
+from triage.flow import advance, start
+from triage.followup import FollowUpState
+from triage.levels import Level
+
+Sessions = async_sessionmaker[AsyncSession]
+NOW = factories.NOW
+TODAY = NOW.date()
+FOLLOWUP = FollowUpState(
+    level=Level.L1,
+    reasons=("longer_than_2_weeks",),
+    onset_date=TODAY - dt.timedelta(days=20),
+    opened=TODAY,
+    level_since=TODAY,
+    next_checkin=dt.datetime.fromisoformat("2026-06-03T10:00"),  # naive local
+)
+
+
+async def _episode(sessions: Sessions) -> int:
+    async with sessions.begin() as session:
+        await factories.add(session, factories.user(7), factories.episode(7, id=3))
+    return 3
+
+
+async def test_a_saved_follow_up_comes_back_as_the_same_state(sessions: Sessions) -> None:
+    episode_id = await _episode(sessions)
+    async with sessions.begin() as session:
+        repository = EpisodeRepository(session)
+        episode = await session.get_one(Episode, episode_id)
+        assert repository.followup(episode) is None  # its triage has not finished yet
+        repository.save_followup(episode, FOLLOWUP)
+    async with sessions() as session:
+        episode = await session.get_one(Episode, episode_id)
+        assert EpisodeRepository(session).followup(episode) == FOLLOWUP
+
+
+async def test_a_triage_in_progress_and_the_assessed_answers_come_back_as_states(
+    sessions: Sessions,
+) -> None:
+    episode_id = await _episode(sessions)
+    asked = advance(start().state, frozenset({"E_NONE"}), TODAY)
+    async with sessions.begin() as session:
+        repository = EpisodeRepository(session)
+        triage = await repository.start_triage(7, episode_id, "Q2", asked.state, NOW)
+        repository.save_assessed(await session.get_one(Episode, episode_id), asked.state)
+    async with sessions() as session:
+        repository = EpisodeRepository(session)
+        triage = await session.get_one(TriageSession, triage.id)
+        assert repository.progress(triage) == asked.state
+        assert repository.assessed(await session.get_one(Episode, episode_id)) == asked.state
+        assert triage.status is TriageStatus.ACTIVE
+
+
+async def test_statuses_are_read_back_as_members_of_their_set(sessions: Sessions) -> None:
+    async with sessions.begin() as session:
+        await factories.add(session, factories.user(7, state="paused"), factories.episode(7, id=3))
+        row = factories.reminder(7, 3)
+        await factories.add(session, row)
+        await factories.add(session, factories.delivery(row.id, status="skipped"))
+    async with sessions() as session:
+        user = await session.get_one(User, 7)
+        episode = await session.get_one(Episode, 3)
+        status = await session.scalar(select(Delivery.status))
+    assert user.state is UserState.PAUSED
+    assert episode.status is EpisodeStatus.TRIAGE
+    assert status is DeliveryStatus.SKIPPED
+
+
+async def test_statuses_are_written_as_the_plain_strings_stored_before(sessions: Sessions) -> None:
+    async with sessions.begin() as session:
+        await factories.add(session, factories.user(7), factories.episode(7, id=3))
+        episode = await session.get_one(Episode, 3)
+        episode.status = EpisodeStatus.CLOSED
+    async with sessions() as session:
+        stored = await session.scalar(text("SELECT status FROM episodes"))
+    assert type(stored) is str and stored == "closed"
