@@ -1,14 +1,12 @@
-"""Shared pieces of the scheduler tests: a scripted fake notifier and a seeded person."""
+"""Shared pieces of the scheduler tests: a scripted fake notifier (people come from
+tests.factories)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from scheduler.ports import Outgoing, SendResult, Sent
-from storage.models import User
+from tests.factories import add_person as add_person  # re-exported for older imports
 
 Script = Callable[[Outgoing], SendResult]
 
@@ -30,27 +28,3 @@ class FakeNotifier:
 
     def kinds(self) -> list[str]:
         return [o.kind for o in self.sent]
-
-
-async def add_person(
-    sessions: async_sessionmaker[AsyncSession],
-    user_id: int,
-    now: dt.datetime,
-    *,
-    tz: str = "Europe/Berlin",
-    state: str = "active",
-    paused_until: dt.datetime | None = None,
-) -> None:
-    async with sessions.begin() as session:
-        session.add(
-            User(
-                id=user_id,
-                chat_id=user_id + 500_000,
-                onboarding_step="done",
-                tz=tz,
-                state=state,
-                paused_until=paused_until,
-                created_at=now,
-                last_seen_at=now,
-            )
-        )

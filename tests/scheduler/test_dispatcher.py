@@ -15,9 +15,11 @@ from scheduler.clock import FakeClock
 from scheduler.dispatcher import Dispatcher
 from scheduler.ports import Blocked, Failed, Outgoing, RetryAfter, SendResult, Sent
 from storage.deliveries import DeliveryRepository
-from storage.models import Delivery, Episode, Reminder, User
+from storage.models import Delivery, Reminder, User
 from storage.reminders import ReminderRepository
-from tests.scheduler import FakeNotifier, add_person
+from tests import factories
+from tests.factories import add_person
+from tests.scheduler import FakeNotifier
 from triage.schedule import LocalSchedule, PlannedNudge
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -42,13 +44,9 @@ async def plan(sessions: Sessions, user_id: int, now: dt.datetime, *nudges: Plan
 async def checkin(sessions: Sessions, user_id: int, now: dt.datetime, hhmm: str) -> None:
     at = dt.datetime.combine(DAY, dt.time.fromisoformat(hhmm))
     async with sessions.begin() as session:
-        session.add(_episode(user_id, now))
+        session.add(factories.episode(user_id, now, id=user_id))
         await session.flush()
         await ReminderRepository(session).add_checkin(user_id, user_id, "Europe/Berlin", at, now)
-
-
-def _episode(user_id: int, now: dt.datetime) -> Episode:
-    return Episode(id=user_id, user_id=user_id, opened_at=now)
 
 
 async def deliveries(sessions: Sessions) -> list[Delivery]:

@@ -16,7 +16,8 @@ from scheduler.dispatcher import Dispatcher
 from scheduler.ports import Outgoing, SendResult
 from storage.models import Reminder, User
 from storage.reminders import ReminderRepository
-from tests.scheduler import FakeNotifier, add_person
+from tests.factories import add_person
+from tests.scheduler import FakeNotifier
 from triage.schedule import LocalSchedule, PlannedNudge
 
 Sessions = async_sessionmaker[AsyncSession]

@@ -15,7 +15,8 @@ from scheduler.dispatcher import Dispatcher
 from scheduler.driver import DispatchDriver
 from storage.models import Delivery
 from storage.reminders import ReminderRepository
-from tests.scheduler import FakeNotifier, add_person
+from tests.factories import add_person
+from tests.scheduler import FakeNotifier
 from triage.schedule import LocalSchedule, PlannedNudge
 
 Sessions = async_sessionmaker[AsyncSession]

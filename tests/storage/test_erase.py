@@ -15,66 +15,33 @@ from storage.models import (
     Base,
     CheckIn,
     Delivery,
-    Episode,
     ProcessedUpdate,
-    Reminder,
-    TriageSession,
     User,
 )
 from storage.retention import erase_inactive, purge
+from tests import factories
 
 NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
 GONE, STAYS = 701, 702
-
-
-def _user(user_id: int, at: dt.datetime) -> User:
-    return User(
-        id=user_id,
-        chat_id=user_id,
-        language="en",
-        onboarding_step="done",
-        country="GB",
-        tz="Europe/London",
-        created_at=at,
-        last_seen_at=at,
-    )
 
 
 async def seed_person(
     session: AsyncSession, user_id: int, at: dt.datetime = NOW
 ) -> dict[str, set[Any]]:
     """One person with a row in every table that can hold their data; returns their keys."""
-    session.add(_user(user_id, at))
-    await session.flush()
-    episode = Episode(user_id=user_id, opened_at=at, level="L0", reasons=["R-0"], answers={})
-    session.add(episode)
-    await session.flush()
-    triage = TriageSession(
-        user_id=user_id, episode_id=episode.id, step="done", created_at=at, updated_at=at
-    )
-    series = Reminder(
-        user_id=user_id, episode_id=episode.id, kind="N_HYDRATE", tz="UTC", created_at=at
-    )
-    session.add_all([triage, series])
-    await session.flush()
-    copy = Reminder(
-        user_id=user_id,
-        episode_id=episode.id,
-        kind="N_HYDRATE",
-        tz="UTC",
-        origin_id=series.id,
-        created_at=at,
-    )
-    session.add(copy)
-    await session.flush()
-    delivery = Delivery(
-        reminder_id=series.id, occurrence="2026-11-25T11:00", due_at=at, status="sent"
-    )
-    session.add(delivery)
-    await session.flush()
-    checkin = CheckIn(episode_id=episode.id, delivery_id=delivery.id, step="done", created_at=at)
-    session.add(checkin)
-    await session.flush()
+    person = factories.user(user_id, at, language="en", country="GB", tz="Europe/London")
+    await factories.add(session, person)
+    episode = factories.episode(user_id, at, level="L0", reasons=["R-0"], answers={})
+    await factories.add(session, episode)
+    triage = factories.triage_session(user_id, episode.id, at)
+    series = factories.reminder(user_id, episode.id, at)
+    await factories.add(session, triage, series)
+    copy = factories.reminder(user_id, episode.id, at, origin_id=series.id)
+    await factories.add(session, copy)
+    delivery = factories.delivery(series.id, at, occurrence="2026-11-25T11:00")
+    await factories.add(session, delivery)
+    checkin = factories.checkin(episode.id, at, delivery_id=delivery.id)
+    await factories.add(session, checkin)
     return {
         "users": {user_id},
         "episodes": {episode.id},

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.deliveries import DeliveryRepository, UnknownResponse
-from storage.models import Delivery, Episode, User
+from storage.models import User
 from storage.reminders import ReminderRepository
+from tests import factories
 from triage.schedule import LocalSchedule, PlannedNudge
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -30,12 +31,8 @@ def wall(iso: str) -> dt.datetime:
 @pytest.fixture
 async def person(sessions: Sessions) -> int:
     async with sessions.begin() as session:
-        session.add(
-            User(id=7, chat_id=70, onboarding_step="done", tz="Europe/Berlin",
-                 created_at=NOW, last_seen_at=NOW)
-        )  # fmt: skip
-        await session.flush()
-        session.add(Episode(id=3, user_id=7, opened_at=NOW))
+        await factories.add(session, factories.user(7, NOW, chat_id=70))
+        session.add(factories.episode(7, NOW, id=3))
     return 7
 
 
@@ -135,16 +132,10 @@ async def _delivered(sessions: Sessions, person: int) -> tuple[int, int]:
         [row] = await ReminderRepository(session).add_nudges(
             person, 3, "Europe/Berlin", [HYDRATE], NOW
         )
-        delivery = Delivery(
-            reminder_id=row.id,
-            occurrence="2026-06-01T10:00",
-            due_at=NOW,
-            status="sent",
-            attempts=1,
-            message_id=5,
+        delivery = factories.delivery(
+            row.id, NOW, occurrence="2026-06-01T10:00", attempts=1, message_id=5
         )
-        session.add(delivery)
-        await session.flush()
+        await factories.add(session, delivery)
         return row.id, delivery.id
 
 
