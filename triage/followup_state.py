@@ -14,29 +14,22 @@ from enum import StrEnum
 from typing import TypeVar
 
 from triage.levels import Level
-from triage.questions import InvalidAnswer
+from triage.questions import QUESTIONS, InvalidAnswer
 
 SIX_WEEKS = dt.timedelta(weeks=6)
 WEEK = dt.timedelta(days=7)
 TWO_WEEKS = dt.timedelta(days=14)
 JSON_VERSION = 1
 
-RED_FLAG_SIGNS: tuple[str, ...] = (
-    # §4.2 "new signs": the Q6 and Q7 items, without N_HEAVY, N_TINGLE_LOCAL and the "none"s.
-    "N_WEAK",
-    "N_WASTING",
-    "N_BULBAR",
-    "N_NUMB_WIDE",
-    "N_BALANCE",
-    "N_STIFF",
-    "V_DOUBLE",
-    "V_DROOP",
-    "V_CLOSES",
-    "V_RED",
-    "S_FEVER",
-    "S_LUPUS",
-    "S_THYROID",
-    "S_DEHYD",
+NOT_NEW_SIGNS = frozenset({"N_HEAVY", "N_TINGLE_LOCAL"})
+"""Q6 items that are not §4.2 "new signs": a heavy feeling and tingling where the twitch is."""
+
+RED_FLAG_SIGNS: tuple[str, ...] = tuple(
+    # §4.2 "new signs": the Q6 and Q7 items, without NOT_NEW_SIGNS and the "none"s.
+    option.id
+    for question in ("Q6_NERVE", "Q7_EYE_BODY")
+    for option in QUESTIONS[question].options
+    if not option.exclusive and option.id not in NOT_NEW_SIGNS
 )
 
 HABITS: Mapping[str, tuple[str, ...]] = {
