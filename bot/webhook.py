@@ -5,7 +5,7 @@ that one replica processes it even when Telegram's retry reaches two replicas at
 
 | claim  | what happens                                  | answer                        |
 |--------|-----------------------------------------------|-------------------------------|
-| taken  | process; mark processed                       | 200                           |
+| taken  | process (renewing the lease); mark processed  | 200                           |
 | taken, transient failure (database) | release the claim    | 503: Telegram retries later   |
 | busy   | another replica is on it, lease not expired   | 503: Telegram retries later   |
 | done   | a retry of a processed update                 | 200                           |
@@ -18,11 +18,13 @@ takes it over. The answer comes only after processing, so a crash before it mean
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import logging
 import os
 import socket
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 from aiohttp import web
@@ -134,7 +136,8 @@ async def _handle(
         return "busy"
     started = time.perf_counter()
     try:
-        await app.process_update(update)
+        async with _renewing(deps, update_id, owner):
+            await app.process_update(update)
     finally:
         failure = failures.pop(update_id, None)
     HANDLER_SECONDS.observe(time.perf_counter() - started)
@@ -144,6 +147,37 @@ async def _handle(
         return "retry"
     await _settle(deps, update_id, owner, processed=True)
     return "failed" if failure is not None else "processed"
+
+
+RENEWALS_PER_LEASE = 3
+
+
+@contextlib.asynccontextmanager
+async def _renewing(deps: Deps, update_id: int, owner: str) -> AsyncIterator[None]:
+    """Keeps the claim on `update_id` while it is processed, however slowly: only a replica
+    that stopped renewing (a crashed one) has its update taken over by the retry."""
+    task = asyncio.create_task(_renew(deps, update_id, owner))
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def _renew(deps: Deps, update_id: int, owner: str) -> None:
+    lease = deps.settings.update_lease
+    every = lease.total_seconds() / deps.settings.clock_speed / RENEWALS_PER_LEASE
+    while True:
+        await asyncio.sleep(every)
+        try:
+            async with deps.sessions.begin() as session:
+                repository = ProcessedUpdateRepository(session)
+                await repository.renew(update_id, owner, deps.clock.now(), lease)
+        except Exception as error:  # the next renewal tries again
+            log.warning(
+                "could not renew the claim on update %s: %s", update_id, type(error).__name__
+            )
 
 
 async def _settle(deps: Deps, update_id: int, owner: str, *, processed: bool) -> None:

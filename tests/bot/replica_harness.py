@@ -56,10 +56,18 @@ class StampedBotApi(FakeBotApi):
         super().__init__(token=TOKEN, **kwargs)
         self.stamps: list[tuple[float, str]] = []
 
+    async def __aenter__(self) -> StampedBotApi:
+        await self.start()
+        return self
+
     async def _on_api_call(self, request: web.Request) -> web.Response:
         method = self._canonical(request.match_info["tail"].rpartition("/")[2])
         self.stamps.append((time.monotonic(), method))
         return await super()._on_api_call(request)
+
+    def changed(self) -> None:
+        """Wakes everyone waiting for a change (what Telegram did counts too)."""
+        self._notify()
 
     def sends(self) -> list[float]:
         """When each call that counts against Telegram's budget arrived."""
@@ -81,7 +89,7 @@ class Telegram:
     robin, one update in ten to two replicas at the same moment, and again (to the next
     replica) after any answer but 200, until a 200."""
 
-    def __init__(self, api: FakeBotApi, urls: list[str]) -> None:
+    def __init__(self, api: StampedBotApi, urls: list[str]) -> None:
         self.api = api
         self.bot_username = api.bot_username
         self.urls = urls
@@ -90,6 +98,8 @@ class Telegram:
         self.senders: dict[int, int] = {}
         self.updates: dict[int, dict[str, Any]] = {}
         self.pending: set[asyncio.Task[None]] = set()
+        self.accepted: set[int] = set()
+        self._open: Counter[int] = Counter()
         self._ids = itertools.count(1)
         self._turn = itertools.count()
         self._client = aiohttp.ClientSession()
@@ -101,11 +111,16 @@ class Telegram:
         update_id = next(self._ids)
         update = {"update_id": update_id, kind: payload}
         self.updates[update_id], self.senders[update_id] = update, int(payload["from"]["id"])
+        self._open[self.senders[update_id]] += 1
         copies = 2 if update_id % 10 == 0 else 1
         for _ in range(copies):
             task = asyncio.create_task(self._until_accepted(update, next(self._turn)))
             self.pending.add(task)
             task.add_done_callback(self.pending.discard)
+
+    def unanswered(self, user_id: int) -> int:
+        """How many of this person's updates no replica has finished yet."""
+        return self._open[user_id]
 
     def cut_off(self, url: str) -> set[int]:
         """The updates posted to `url` and not yet answered: those a kill there cuts off."""
@@ -129,6 +144,7 @@ class Telegram:
                 ) as response:
                     self.answers[response.status] += 1
                     if response.status == 200:
+                        self._accept(update_id)
                         return
             except aiohttp.ClientError:
                 self.answers["refused"] += 1
@@ -136,12 +152,15 @@ class Telegram:
                 self.in_flight[url][update_id] -= 1
             await asyncio.sleep(RETRY_SECONDS)
 
+    def _accept(self, update_id: int) -> None:
+        """A 200 comes only after processing: every reply to this update has been sent."""
+        if update_id not in self.accepted:
+            self.accepted.add(update_id)
+            self._open[self.senders[update_id]] -= 1
+            self.api.changed()
+
     async def close(self) -> None:
         await self._client.close()
-
-
-class Lost(AssertionError):
-    """The bot stopped leading a person on: an apology or "I didn't quite get that"."""
 
 
 def sent(person: ScriptedUser, since: int = 0) -> list[SentMessage]:
@@ -149,56 +168,71 @@ def sent(person: ScriptedUser, since: int = 0) -> list[SentMessage]:
     return [e for e in person.transcript()[since:] if e.method == "sendMessage"]
 
 
-async def wait_for_message(person: ScriptedUser, fragment: str, since: int) -> str:
-    """The first new message containing `fragment` after transcript index `since`; fails at
-    once, naming the person, when the bot apologises or does not understand instead."""
+async def wait_for(telegram: Telegram, person: ScriptedUser, what: str, found: Any) -> None:
+    """Waits until `found()` holds, or fails, naming the person, once every update they sent
+    has been processed without it: nothing more can come. An apology fails at once."""
+    start = len(person.transcript())
 
-    def arrived() -> bool:
-        texts = [m.text or "" for m in sent(person, since)]
-        return any(fragment in t or APOLOGY in t or LOST in t for t in texts)
+    def apologised() -> bool:
+        return any(APOLOGY in (m.text or "") for m in sent(person, start))
 
-    if not await person._hub.wait_until(arrived, PATIENCE):
-        raise AssertionError(f"person {person.user_id}: no {fragment!r} within {PATIENCE}s")
-    for message in sent(person, since):
-        text = message.text or ""
-        if fragment in text:
-            return text
-        if APOLOGY in text or LOST in text:
-            raise Lost(f"person {person.user_id} waited for {fragment!r} and got {text!r}")
-    raise AssertionError("unreachable")
+    def over() -> bool:
+        return bool(found()) or apologised() or telegram.unanswered(person.user_id) == 0
+
+    assert await telegram.api.wait_until(over, PATIENCE), f"{person.user_id}: hung on {what}"
+    if not found():
+        said = [m.text for m in sent(person, start - 3)]
+        raise AssertionError(f"person {person.user_id} waited for {what}; the bot said {said}")
 
 
-async def wait_for_edit(person: ScriptedUser, fragment: str, since: int) -> None:
-    """Waits for an edit containing `fragment` (a ticked option) after index `since`."""
+async def wait_for_message(
+    telegram: Telegram, person: ScriptedUser, fragments: str | tuple[str, ...], since: int
+) -> str:
+    """The first new message containing one of `fragments` after transcript index `since`."""
+    wanted = (fragments,) if isinstance(fragments, str) else fragments
 
-    def edited() -> bool:
-        return any(e.edited and fragment in _labels(e) for e in person.transcript()[since:])
+    def found() -> str | None:
+        texts = (m.text or "" for m in sent(person, since))
+        return next((t for t in texts if any(f in t for f in wanted)), None)
 
-    if not await person._hub.wait_until(edited, PATIENCE):
-        raise AssertionError(f"person {person.user_id}: no edit showing {fragment!r}")
-
-
-def _labels(message: SentMessage) -> str:
-    return " ".join(message.button_labels())
+    await wait_for(telegram, person, repr(wanted), found)
+    return found() or ""
 
 
-async def step(person: ScriptedUser, label: str, expect: str) -> str:
+async def wait_for_edit(
+    telegram: Telegram, person: ScriptedUser, fragment: str, since: int
+) -> None:
+    """Waits for an edit whose buttons show `fragment` (a ticked option) after `since`."""
+
+    def found() -> bool:
+        return any(
+            e.edited and fragment in " ".join(e.button_labels())
+            for e in person.transcript()[since:]
+        )
+
+    await wait_for(telegram, person, f"an edit showing {fragment!r}", found)
+
+
+async def step(telegram: Telegram, person: ScriptedUser, label: str, expect: str) -> str:
     """Taps `label` and waits for a new message containing `expect`."""
     since = len(person.transcript())
     await person.tap(label)
-    return await wait_for_message(person, expect, since)
+    return await wait_for_message(telegram, person, expect, since)
 
 
-async def onboard(person: ScriptedUser) -> None:
+async def onboard(telegram: Telegram, person: ScriptedUser) -> None:
     """/start through consent, age, country and zone, up to the first triage question."""
     since = len(person.transcript())
     await person.send("/start")
-    await wait_for_message(person, "store and use your answers", since)
-    await step(person, "I agree you can store and use my answers about my health", "check-ins?")
-    await step(person, "Yes, send reminders and check-ins", "18 or over?")
-    await step(person, "I'm 18 or over", "Which country")
-    await step(person, "United Kingdom", "Or pick one:")
-    await step(person, "Europe/London", "Question 1 of 10")
+    await wait_for_message(telegram, person, "store and use your answers", since)
+    for label, expect in [
+        ("I agree you can store and use my answers about my health", "check-ins?"),
+        ("Yes, send reminders and check-ins", "18 or over?"),
+        ("I'm 18 or over", "Which country"),
+        ("United Kingdom", "Or pick one:"),
+        ("Europe/London", "Question 1 of 10"),
+    ]:
+        await step(telegram, person, label, expect)
 
 
 async def start_process(env: dict[str, str], command: str, log: Path) -> Process:
@@ -276,7 +310,12 @@ class Repeat:
     again: float
 
 
-def repeats(person: ScriptedUser, allowed: tuple[str, ...] = (STALE,)) -> list[Repeat]:
+def notices(person: ScriptedUser) -> int:
+    """How often the bot told this person a button was stale or it did not understand."""
+    return sum(STALE in (m.text or "") or LOST in (m.text or "") for m in sent(person))
+
+
+def repeats(person: ScriptedUser, allowed: tuple[str, ...] = (STALE, LOST)) -> list[Repeat]:
     """Messages sent to `person` more than once (but the `allowed` notices)."""
     seen: dict[str, float] = {}
     found = []
