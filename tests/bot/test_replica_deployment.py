@@ -39,6 +39,7 @@ from tests.bot.replica_harness import (
     Telegram,
     bot_env,
     busiest,
+    check_everyone_served,
     migrated_postgres,
     notices,
     onboard,
@@ -55,8 +56,8 @@ from tests.bot.test_roles import free_port
 from tests.conftest import NO_POSTGRES, POSTGRES_URL
 from triage.schedule import LocalSchedule
 
-PEOPLE = int(os.environ.get("REPLICA_TEST_PEOPLE", "60"))
-REMINDERS = int(os.environ.get("REPLICA_TEST_REMINDERS", "1500"))
+PEOPLE = int(os.environ.get("REPLICA_TEST_PEOPLE", "12"))
+REMINDERS = int(os.environ.get("REPLICA_TEST_REMINDERS", "500"))
 REDIS_BASE = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/0").rsplit("/", 1)[0]
 BUDGET = 100
 """Messages a second for the whole bot: Telegram's 30 would make the test minutes long; the
@@ -234,6 +235,7 @@ async def test_replicas_and_workers_with_duplicates_and_kills_serve_everyone_wit
         try:
             for port, log in zip(ports, logs, strict=True):
                 assert await ready(port), log.read_text()[-2000:]
+            phases = {"ready": time.monotonic() - started}
             people = [
                 ScriptedUser(telegram, user_id=9000 + n, first_name="Sam") for n in range(PEOPLE)
             ]
@@ -258,22 +260,35 @@ async def test_replicas_and_workers_with_duplicates_and_kills_serve_everyone_wit
             # live worker's own unrecorded sends are counted too).
             recorded = await recorded_sent(database)
             reminder_in_flight = sum(reminders_received(api)) - recorded
+            phases["kills"] = time.monotonic() - started
             outcomes = await asyncio.gather(*journeys, return_exceptions=True)
+            phases["people"] = time.monotonic() - started
             await telegram.settled()
             assert await api.wait_until(lambda: all(reminders_received(api)), PATIENCE * 2)
+            phases["reminders"] = time.monotonic() - started
             await telegram.settled()
             final_levels = await levels(database)
         finally:
             await stop_all(processes)
             await telegram.close()
-    took = time.monotonic() - started
     cut_off: set[int] = replica_kill.notes["cut off"]  # type: ignore[assignment]
-    lost = [
-        f"{p.user_id}: {o}"
-        for p, o in zip(people, outcomes, strict=True)
-        if isinstance(o, BaseException)
-    ]
-    assert not lost, "\n".join(lost) + f"\ncut off: {sorted(cut_off)}"
+    (tmp_path / "transcripts.txt").write_text(
+        "\n\n".join(f"{p.user_id}\n{p.format_transcript()}" for p in people)
+    )
+    reminder_duplicates = sum(n - 1 for n in reminders_received(api))
+    sends = api.sends()
+    most, most_less_transit = busiest(sends), busiest(sends, 1 - TRANSIT)
+    doubled = [r for person in people for r in repeats(person)]
+    print(
+        f"\n{PEOPLE} people, {REMINDERS} reminders in {time.monotonic() - started:.1f}s"
+        f" ({ {name: round(at, 1) for name, at in phases.items()} }); sends {len(sends)},"
+        f" busiest second {most}, busiest {1 - TRANSIT:.1f}s {most_less_transit};"
+        f" updates cut off {len(cut_off)}, repeated replies {len(doubled)}; reminders in flight"
+        f" {reminder_in_flight}, duplicates {reminder_duplicates}; answers {dict(telegram.answers)}"
+    )
+    assert reminder_duplicates <= reminder_in_flight
+    assert most_less_transit <= BUDGET
+    check_everyone_served(telegram, cut_off, list(zip(people, outcomes, strict=True)))
     for n, (person, text) in enumerate(zip(people, outcomes, strict=True)):
         level = LEVELS[n % len(LEVELS)][1]
         assert CAT.text(f"level.{level}.name") in str(text), text
@@ -282,19 +297,6 @@ async def test_replicas_and_workers_with_duplicates_and_kills_serve_everyone_wit
     for person in people:  # see tests/bot/test_replicas.py: what a retried, cut-off update says
         assert person.user_id in interrupted or notices(person) == 0, person.format_transcript()
     assert sum(notices(person) for person in people) <= len(cut_off)
-    doubled = [r for person in people for r in repeats(person)]
     for repeat in doubled:
         assert repeat.user_id in interrupted and replica_kill.at < repeat.again, repeat
     assert len(doubled) <= 2 * len(cut_off), (doubled, cut_off)
-    received = reminders_received(api)
-    reminder_duplicates = sum(n - 1 for n in received)
-    assert reminder_duplicates <= reminder_in_flight
-    sends = api.sends()
-    most, most_less_transit = busiest(sends), busiest(sends, 1 - TRANSIT)
-    print(
-        f"\n{PEOPLE} people, {REMINDERS} reminders in {took:.1f}s; sends {len(sends)},"
-        f" busiest second {most}, busiest {1 - TRANSIT:.1f}s {most_less_transit};"
-        f" cut off {len(cut_off)}, repeats {len(doubled)}; reminders in flight"
-        f" {reminder_in_flight}, duplicates {reminder_duplicates}; answers {dict(telegram.answers)}"
-    )
-    assert most_less_transit <= BUDGET

@@ -20,6 +20,7 @@ from tests.bot.replica_harness import (
     StampedBotApi,
     Telegram,
     bot_env,
+    check_everyone_served,
     migrated_postgres,
     notices,
     onboard,
@@ -39,16 +40,6 @@ MOST_SENDS_OF_ONE_UPDATE = 2
 """An onboarding step sends at most two messages (the zone's question and its list; "All
 set." and the first triage question): what the retry of an update cut off by a kill can send
 again."""
-
-
-def cut_off_story(telegram: Telegram, cut_off: set[int], user_id: int) -> str:
-    """What the kill cut off for `user_id`: each update's kind and what the person did."""
-    mine = [telegram.updates[u] for u in sorted(cut_off) if telegram.senders[u] == user_id]
-    done = [
-        (u["update_id"], (u.get("callback_query") or {}).get("data") or u["message"]["text"])
-        for u in mine
-    ]
-    return f"person {user_id}: updates cut off by the kill: {done or 'none'}"
 
 
 @pytest.mark.skipif(not POSTGRES_URL, reason=NO_POSTGRES)
@@ -78,12 +69,7 @@ async def test_three_replicas_with_duplicates_and_a_kill_onboard_everyone_exactl
         finally:
             await stop_all(replicas)
             await telegram.close()
-    lost = [
-        f"{outcome}; {cut_off_story(telegram, cut_off, person.user_id)}"
-        for person, outcome in zip(people, outcomes, strict=True)
-        if isinstance(outcome, BaseException)
-    ]
-    assert not lost, "\n".join(lost)
+    check_everyone_served(telegram, cut_off, list(zip(people, outcomes, strict=True)))
     # An update cut off by the kill is retried once its claim's lease runs out. If the dead
     # replica had committed its step, the retry finds the step answered: it says so once
     # (the button is stale, or it did not understand) and may ask the current step again.
