@@ -1,24 +1,31 @@
 """A replica keeps its claim on an update for as long as it is processing it: a duplicate
 reaching another replica after the lease has run out still finds it busy, so a slow update is
-processed once; only a replica that stopped renewing (a crashed one) is taken over."""
+processed once; only a replica that stopped renewing (a crashed one) is taken over. A failure
+a retry may cure (the database refused a connection, timed out) asks Telegram to retry, with
+no apology to the person."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
 from contextlib import AsyncExitStack
+from pathlib import Path
 
 from aiohttp import web
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import text
 
 from bot.app import build_application
 from bot.config import Settings
 from bot.deps import Deps
 from bot.playground.server import FakeBotApi
-from bot.webhook import PATH, webhook_app
+from bot.webhook import PATH, is_transient, webhook_app
 from scheduler.clock import SystemClock
 from storage.db import create_engine, session_factory
+from storage.migrate import upgrade_async
 from storage.updates import ProcessedUpdateRepository
 from tests.bot.e2e.test_webhook import SECRET, post, start_update
+from tests.bot.e2e.test_webhook_replicas import start_replicas
 
 LEASE = 0.6
 
@@ -75,3 +82,41 @@ async def test_a_claim_is_renewed_only_by_its_owner_and_not_once_processed(
             assert not await claims.renew(80, "one", now, lease)
     finally:
         await engine.dispose()
+
+
+class TooManyConnections(Exception):
+    sqlstate = "53300"
+
+
+def driver_error(cause: BaseException | None) -> sa_exc.DBAPIError:
+    """A database error as SQLAlchemy raises it, its driver error caused by `cause`."""
+    orig = Exception("driver error")
+    orig.__cause__ = cause
+    return sa_exc.DBAPIError("SELECT 1", {}, orig)
+
+
+def test_a_refused_or_timed_out_connection_is_transient_and_a_plain_error_is_not() -> None:
+    assert is_transient(driver_error(TooManyConnections("too many clients already")))
+    assert is_transient(driver_error(TimeoutError()))
+    assert is_transient(driver_error(ConnectionRefusedError()))
+    assert not is_transient(driver_error(None))
+    assert not is_transient(driver_error(ValueError("a bug")))
+    assert not is_transient(ValueError("a bug"))
+
+
+async def test_a_transient_failure_is_not_apologised_for_and_the_retry_answers(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+    await upgrade_async(url)
+    async with FakeBotApi() as api, AsyncExitStack() as stack:
+        replicas = await start_replicas(stack, api, url, 1)
+        async with replicas.deps[0].sessions.begin() as session:
+            await session.execute(text("ALTER TABLE users RENAME TO users_away"))
+        assert await post(replicas.urls[0], start_update(90)) == 503
+        async with replicas.deps[0].sessions.begin() as session:
+            await session.execute(text("ALTER TABLE users_away RENAME TO users"))
+        assert await post(replicas.urls[0], start_update(90)) == 200
+        texts = [m.text or "" for m in api.messages(601)]
+        assert not any("something went wrong" in t for t in texts), texts
+        assert replicas.intros() == 1
