@@ -262,13 +262,13 @@ def bot_env(api: FakeBotApi, database: str, **extra: str) -> dict[str, str]:
     }
 
 
-async def ready(port: int, seconds: float = 60) -> bool:
-    """Waits up to `seconds` for the process serving `port` to answer /readyz with 200."""
+async def ready(port: int, seconds: float = 60, path: str = "/readyz") -> bool:
+    """Waits up to `seconds` for the process serving `port` to answer `path` with 200."""
     deadline = time.monotonic() + seconds
     async with aiohttp.ClientSession() as client:
         while time.monotonic() < deadline:
             try:
-                async with client.get(f"http://127.0.0.1:{port}/readyz") as response:
+                async with client.get(f"http://127.0.0.1:{port}{path}") as response:
                     if response.status == 200:
                         return True
             except aiohttp.ClientError:
@@ -357,6 +357,8 @@ def check_everyone_served(
     """Fails naming each person the bot lost, with the updates a kill cut off for them."""
     lost = [(p, o) for p, o in outcomes if isinstance(o, BaseException)]
     report = "\n".join(f"{o}; {cut_off_story(telegram, cut_off, p.user_id)}" for p, o in lost)
+    apologised = [p.user_id for p, _ in outcomes if any(APOLOGY in (m.text or "") for m in sent(p))]
+    assert not apologised, f"the bot apologised to {apologised}:\n{report}"
     gaps = all("waited for" in str(o) and cut_off_of(telegram, cut_off, p.user_id) for p, o in lost)
     if lost and gaps and AWAITING_HANDLER_FIX:
         pytest.xfail(f"a retried tap left people waiting (the handler fix):\n{report}")
