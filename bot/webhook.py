@@ -5,30 +5,33 @@ that one replica processes it even when Telegram's retry reaches two replicas at
 
 | claim  | what happens                                  | answer                        |
 |--------|-----------------------------------------------|-------------------------------|
-| taken  | process; mark processed                       | 200                           |
-| taken, transient failure (database) | release the claim    | 503: Telegram retries later   |
+| taken  | process (renewing the lease); mark processed  | 200                           |
+| taken, transient failure (database) | release the claim | 503: Telegram retries later   |
 | busy   | another replica is on it, lease not expired   | 503: Telegram retries later   |
 | done   | a retry of a processed update                 | 200                           |
 | claim fails (database unreachable) | nothing processed | 503                           |
 
 A replica killed mid-update leaves its claim; once the lease runs out, Telegram's next retry
 takes it over. The answer comes only after processing, so a crash before it means a retry.
+A transient failure is not apologised for: the retry gives the person their answer.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import logging
 import os
 import socket
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 from aiohttp import web
 from sqlalchemy import exc as sa_exc
 from telegram import Update
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application, ApplicationHandlerStop, ContextTypes
 
 from bot.bounds import parse_update
 from bot.deps import Deps
@@ -59,12 +62,34 @@ TRANSIENT = (
 )
 
 
+RETRYABLE_SQLSTATES = frozenset({"53300", "57P03", "57014", "55P03", "40001", "40P01"})
+"""PostgreSQL's "too many connections", "cannot connect now", statement and lock timeouts,
+serialization failures and deadlocks: a retry of the whole update may well succeed. Class 08
+(connection exceptions) counts too."""
+
+
 def is_transient(error: BaseException | None) -> bool:
-    """Whether a retry of the same update may well succeed: the database was unreachable or
-    dropped the connection. Other errors are answered by the error handler and recorded."""
+    """Whether a retry of the same update may well succeed: the database was unreachable,
+    refused a connection, dropped one or timed out. Other errors are answered by the error
+    handler and recorded."""
     if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
         return True
-    return isinstance(error, TRANSIENT)
+    if isinstance(error, TRANSIENT):
+        return True
+    return isinstance(error, sa_exc.DBAPIError) and _retryable_cause(error.orig)
+
+
+def _retryable_cause(error: BaseException | None) -> bool:
+    """Whether the driver's error, or what caused it, is a connection failure or timeout."""
+    seen = 0
+    while error is not None and seen < 5:
+        state = str(getattr(error, "sqlstate", "") or "")
+        if isinstance(error, OSError | TimeoutError) or state in RETRYABLE_SQLSTATES:
+            return True
+        if state.startswith("08"):
+            return True
+        error, seen = error.__cause__, seen + 1
+    return False
 
 
 def webhook_app(
@@ -80,8 +105,10 @@ def webhook_app(
     async def remember_failure(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         if isinstance(update, Update) and context.error is not None:
             failures[update.update_id] = context.error
+            if is_transient(context.error):
+                raise ApplicationHandlerStop  # no apology: the retry will do the work
 
-    app.add_error_handler(remember_failure)
+    _handle_errors_first(app, remember_failure)
 
     async def on_update(request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
@@ -134,7 +161,8 @@ async def _handle(
         return "busy"
     started = time.perf_counter()
     try:
-        await app.process_update(update)
+        async with _renewing(deps, update_id, owner):
+            await app.process_update(update)
     finally:
         failure = failures.pop(update_id, None)
     HANDLER_SECONDS.observe(time.perf_counter() - started)
@@ -144,6 +172,45 @@ async def _handle(
         return "retry"
     await _settle(deps, update_id, owner, processed=True)
     return "failed" if failure is not None else "processed"
+
+
+def _handle_errors_first(app: Application[Any, Any, Any, Any, Any, Any], callback: Any) -> None:
+    """Puts `callback` before the bot's own error handlers, so that it can stop them."""
+    others = dict(app.error_handlers)
+    app.error_handlers.clear()
+    app.add_error_handler(callback)
+    app.error_handlers.update(others)
+
+
+RENEWALS_PER_LEASE = 3
+
+
+@contextlib.asynccontextmanager
+async def _renewing(deps: Deps, update_id: int, owner: str) -> AsyncIterator[None]:
+    """Keeps the claim on `update_id` while it is processed, however slowly: only a replica
+    that stopped renewing (a crashed one) has its update taken over by the retry."""
+    task = asyncio.create_task(_renew(deps, update_id, owner))
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def _renew(deps: Deps, update_id: int, owner: str) -> None:
+    lease = deps.settings.update_lease
+    every = lease.total_seconds() / deps.settings.clock_speed / RENEWALS_PER_LEASE
+    while True:
+        await asyncio.sleep(every)
+        try:
+            async with deps.sessions.begin() as session:
+                repository = ProcessedUpdateRepository(session)
+                await repository.renew(update_id, owner, deps.clock.now(), lease)
+        except Exception as error:  # the next renewal tries again
+            log.warning(
+                "could not renew the claim on update %s: %s", update_id, type(error).__name__
+            )
 
 
 async def _settle(deps: Deps, update_id: int, owner: str, *, processed: bool) -> None:

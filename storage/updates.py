@@ -2,7 +2,8 @@
 
 A replica claims an update id before processing it: one atomic statement inserts the row, or
 takes over a claim whose lease has run out (its owner crashed), and says whether it won. The
-winner marks the row processed when done, or releases it after a transient failure so that
+winner renews its lease while processing (so a slow update is not taken over), marks the
+row processed when done, or releases it after a transient failure so that
 Telegram's retry can claim it again. Rows are pruned a day after processing by a periodic job
 (Telegram stops retrying long before that), through the index on `processed_at`.
 """
@@ -59,6 +60,21 @@ class ProcessedUpdateRepository:
             select(ProcessedUpdate.processed_at).where(ProcessedUpdate.update_id == update_id)
         )
         return Claim.DONE if processed is not None else Claim.BUSY
+
+    async def renew(
+        self, update_id: int, owner: str, now: dt.datetime, lease: dt.timedelta
+    ) -> bool:
+        """Extends `owner`'s unfinished claim to `now + lease`; False when it is not theirs."""
+        result = await self.session.execute(
+            update(ProcessedUpdate)
+            .where(
+                ProcessedUpdate.update_id == update_id,
+                ProcessedUpdate.owner == owner,
+                ProcessedUpdate.processed_at.is_(None),
+            )
+            .values(claimed_until=now + lease)
+        )
+        return bool(getattr(result, "rowcount", 0))
 
     async def finish(self, update_id: int, owner: str, now: dt.datetime) -> None:
         """Marks `update_id` processed (by `owner`, who claimed it)."""

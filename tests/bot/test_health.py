@@ -80,10 +80,14 @@ async def test_a_dispatcher_silent_for_more_than_twice_its_idle_interval_is_not_
     assert (await get(f"{served.root}/readyz"))[0] == 200
 
 
-async def test_a_dispatcher_that_never_ticked_is_not_ready(served: Served) -> None:
+async def test_a_dispatcher_that_never_ticked_is_not_ready_until_its_first_tick(
+    served: Served,
+) -> None:
     served.ticks.last = None
     status, body = await get(f"{served.root}/readyz")
     assert status == 503 and "no tick yet" in body
+    served.ticks.last = served.wall[0]
+    assert (await get(f"{served.root}/readyz"))[0] == 200
 
 
 async def test_metrics_are_prometheus_text_with_the_bots_gauges(served: Served) -> None:
