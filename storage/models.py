@@ -36,6 +36,11 @@ from storage.statuses import (
     TriageStatus,
 )
 from storage.statuses import UserState as UserState  # re-exported: the edge reads it here
+from triage.quiet import DEFAULT_END, DEFAULT_START
+
+QUIET_START = DEFAULT_START.isoformat(timespec="minutes")
+QUIET_END = DEFAULT_END.isoformat(timespec="minutes")
+"""The default quiet hours (triage.quiet) as the `HH:MM` the user columns hold."""
 
 
 class UtcDateTime(TypeDecorator[dt.datetime]):
@@ -77,8 +82,8 @@ class User(Base):
     adult: Mapped[bool | None] = mapped_column(Boolean)
     consent_health_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     consent_reminders_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
-    quiet_start: Mapped[str] = mapped_column(String(5), default="22:30")
-    quiet_end: Mapped[str] = mapped_column(String(5), default="07:30")
+    quiet_start: Mapped[str] = mapped_column(String(5), default=QUIET_START)
+    quiet_end: Mapped[str] = mapped_column(String(5), default=QUIET_END)
     bedtime: Mapped[str | None] = mapped_column(String(5))
     workout_days: Mapped[str | None] = mapped_column(String(32))
     workout_time: Mapped[str | None] = mapped_column(String(5))

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import User
+from storage.models import QUIET_END, QUIET_START, User
 from storage.statuses import UserState
 
 FIRST_STEP = "intro"
@@ -37,8 +37,8 @@ class UserRepository:
                 onboarding_step=FIRST_STEP,
                 created_at=now,
                 last_seen_at=now,
-                quiet_start="22:30",
-                quiet_end="07:30",
+                quiet_start=QUIET_START,
+                quiet_end=QUIET_END,
                 state=UserState.ACTIVE,
             )
             self.session.add(user)
