@@ -31,8 +31,8 @@ from bot.catalogue import Catalogue
 from bot.checkin_screens import NONE, RERUN, render
 from bot.deps import deps
 from bot.escalation import advice
-from bot.handlers import triage as triage_handlers
 from bot.replies import answer_only, catalogue, edit, keyboard
+from bot.screens import triage as triage_screen
 from bot.screens.checkin import answered, habits_record, rerun_rows, summary
 from bot.usecases import checkin
 from bot.usecases.checkin_taps import Tap
@@ -119,9 +119,10 @@ async def on_rerun(
     if choice == NONE:
         await context.bot.send_message(user.chat_id, cat.text("checkin_ui.rerun_declined"))
     elif offer.active is not None:
-        await triage_handlers.resend_current(update, context, user, offer.active)
+        now = d.clock.now()
+        await triage_screen.send_current(context.bot, user.chat_id, user, offer.active, now)
     else:
-        await triage_handlers.begin_rerun(update, context, user, episode.id, RERUNS[choice])
+        await triage_screen.begin_rerun(context.bot, d, user, episode.id, RERUNS[choice])
 
 
 REPLIES = {

@@ -33,9 +33,10 @@ from bot import callbacks, cities, places, zones
 from bot.catalogue import Catalogue
 from bot.countries import LEGACY_EU, OTHER, needs_country
 from bot.deps import deps
-from bot.handlers import country, triage
+from bot.handlers import country
 from bot.handlers.common import ONBOARDED
 from bot.replies import catalogue, keyboard, say
+from bot.screens import triage as triage_screen
 from storage.models import User, UserState
 from storage.pseudonyms import person
 from storage.reminders import ReminderRepository
@@ -282,7 +283,7 @@ async def finish(
         reminders=cat.text(f"onboarding.done_reminders_{reminders}"),
     )
     await message.reply_text(text, reply_markup=ReplyKeyboardRemove())
-    await triage.begin(update, context, user)
+    await triage_screen.begin(context.bot, deps(context), message.chat_id, user)
 
 
 async def reshow(update: Update, user: User, cat: Catalogue) -> None:

@@ -32,7 +32,7 @@ from bot import callbacks
 from bot.catalogue import catalogue_for
 from bot.deps import deps
 from bot.emergency import confirm_typed_emergency
-from bot.handlers import onboarding, triage
+from bot.handlers import onboarding
 from bot.hints import country_of
 from bot.replies import (
     SAFETY_AREA,
@@ -44,6 +44,7 @@ from bot.replies import (
     say,
     say_for,
 )
+from bot.screens import triage as triage_screen
 from storage.episodes import EpisodeRepository
 from storage.users import UserRepository
 from triage.keywords import DANGER, Concern, scan
@@ -149,6 +150,6 @@ async def _on_back(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await onboarding.ask(update, user, cat)
     elif user is not None and waiting is not None:
         await context.bot.send_message(chat.id, cat.text("safety.back"))
-        await triage.resend_current(update, context, user, waiting)
+        await triage_screen.send_current(context.bot, chat.id, user, waiting, d.clock.now())
     else:
         await context.bot.send_message(chat.id, say(cat, "safety.nothing_waiting", user))

@@ -36,12 +36,13 @@ from bot import callbacks, cities, places, zones
 from bot.catalogue import Catalogue
 from bot.countries import needs_country
 from bot.deps import deps
-from bot.handlers import country, onboarding, preferences, triage
+from bot.handlers import country, onboarding, preferences
 from bot.handlers.common import is_onboarded
 from bot.handlers.preferences import hhmm, next_reminder, what
 from bot.plans import DAY_NAMES
 from bot.plans import preferences as chosen
 from bot.replies import catalogue, keyboard, say
+from bot.screens import triage as triage_screen
 from bot.times import parse_time, parse_times
 from scheduler.policy import SLEEP
 from scheduler.recurrence import schedule_from_json, schedule_to_json
@@ -209,7 +210,7 @@ async def _on_country(
         raise callbacks.BadCallback("no such country")
     saved = await country.save(context, user.id, values[0])
     if values[1:]:
-        await triage.begin(update, context, saved)
+        await triage_screen.begin(context.bot, deps(context), saved.chat_id, saved)
 
 
 async def _on_quiet(
@@ -417,7 +418,7 @@ async def _typed_country(
         return
     saved = await country.save(context, user.id, code)
     if user.awaiting == country.AWAITING_THEN_TRIAGE:
-        await triage.begin(update, context, saved)
+        await triage_screen.begin(context.bot, deps(context), saved.chat_id, saved)
 
 
 async def _typed_quiet(
@@ -490,7 +491,7 @@ async def _located_country(update: Update, context: ContextTypes.DEFAULT_TYPE, u
         return
     saved = await country.save(context, user.id, code)
     if user.awaiting == country.AWAITING_THEN_TRIAGE:
-        await triage.begin(update, context, saved)
+        await triage_screen.begin(context.bot, deps(context), saved.chat_id, saved)
 
 
 # ---- Applying a change ---------------------------------------------------------------------
