@@ -20,13 +20,6 @@ from storage.users import UserRepository
 log = logging.getLogger(__name__)
 
 
-ONBOARDED = "done"
-
-
-def is_onboarded(user: User | None) -> bool:
-    return user is not None and user.onboarding_step == ONBOARDED
-
-
 async def load_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> User | None:
     tg_user = update.effective_user
     if tg_user is None:

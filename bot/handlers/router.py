@@ -15,6 +15,7 @@ from bot import callbacks, worry
 from bot.deps import deps
 from bot.handlers import common, onboarding, settings, triage
 from bot.replies import catalogue, say
+from bot.usecases.onboarding import is_onboarded
 from storage.models import User
 from triage.keywords import Concern, scan
 
@@ -27,7 +28,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if scan(message.text) == {Concern.DISEASE_QUESTION}:
         await on_disease_question(update, context, user)
         return
-    if user is not None and not common.is_onboarded(user):
+    if user is not None and not is_onboarded(user):
         await onboarding.on_text(update, context, user)
         return
     if user is not None and await settings.on_text(update, context, user):

@@ -32,7 +32,6 @@ from bot import callbacks
 from bot.catalogue import catalogue_for
 from bot.deps import deps
 from bot.emergency import confirm_typed_emergency
-from bot.handlers import onboarding
 from bot.hints import country_of
 from bot.replies import (
     SAFETY_AREA,
@@ -45,20 +44,11 @@ from bot.replies import (
     say_for,
 )
 from bot.screens import triage as triage_screen
+from bot.screens.onboarding import ask
+from bot.usecases.onboarding import ASKING
 from storage.episodes import EpisodeRepository
 from storage.users import UserRepository
 from triage.keywords import DANGER, Concern, scan
-
-ASKING = frozenset(
-    {
-        onboarding.Step.CONSENT_HEALTH,
-        onboarding.Step.CONSENT_REMINDERS,
-        onboarding.Step.AGE,
-        onboarding.Step.COUNTRY,
-        onboarding.Step.TIMEZONE,
-    }
-)
-"""Onboarding steps that wait for an answer: "No, something else" asks them again."""
 
 
 def typed_text(message: Message | None) -> str:
@@ -147,7 +137,8 @@ async def _on_back(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     cat = catalogue(user, person.language_code)
     if user is not None and user.onboarding_step in ASKING:
         await context.bot.send_message(chat.id, cat.text("safety.back"))
-        await onboarding.ask(update, user, cat)
+        assert update.effective_message
+        await ask(update.effective_message, user, cat)
     elif user is not None and waiting is not None:
         await context.bot.send_message(chat.id, cat.text("safety.back"))
         await triage_screen.send_current(context.bot, chat.id, user, waiting, d.clock.now())

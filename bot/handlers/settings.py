@@ -36,14 +36,15 @@ from bot import callbacks, cities, places, zones
 from bot.catalogue import Catalogue
 from bot.countries import needs_country
 from bot.deps import deps
-from bot.handlers import country, onboarding, preferences
-from bot.handlers.common import is_onboarded
+from bot.handlers import onboarding, preferences
 from bot.handlers.preferences import hhmm, next_reminder, what
 from bot.plans import DAY_NAMES
 from bot.plans import preferences as chosen
 from bot.replies import catalogue, keyboard, say
+from bot.screens import country
 from bot.screens import triage as triage_screen
 from bot.times import parse_time, parse_times
+from bot.usecases.onboarding import is_onboarded
 from scheduler.policy import SLEEP
 from scheduler.recurrence import schedule_from_json, schedule_to_json
 from storage.models import Reminder, User

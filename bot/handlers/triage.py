@@ -15,13 +15,14 @@ from bot import callbacks
 from bot.catalogue import Catalogue
 from bot.countries import needs_country
 from bot.deps import deps
-from bot.handlers.common import is_onboarded
-from bot.handlers.country import ask as ask_country
 from bot.handlers.preferences import ask_missing
 from bot.replies import answer_only, catalogue, edit, emergency_prompt, keyboard, say
 from bot.results import compose_result
 from bot.screens import triage as screen
+from bot.screens.country import ask as ask_country
 from bot.usecases import triage as usecases
+from bot.usecases.onboarding import is_onboarded
+from bot.usecases.people import user_of
 from bot.usecases.triage_taps import Tap, current_question
 from storage.models import User
 from triage.flow import Ask, Finished
@@ -252,4 +253,4 @@ async def on_text_resume(update: Update, context: ContextTypes.DEFAULT_TYPE, use
 
 async def _user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> User | None:
     assert update.effective_user
-    return await usecases.user_of(deps(context).sessions, update.effective_user.id)
+    return await user_of(deps(context).sessions, update.effective_user.id)

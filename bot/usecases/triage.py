@@ -42,11 +42,6 @@ class Started:
     question: Question
 
 
-async def user_of(sessions: Sessions, telegram_id: int) -> User | None:
-    async with sessions.begin() as session:
-        return await UserRepository(session).get(telegram_id)
-
-
 async def open_questionnaire(
     sessions: Sessions, telegram_id: int
 ) -> tuple[User | None, TriageSession | None]:

@@ -12,25 +12,21 @@ A trailing `t` starts the questionnaire once the country is saved: the person ha
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
 from telegram.ext import ContextTypes
 
 from bot import callbacks, places
 from bot.catalogue import Catalogue
-from bot.countries import LEGACY_EU, LEGACY_EU_ASKED, region
+from bot.countries import LEGACY_EU, region
 from bot.deps import deps
 from bot.replies import catalogue, keyboard, say
+from bot.usecases.country import AWAITING, AWAITING_THEN_TRIAGE, await_country, save_country
 from storage.models import User
-from storage.pseudonyms import person
-from storage.users import UserRepository
 
-log = logging.getLogger(__name__)
 OTHER = "OTHER"
 THEN_TRIAGE = "t"
-AWAITING = "country"
-AWAITING_THEN_TRIAGE = "country:t"
+__all__ = ["AWAITING", "AWAITING_THEN_TRIAGE", "ask", "label", "rows", "save", "stored", "valid"]
 
 
 def valid(value: str) -> bool:
@@ -62,13 +58,7 @@ async def ask(
 ) -> None:
     """Asks for the country with /settings buttons; typed names are awaited too."""
     extra = (THEN_TRIAGE,) if then_triage else ()
-    async with deps(context).sessions.begin() as session:
-        row = await UserRepository(session).get(user.id, for_update=True)
-        assert row is not None
-        row.awaiting = AWAITING_THEN_TRIAGE if then_triage else AWAITING
-        if legacy and row.country == LEGACY_EU:
-            # Asked once: from now on the person keeps 112 until they pick, and is not re-asked.
-            row.country = LEGACY_EU_ASKED
+    await await_country(deps(context).sessions, user.id, then_triage=then_triage, legacy=legacy)
     cat = catalogue(user)
     text = cat.text("country.legacy_eu") if legacy else cat.text("country.question")
 
@@ -82,11 +72,7 @@ async def ask(
 
 async def save(context: ContextTypes.DEFAULT_TYPE, user_id: int, value: str) -> User:
     """Stores the chosen country, stops awaiting a typed one, and says so."""
-    async with deps(context).sessions.begin() as session:
-        user = await UserRepository(session).get(user_id, for_update=True)
-        assert user is not None
-        user.country, user.awaiting = stored(value), None
-    log.info("user %s chose a country", person(user_id))
+    user = await save_country(deps(context).sessions, user_id, stored(value))
     cat = catalogue(user)
     text = say(cat, "country.saved", user, country=label(cat, user.country))
     await context.bot.send_message(user.chat_id, text)
