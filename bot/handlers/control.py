@@ -25,10 +25,10 @@ from telegram.ext import ContextTypes
 from bot import callbacks, checkin_screens
 from bot.catalogue import Catalogue
 from bot.deps import deps
-from bot.handlers.preferences import next_reminder
 from bot.replies import catalogue, keyboard, say
 from bot.usecases import checkin
 from bot.usecases.onboarding import is_onboarded
+from bot.usecases.upcoming import next_reminder
 from scheduler.ports import Outgoing
 from scheduler.recurrence import occurrence_for_key
 from storage.episodes import EpisodeRepository

@@ -27,9 +27,9 @@ from telegram.ext import ContextTypes
 from bot import callbacks
 from bot.catalogue import Catalogue
 from bot.deps import deps
-from bot.handlers.preferences import what
 from bot.plan_end_question import continuing, current
 from bot.replies import catalogue
+from bot.screens.preferences import what
 from storage.models import Delivery, Episode, Reminder, User
 from storage.reminders import ReminderRepository, schedule_from_json
 from triage.plan_fit import fit_plan

@@ -37,14 +37,16 @@ from bot.catalogue import Catalogue
 from bot.countries import needs_country
 from bot.deps import deps
 from bot.handlers import onboarding, preferences
-from bot.handlers.preferences import hhmm, next_reminder, what
 from bot.plans import DAY_NAMES
 from bot.plans import preferences as chosen
 from bot.replies import catalogue, keyboard, say
 from bot.screens import country
 from bot.screens import triage as triage_screen
+from bot.screens.preferences import ask_bedtime, ask_workout_days, hhmm, what
 from bot.times import parse_time, parse_times
 from bot.usecases.onboarding import is_onboarded
+from bot.usecases.preferences import BEDTIME, REPLANNED, WORKOUT_TIME
+from bot.usecases.upcoming import next_reminder
 from scheduler.policy import SLEEP
 from scheduler.recurrence import schedule_from_json, schedule_to_json
 from storage.models import Reminder, User
@@ -233,13 +235,13 @@ async def _on_quiet(
 async def _on_bedtime(
     update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, values: tuple[str, ...]
 ) -> None:
-    await preferences.ask_bedtime(context, user)
+    await ask_bedtime(context.bot, user)
 
 
 async def _on_workout(
     update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, values: tuple[str, ...]
 ) -> None:
-    await preferences.ask_workout_days(context, user)
+    await ask_workout_days(context.bot, user)
 
 
 async def _on_consent(
@@ -326,10 +328,10 @@ async def _on_retime(
     async with deps(context).sessions.begin() as session:
         row = await _own_series(session, user, values)
     if row.kind == SLEEP:
-        await preferences.ask_bedtime(context, user)
+        await ask_bedtime(context.bot, user)
         return
-    if row.kind in preferences.REPLANNED:
-        await preferences.ask_workout_days(context, user)
+    if row.kind in REPLANNED:
+        await ask_workout_days(context.bot, user)
         return
     await _store(context, user.id, awaiting=f"{RETIME}{row.id}")
     schedule, _ = schedule_from_json(row.schedule)
@@ -382,7 +384,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User
         await _typed_country(update, context, user, text)
     elif awaiting == QUIET:
         await _typed_quiet(update, context, user, text)
-    elif awaiting in (preferences.BEDTIME, preferences.WORKOUT_TIME):
+    elif awaiting in (BEDTIME, WORKOUT_TIME):
         await preferences.on_typed(update, context, user, awaiting)
     elif awaiting.startswith(RETIME) and awaiting[len(RETIME) :].isdigit():
         await _typed_times(update, context, user, int(awaiting[len(RETIME) :]), text)

@@ -15,11 +15,11 @@ from bot import callbacks
 from bot.catalogue import Catalogue
 from bot.countries import needs_country
 from bot.deps import deps
-from bot.handlers.preferences import ask_missing
 from bot.replies import answer_only, catalogue, edit, emergency_prompt, keyboard, say
 from bot.results import compose_result
 from bot.screens import triage as screen
 from bot.screens.country import ask as ask_country
+from bot.screens.preferences import ask_missing
 from bot.usecases import triage as usecases
 from bot.usecases.onboarding import is_onboarded
 from bot.usecases.people import user_of
@@ -156,7 +156,7 @@ async def _on_finished(
         # The plan used default times for bedtime or workouts: ask once (spec §3.4).
         fresh = await _user(update, context)
         assert fresh
-        await ask_missing(update, context, fresh, needs)
+        await ask_missing(context.bot, fresh, needs)
 
 
 async def _on_stale(
