@@ -42,6 +42,34 @@ class CheckInRepository:
             (await self.session.scalars(query.order_by(CheckIn.id).with_for_update())).all()
         )
 
+    async def latest_open(self, episode_id: int) -> CheckIn | None:
+        """The episode's newest check-in still waiting for answers."""
+        query = (
+            select(CheckIn)
+            .where(CheckIn.episode_id == episode_id, CheckIn.status == CheckInStatus.OPEN)
+            .order_by(CheckIn.id.desc())
+            .limit(1)
+        )
+        return (await self.session.scalars(query)).first()
+
+    async def asked_now(self, reminder_id: int, now: dt.datetime) -> Delivery:
+        """An on-demand delivery of a check-in series (/checkin). Its occurrence key is not a
+        wall time, so it never collides with a scheduled one."""
+        delivery = Delivery(
+            reminder_id=reminder_id,
+            occurrence=f"asked-{now:%Y%m%dT%H%M%S}",
+            due_at=now,
+            status="pending",
+            attempts=1,
+        )
+        self.session.add(delivery)
+        await self.session.flush()
+        return delivery
+
+    async def mark_sent(self, delivery_id: int, now: dt.datetime, message_id: int) -> None:
+        stored = await self.session.get_one(Delivery, delivery_id)
+        stored.status, stored.sent_at, stored.message_id = "sent", now, message_id
+
     async def open(self, episode_id: int, delivery_id: int, now: dt.datetime) -> CheckIn:
         row = CheckIn(
             episode_id=episode_id,

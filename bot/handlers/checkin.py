@@ -23,13 +23,15 @@ the order and the decisions are triage/checkin_flow.py.
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import Update
-from telegram.ext import ContextTypes
+from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot import callbacks
 from bot.catalogue import Catalogue
 from bot.checkin_screens import NONE, RERUN, render
-from bot.deps import deps
+from bot.deps import BotContext
 from bot.escalation import advice
 from bot.replies import answer_only, catalogue, edit, keyboard
 from bot.screens import triage as triage_screen
@@ -40,9 +42,9 @@ from storage.models import User
 from triage.checkin_flow import RERUNS, rerun_questions
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_button(update: Update, context: BotContext) -> None:
     """A tap on a check-in screen: saved, decided, then answered."""
-    d, query = deps(context), update.callback_query
+    d, query = context.deps, update.callback_query
     assert query and update.effective_user
     parsed = callbacks.decode(query.data)
     checkin_id, screen = parsed.int_field(0), parsed.field(1)
@@ -60,7 +62,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _on_tick(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User | None, cat: Catalogue, tap: Tap
+    update: Update, context: BotContext, user: User | None, cat: Catalogue, tap: Tap
 ) -> None:
     query = update.callback_query
     assert query and tap.row
@@ -70,7 +72,7 @@ async def _on_tick(
 
 
 async def _on_next(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User | None, cat: Catalogue, tap: Tap
+    update: Update, context: BotContext, user: User | None, cat: Catalogue, tap: Tap
 ) -> None:
     query = update.callback_query
     assert query and tap.row and tap.answered and update.effective_chat
@@ -83,7 +85,7 @@ async def _on_next(
 
 
 async def _on_finished(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User | None, cat: Catalogue, tap: Tap
+    update: Update, context: BotContext, user: User | None, cat: Catalogue, tap: Tap
 ) -> None:
     query = update.callback_query
     assert query and user and tap.decision and tap.row
@@ -102,11 +104,9 @@ async def _on_finished(
         await context.bot.send_message(user.chat_id, text, reply_markup=keyboard(rows))
 
 
-async def on_rerun(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, checkin_id: int, choice: str
-) -> None:
+async def on_rerun(update: Update, context: BotContext, checkin_id: int, choice: str) -> None:
     """The answer to the re-run offer (F-E2, F-E3): the prefilled questions, or not now."""
-    d, query = deps(context), update.callback_query
+    d, query = context.deps, update.callback_query
     assert query and update.effective_user
     offer = await checkin.rerun_offer(d.sessions, update.effective_user.id, checkin_id)
     user, episode = offer.user, offer.episode
@@ -134,3 +134,8 @@ REPLIES = {
     "foreign": answer_only("error.stale_button_alert"),
     "empty": answer_only("triage_ui.nothing_ticked", show_alert=True),
 }
+
+
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """This module's commands and buttons, for bot/app.py to register."""
+    return [CallbackQueryHandler(on_button, pattern=r"^c:")]

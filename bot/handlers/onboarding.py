@@ -7,14 +7,15 @@ are bot/screens/onboarding.py (the table of steps is there).
 from __future__ import annotations
 
 import zoneinfo
+from typing import Any
 
 from telegram import CallbackQuery, Message, ReplyKeyboardRemove, Update
-from telegram.ext import ContextTypes
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot import callbacks, cities, places, zones
 from bot.catalogue import Catalogue
 from bot.countries import needs_country
-from bot.deps import deps
+from bot.deps import BotContext
 from bot.replies import catalogue, keyboard, say
 from bot.screens import country
 from bot.screens import triage as triage_screen
@@ -25,9 +26,9 @@ from bot.usecases.people import user_of
 from storage.models import User
 
 
-async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_start(update: Update, context: BotContext) -> None:
     """/start: introduce the bot and ask for consent, or carry on where the person was."""
-    d, tg_user, message = deps(context), update.effective_user, update.effective_message
+    d, tg_user, message = context.deps, update.effective_user, update.effective_message
     assert tg_user and message
     user = await usecases.start(
         d.sessions, d.clock.now(), tg_user.id, message.chat_id, tg_user.language_code
@@ -42,9 +43,9 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await ask(message, user, cat)
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_button(update: Update, context: BotContext) -> None:
     """A tap on an onboarding button: checked against the current step, then applied."""
-    query, d = update.callback_query, deps(context)
+    query, d = update.callback_query, context.deps
     assert query and update.effective_user and update.effective_chat
     parsed = callbacks.decode(query.data)
     step, value = parsed.field(0), "/".join(parsed.fields[1:])  # a zone has several
@@ -65,21 +66,22 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def _where_now(
     update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: BotContext,
     query: CallbackQuery,
     user: User,
     cat: Catalogue,
 ) -> None:
     """A tap on a step already answered, after onboarding is done (a second tap, or a retry
-    of one whose reply never went out): the questionnaire where it stands, or its start."""
-    where = await usecases.where_now(deps(context).sessions, user.id)
-    if where.in_progress is not None:
+    of one whose reply never went out): the questionnaire where it stands.
+
+    A questionnaire not yet started is not started here: a retry can run beside the update
+    it retries (its lease ran out while that one was still sending), and would say "All set"
+    and open a second questionnaire."""
+    triage = await usecases.in_progress(context.deps.sessions, user.id)
+    if triage is not None:
         await query.answer(cat.text("triage_ui.moved_on"))
-        now, chat = deps(context).clock.now(), user.chat_id
-        await triage_screen.send_current(context.bot, chat, user, where.in_progress, now)
-    elif where.never_triaged:
-        await query.answer()
-        await finish(update, context, user, cat)
+        now, chat = context.deps.clock.now(), user.chat_id
+        await triage_screen.send_current(context.bot, chat, user, triage, now)
     else:
         await query.answer(cat.text("error.stale_button_alert"))
         await reshow(update, user, cat)
@@ -105,9 +107,7 @@ async def _show_choice(query: CallbackQuery) -> None:
     await message.edit_text(f"{message.text}\n➜ {chosen}", reply_markup=None)
 
 
-async def after_step(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, cat: Catalogue
-) -> None:
+async def after_step(update: Update, context: BotContext, user: User, cat: Catalogue) -> None:
     """Says what follows the step just answered: the next question, an exit, or done."""
     message = update.effective_message
     assert message
@@ -122,13 +122,11 @@ async def after_step(
         await ask(message, user, cat)
 
 
-async def finish(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, cat: Catalogue
-) -> None:
+async def finish(update: Update, context: BotContext, user: User, cat: Catalogue) -> None:
     """All set: the zone's local time and the reminders' state, then the first question."""
     message = update.effective_message
     assert message and user.tz
-    local = deps(context).clock.now().astimezone(zoneinfo.ZoneInfo(user.tz))
+    local = context.deps.clock.now().astimezone(zoneinfo.ZoneInfo(user.tz))
     reminders = "on" if user.consent_reminders_at else "off"
     text = say(
         cat,
@@ -139,7 +137,7 @@ async def finish(
         reminders=cat.text(f"onboarding.done_reminders_{reminders}"),
     )
     await message.reply_text(text, reply_markup=ReplyKeyboardRemove())
-    await triage_screen.begin(context.bot, deps(context), message.chat_id, user)
+    await triage_screen.begin(context.bot, context.deps, message.chat_id, user)
 
 
 async def reshow(update: Update, user: User, cat: Catalogue) -> None:
@@ -153,7 +151,7 @@ async def reshow(update: Update, user: User, cat: Catalogue) -> None:
     await ask(message, user, cat)
 
 
-async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User) -> None:
+async def on_text(update: Update, context: BotContext, user: User) -> None:
     """Text during onboarding: a typed zone name at the time-zone step, otherwise re-ask."""
     message = update.effective_message
     assert message and message.text is not None
@@ -167,7 +165,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User
         return
     found = await cities.lookup(message.text, user.country)
     if len(found) == 1:
-        saved = await usecases.save_zone(deps(context).sessions, user.id, found[0].zone)
+        saved = await usecases.save_zone(context.deps.sessions, user.id, found[0].zone)
         await after_step(update, context, saved, catalogue(saved))
     elif found:
         rows = [[(p.label, data(Step.TIMEZONE, *cities.fields(p.zone)))] for p in found]
@@ -177,23 +175,19 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User
         await message.reply_text(say(cat, "onboarding.timezone_invalid", user, value=shown))
 
 
-async def _typed_country(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, text: str
-) -> None:
-    code = places.find(text)
+async def _typed_country(update: Update, context: BotContext, user: User, text: str) -> None:
+    assert update.effective_message
+    code = await country.typed(update.effective_message, user, text)
     if code is None:
-        assert update.effective_message
-        reply = catalogue(user).text("country.not_found", value=text.strip()[:40])
-        await update.effective_message.reply_text(reply)
         return
-    saved = await usecases.save_place(deps(context).sessions, user.id, code, None)
+    saved = await usecases.save_place(context.deps.sessions, user.id, code, None)
     await after_step(update, context, saved, catalogue(saved))
 
 
-async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_location(update: Update, context: BotContext) -> None:
     """A shared location at the country or time-zone step: the zone is looked up offline;
     the place is not kept."""
-    message, d = update.effective_message, deps(context)
+    message, d = update.effective_message, context.deps
     assert message and message.location and update.effective_user
     user = await user_of(d.sessions, update.effective_user.id)
     if user is None or user.onboarding_step not in (Step.COUNTRY, Step.TIMEZONE):
@@ -214,3 +208,11 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     else:
         saved = await usecases.save_zone(d.sessions, user.id, zone)
         await after_step(update, context, saved, catalogue(saved))
+
+
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """This module's commands and buttons, for bot/app.py to register."""
+    return [
+        CommandHandler("start", on_start),
+        CallbackQueryHandler(on_button, pattern=r"^o:"),
+    ]

@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 from telegram import Update
-from telegram.ext import ContextTypes
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot import callbacks
 from bot.catalogue import Catalogue
 from bot.countries import needs_country
-from bot.deps import deps
+from bot.deps import BotContext
 from bot.replies import answer_only, catalogue, edit, emergency_prompt, keyboard, say
 from bot.results import compose_result
 from bot.screens import triage as screen
@@ -32,9 +33,9 @@ log = logging.getLogger(__name__)
 BACK_WORDS = frozenset({"back", "go back", "undo"})
 
 
-async def on_triage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_triage(update: Update, context: BotContext) -> None:
     """/triage: a new episode, or a choice to carry on the one in progress."""
-    d, message = deps(context), update.effective_message
+    d, message = context.deps, update.effective_message
     assert message and update.effective_user
     user, active = await usecases.open_questionnaire(d.sessions, update.effective_user.id)
     cat = catalogue(user, update.effective_user.language_code)
@@ -61,7 +62,7 @@ async def on_triage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await screen.begin(context.bot, d, message.chat_id, user)
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_button(update: Update, context: BotContext) -> None:
     """A tap on a questionnaire button: the Emergency help button, resume/restart, or an answer."""
     query = update.callback_query
     assert query and update.effective_user
@@ -77,7 +78,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await on_answer(update, context, fields)
 
 
-async def on_sos(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_sos(update: Update, context: BotContext) -> None:
     """The Emergency help button: the L4 text at once, asked as a question (spec §2.1, §4.4)."""
     query, user = update.callback_query, await _user(update, context)
     assert query and update.effective_chat
@@ -86,7 +87,7 @@ async def on_sos(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
 
 
-async def on_again(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_again(update: Update, context: BotContext) -> None:
     """ "Go through the questions anyway" after the repeated-checking answer (§5.6)."""
     query, user = update.callback_query, await _user(update, context)
     assert query and update.effective_chat
@@ -94,14 +95,12 @@ async def on_again(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if user is None or user.consent_health_at is None:
         return
     await edit(query.message, getattr(query.message, "text", None) or "", None)
-    await screen.begin(context.bot, deps(context), update.effective_chat.id, user)
+    await screen.begin(context.bot, context.deps, update.effective_chat.id, user)
 
 
-async def on_answer(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, fields: tuple[int, str, str]
-) -> None:
+async def on_answer(update: Update, context: BotContext, fields: tuple[int, str, str]) -> None:
     """An answer or a tick: validated against the stored session, saved, then acted on."""
-    d, tg_user = deps(context), update.effective_user
+    d, tg_user = context.deps, update.effective_user
     assert tg_user
     done = await usecases.answer(
         d.sessions, d.clock.now(), tg_user.id, tg_user.language_code, fields
@@ -112,18 +111,18 @@ async def on_answer(
 
 
 async def _on_tick(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User | None, cat: Catalogue, tap: Tap
+    update: Update, context: BotContext, user: User | None, cat: Catalogue, tap: Tap
 ) -> None:
     query = update.callback_query
     assert query and user and tap.session
-    question = current_question(tap.session, user, deps(context).clock.now())
+    question = current_question(tap.session, user, context.deps.clock.now())
     text, markup = screen.render(cat, user, tap.session, question, frozenset(tap.session.selection))
     # The callback answer is no message: it goes alongside the edit, not before it.
     await asyncio.gather(query.answer(), edit(query.message, text, markup))
 
 
 async def _on_next(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User | None, cat: Catalogue, tap: Tap
+    update: Update, context: BotContext, user: User | None, cat: Catalogue, tap: Tap
 ) -> None:
     query = update.callback_query
     assert query and user and tap.session and tap.answered and isinstance(tap.step, Ask)
@@ -135,7 +134,7 @@ async def _on_next(
 
 
 async def _on_finished(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User | None, cat: Catalogue, tap: Tap
+    update: Update, context: BotContext, user: User | None, cat: Catalogue, tap: Tap
 ) -> None:
     query = update.callback_query
     assert query and user and tap.session and tap.answered and isinstance(tap.step, Finished)
@@ -144,7 +143,7 @@ async def _on_finished(
     await edit(query.message, screen.answered(cat, user, *tap.answered), None)
     # The level and the rules that set it are health data: they stay in the database.
     log.info("triage session %s finished", tap.session.id)
-    now, answers = deps(context).clock.now(), tap.step.state.answers
+    now, answers = context.deps.clock.now(), tap.step.state.answers
     worried = tap.session.worry_typed
     result = compose_result(
         cat, user, tap.step.outcome, tap.next_steps, worried, answers=answers, now=now
@@ -160,7 +159,7 @@ async def _on_finished(
 
 
 async def _on_stale(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User | None, cat: Catalogue, tap: Tap
+    update: Update, context: BotContext, user: User | None, cat: Catalogue, tap: Tap
 ) -> None:
     query = update.callback_query
     assert query and user and tap.session
@@ -169,7 +168,7 @@ async def _on_stale(
 
 
 async def _on_back(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User | None, cat: Catalogue, tap: Tap
+    update: Update, context: BotContext, user: User | None, cat: Catalogue, tap: Tap
 ) -> None:
     query = update.callback_query
     assert query and user
@@ -191,22 +190,22 @@ ACTIONS = {
 }
 
 
-async def _resend(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, tap: Tap) -> None:
+async def _resend(update: Update, context: BotContext, user: User, tap: Tap) -> None:
     """The question a tap led to (Back), or the session's current one."""
     assert update.effective_chat and tap.session
     chat = update.effective_chat.id
     if isinstance(tap.step, Ask):
         await screen.send_question(context.bot, chat, user, tap.session, tap.step.question)
         return
-    now = deps(context).clock.now()
+    now = context.deps.clock.now()
     await screen.send_current(context.bot, chat, user, tap.session, now)
 
 
 async def on_resume_or_restart(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, session_id: int, choice: str
+    update: Update, context: BotContext, session_id: int, choice: str
 ) -> None:
     """The answer to "carry on or start again?" after /triage in the middle of one."""
-    d, query = deps(context), update.callback_query
+    d, query = context.deps, update.callback_query
     assert query and update.effective_user
     user, triage = await usecases.resume_or_restart(
         d.sessions, update.effective_user.id, session_id, choice
@@ -224,9 +223,9 @@ async def on_resume_or_restart(
     await screen.begin(context.bot, d, user.chat_id, user)
 
 
-async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User) -> bool:
+async def on_text(update: Update, context: BotContext, user: User) -> bool:
     """Text while a question waits for a tap: ask for the buttons. False when none waits."""
-    d, message = deps(context), update.effective_message
+    d, message = context.deps, update.effective_message
     triage = await usecases.in_progress(d.sessions, user.id)
     if triage is None:
         return False
@@ -240,10 +239,10 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User
     return True
 
 
-async def on_text_resume(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User) -> None:
+async def on_text_resume(update: Update, context: BotContext, user: User) -> None:
     """After the answer to a typed disease question (§5.5): the questionnaire in progress, if
     any, notes it (its result answers it in a line) and shows the current question again."""
-    d = deps(context)
+    d = context.deps
     triage = await usecases.in_progress(d.sessions, user.id, worry_typed=True)
     if triage is not None:
         assert update.effective_chat
@@ -251,6 +250,14 @@ async def on_text_resume(update: Update, context: ContextTypes.DEFAULT_TYPE, use
         await screen.send_current(context.bot, update.effective_chat.id, user, triage, now)
 
 
-async def _user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> User | None:
+async def _user(update: Update, context: BotContext) -> User | None:
     assert update.effective_user
-    return await user_of(deps(context).sessions, update.effective_user.id)
+    return await user_of(context.deps.sessions, update.effective_user.id)
+
+
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """This module's commands and buttons, for bot/app.py to register."""
+    return [
+        CommandHandler("triage", on_triage),
+        CallbackQueryHandler(on_button, pattern=r"^t:"),
+    ]

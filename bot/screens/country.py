@@ -14,19 +14,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from telegram.ext import ContextTypes
+from telegram import Message
 
 from bot import callbacks, places
 from bot.catalogue import Catalogue
 from bot.countries import LEGACY_EU, region
-from bot.deps import deps
+from bot.deps import BotContext
 from bot.replies import catalogue, keyboard, say
-from bot.usecases.country import AWAITING, AWAITING_THEN_TRIAGE, await_country, save_country
+from bot.usecases.country import await_country, save_country
 from storage.models import User
 
 OTHER = "OTHER"
 THEN_TRIAGE = "t"
-__all__ = ["AWAITING", "AWAITING_THEN_TRIAGE", "ask", "label", "rows", "save", "stored", "valid"]
 
 
 def valid(value: str) -> bool:
@@ -53,12 +52,10 @@ def rows(cat: Catalogue, tz: str | None, data: Callable[[str], str]) -> list[lis
     return [*buttons, [(cat.text("onboarding.country_OTHER"), data(OTHER))]]
 
 
-async def ask(
-    context: ContextTypes.DEFAULT_TYPE, user: User, *, then_triage: bool, legacy: bool = False
-) -> None:
+async def ask(context: BotContext, user: User, *, then_triage: bool, legacy: bool = False) -> None:
     """Asks for the country with /settings buttons; typed names are awaited too."""
     extra = (THEN_TRIAGE,) if then_triage else ()
-    await await_country(deps(context).sessions, user.id, then_triage=then_triage, legacy=legacy)
+    await await_country(context.deps.sessions, user.id, then_triage=then_triage, legacy=legacy)
     cat = catalogue(user)
     text = cat.text("country.legacy_eu") if legacy else cat.text("country.question")
 
@@ -70,10 +67,19 @@ async def ask(
     )
 
 
-async def save(context: ContextTypes.DEFAULT_TYPE, user_id: int, value: str) -> User:
+async def save(context: BotContext, user_id: int, value: str) -> User:
     """Stores the chosen country, stops awaiting a typed one, and says so."""
-    user = await save_country(deps(context).sessions, user_id, stored(value))
+    user = await save_country(context.deps.sessions, user_id, stored(value))
     cat = catalogue(user)
     text = say(cat, "country.saved", user, country=label(cat, user.country))
     await context.bot.send_message(user.chat_id, text)
     return user
+
+
+async def typed(message: Message, user: User, text: str) -> str | None:
+    """The country a typed name means, or None after saying no country was found."""
+    code = places.find(text)
+    if code is None:
+        reply = catalogue(user).text("country.not_found", value=text.strip()[:40])
+        await message.reply_text(reply)
+    return code

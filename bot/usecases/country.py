@@ -6,14 +6,13 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.awaiting import Awaiting
 from bot.countries import LEGACY_EU, LEGACY_EU_ASKED
 from storage.models import User
 from storage.pseudonyms import person
 from storage.users import UserRepository
 
 log = logging.getLogger(__name__)
-AWAITING = "country"
-AWAITING_THEN_TRIAGE = "country:t"
 
 
 async def await_country(
@@ -23,7 +22,7 @@ async def await_country(
     async with sessions.begin() as session:
         row = await UserRepository(session).get(user_id, for_update=True)
         assert row is not None
-        row.awaiting = AWAITING_THEN_TRIAGE if then_triage else AWAITING
+        row.awaiting = Awaiting.COUNTRY_THEN_TRIAGE if then_triage else Awaiting.COUNTRY
         if legacy and row.country == LEGACY_EU:
             # Asked once: from now on the person keeps 112 until they pick, and is not re-asked.
             row.country = LEGACY_EU_ASKED

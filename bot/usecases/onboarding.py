@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -140,18 +139,7 @@ async def save_zone(sessions: Sessions, user_id: int, zone: str) -> User:
     return user
 
 
-@dataclass(frozen=True)
-class AfterOnboarding:
-    """Where someone who has finished onboarding stands: a questionnaire in progress, or
-    none ever started (onboarding's last answer was saved but its reply never went out)."""
-
-    in_progress: TriageSession | None
-    never_triaged: bool
-
-
-async def where_now(sessions: Sessions, user_id: int) -> AfterOnboarding:
+async def in_progress(sessions: Sessions, user_id: int) -> TriageSession | None:
+    """The questionnaire the person is in the middle of, if any."""
     async with sessions.begin() as session:
-        episodes = EpisodeRepository(session)
-        active = await episodes.active_session(user_id)
-        assessed = await episodes.latest(user_id)
-    return AfterOnboarding(active, active is None and assessed is None)
+        return await EpisodeRepository(session).active_session(user_id)

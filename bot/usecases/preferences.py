@@ -8,6 +8,7 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.awaiting import Awaiting
 from bot.plans import DAY_NAMES, fitted_plan, preferences
 from bot.replies import catalogue
 from bot.screens.preferences import DEFAULT_DAYS, hhmm
@@ -26,7 +27,7 @@ from triage.schedule import PlannedNudge
 
 log = logging.getLogger(__name__)
 Sessions = async_sessionmaker[AsyncSession]
-BEDTIME, WORKOUT_TIME = "bedtime", "workout_time"  # values of `user.awaiting`
+BEDTIME, WORKOUT_TIME = Awaiting.BEDTIME, Awaiting.WORKOUT_TIME
 REPLANNED = ("N_SLEEP", "N_WARMUP")
 
 

@@ -259,29 +259,3 @@ async def test_a_second_tap_on_the_last_onboarding_button_shows_the_current_ques
     await person.tap(CAT.text("option.E_NONE"))
     await person.tap(CAT.text("triage_ui.done"))
     await read_until(person, "Question 2 of 10")
-
-
-async def test_a_retried_last_onboarding_tap_whose_reply_never_went_out_starts_the_questions(
-    rig: BotRig,
-) -> None:
-    person = rig.user()
-    await person.send("/start")
-    await read_until(person, "store and use your answers")
-    for label, until in (
-        ("I agree you can store and use my answers about my health", "reminders and check-ins?"),
-        ("Yes, send reminders and check-ins", "18 or over?"),
-        ("I'm 18 or over", "Which country"),
-        ("United Kingdom", "Or pick one:"),
-    ):
-        await person.tap(label)
-        await read_until(person, until)
-    pick = person.last
-    assert pick is not None
-    async with rig.deps.sessions.begin() as session:  # saved, then the process died
-        user = await session.get(User, person.user_id)
-        assert user is not None
-        user.tz, user.onboarding_step = "Europe/London", "done"
-    zone = next(b for b in pick.flat_buttons() if b.text == "Europe/London")
-    await person.tap_data(zone.callback_data or "", message=pick)
-    await read_until(person, "All set.")
-    await read_until(person, "Question 1 of 10")
