@@ -13,8 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import cities, places
 from bot.screens import country
-from storage.episodes import EpisodeRepository
-from storage.models import TriageSession, User, UserState
+from storage.models import User, UserState
 from storage.pseudonyms import person
 from storage.reminders import ReminderRepository
 from storage.users import UserRepository
@@ -137,9 +136,3 @@ async def save_zone(sessions: Sessions, user_id: int, zone: str) -> User:
             set_zone(user, zone)
     log.info("user %s set a time zone", person(user_id))
     return user
-
-
-async def in_progress(sessions: Sessions, user_id: int) -> TriageSession | None:
-    """The questionnaire the person is in the middle of, if any."""
-    async with sessions.begin() as session:
-        return await EpisodeRepository(session).active_session(user_id)

@@ -7,12 +7,9 @@ import logging
 import pytest
 from sqlalchemy import func, select
 
-from bot.catalogue import catalogue_for
 from storage.models import User
 from tests.bot.e2e.harness import BotRig
 from tests.bot.e2e.steps import onboard, read_until
-
-CAT = catalogue_for("en")
 
 
 async def stored_user(rig: BotRig, user_id: int) -> User | None:
@@ -244,18 +241,3 @@ async def test_a_sticker_gets_a_kind_word_about_what_the_bot_can_read(rig: BotRi
     await person.send_sticker()
     reply = (await person.next_message()).text or ""
     assert "only read typed messages and button taps" in reply and "/help" in reply
-
-
-async def test_a_second_tap_on_the_last_onboarding_button_shows_the_current_question(
-    rig: BotRig,
-) -> None:
-    person = rig.user()
-    await onboard(person)
-    pick = next(m for m in person.transcript() if "Europe/London" in m.button_labels())
-    zone = next(b for b in pick.flat_buttons() if b.text == "Europe/London")
-    await person.tap_data(zone.callback_data or "", message=pick)
-    again = await person.next_message()
-    assert "Question 1 of 10" in (again.text or "")
-    await person.tap(CAT.text("option.E_NONE"))
-    await person.tap(CAT.text("triage_ui.done"))
-    await read_until(person, "Question 2 of 10")
