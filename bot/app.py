@@ -26,17 +26,15 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
-    CommandHandler,
-    ContextTypes,
     MessageHandler,
     TypeHandler,
     filters,
 )
 
-from bot import guard
+from bot import guard, routing
 from bot.budget import Budget, MemoryBudget
 from bot.catalogue import catalogue_for
-from bot.deps import KEY, Deps
+from bot.deps import CONTEXT_TYPES, KEY, BotContext, Deps
 from bot.fairness import ChatUpdateProcessor
 from bot.handlers import (
     checkin,
@@ -47,7 +45,6 @@ from bot.handlers import (
     plan_end,
     preferences,
     reminders,
-    router,
     safety,
     settings,
     triage,
@@ -91,6 +88,7 @@ def build_application(
     app = (
         ApplicationBuilder()
         .token(token)
+        .context_types(CONTEXT_TYPES)
         .base_url(settings.bot_base_url)
         .base_file_url(settings.bot_file_url)
         .request(TolerantRequest())
@@ -107,39 +105,28 @@ def build_application(
     return app
 
 
+FEATURES = (onboarding, common, triage, reminders, checkin, settings, preferences, control)
+"""Feature modules whose commands and buttons are registered, in this order, after the
+safety net and before the catch-all handlers; plan-end answers and the data commands follow."""
+
+
 def add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(TypeHandler(Update, guard.on_any_update), group=-2)
     app.add_handler(TypeHandler(Update, _private_only), group=-1)
     for handler in safety.handlers():  # first: danger words outrank every other handler
         app.add_handler(handler)
-    app.add_handler(CommandHandler("start", onboarding.on_start))
-    app.add_handler(CommandHandler("help", common.on_help))
-    app.add_handler(CommandHandler("privacy", common.on_privacy))
-    app.add_handler(CommandHandler("triage", triage.on_triage))
-    app.add_handler(CommandHandler("settings", settings.on_settings))
-    app.add_handler(CommandHandler("pause", control.on_pause))
-    app.add_handler(CommandHandler("resume", control.on_resume))
-    app.add_handler(CommandHandler("stop", control.on_stop))
-    app.add_handler(CommandHandler("checkin", control.on_checkin))
-    app.add_handler(CallbackQueryHandler(onboarding.on_button, pattern=r"^o:"))
-    app.add_handler(CallbackQueryHandler(triage.on_button, pattern=r"^t:"))
-    app.add_handler(CallbackQueryHandler(reminders.on_button, pattern=r"^r:"))
-    app.add_handler(CallbackQueryHandler(checkin.on_button, pattern=r"^c:"))
-    app.add_handler(CallbackQueryHandler(settings.on_button, pattern=r"^s:"))
-    app.add_handler(CallbackQueryHandler(preferences.on_button, pattern=r"^p:"))
-    app.add_handler(CallbackQueryHandler(control.on_button, pattern=r"^k:"))
-    app.add_handler(CallbackQueryHandler(plan_end.on_button, pattern=r"^w:"))
-    for handler in data.handlers():
-        app.add_handler(handler)
-    app.add_handler(MessageHandler(filters.LOCATION, settings.on_location))
-    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, router.on_text))
+    for feature in (*FEATURES, plan_end, data):
+        for handler in feature.handlers():
+            app.add_handler(handler)
+    app.add_handler(MessageHandler(filters.LOCATION, routing.on_location))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, routing.on_text))
     app.add_handler(MessageHandler(filters.COMMAND, common.on_unknown_command))
     app.add_handler(MessageHandler(~filters.TEXT & ~filters.LOCATION, common.on_not_text))
-    app.add_handler(CallbackQueryHandler(router.on_bad_callback))
+    app.add_handler(CallbackQueryHandler(routing.on_bad_callback))
     app.add_error_handler(common.on_error)
 
 
-async def _private_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _private_only(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     if chat is not None and chat.type != "private":
         await common.on_not_private(update, context)

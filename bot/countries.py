@@ -6,7 +6,7 @@ language with `service.<code>.<kind>`; a country without a verified urgent or cr
 the catalogue's generic words ("a local crisis line"), never a guessed number.
 
 "EU" is a legacy value from when the European Union was offered as a region: such people keep
-112 until they pick their country, and are asked to (bot/handlers/country.py).
+112 until they pick their country, and are asked to (bot/screens/country.py).
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
-"""What handlers are handed: the session factory, the clock and the wake-up hook.
+"""What handlers are handed: the session factory, the clock and the wake-up hook, on a typed
+python-telegram-bot context.
 
-Stored once in `application.bot_data` by the composition root; handlers fetch it with `deps()`.
+Stored once in `application.bot_data` by the composition root; a handler reads it as
+`context.deps` (the Application is built with `ContextTypes(context=BotContext)`).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram.ext import ContextTypes
+from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 from bot.config import Settings
 from bot.hints import CountryHints
@@ -28,7 +30,14 @@ class Deps:
     hints: CountryHints = field(default_factory=CountryHints)
 
 
-def deps(context: ContextTypes.DEFAULT_TYPE | Any) -> Deps:
-    found = context.application.bot_data[KEY]
-    assert isinstance(found, Deps)
-    return found
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """PTB's context for one update, with the bot's dependencies typed."""
+
+    @property
+    def deps(self) -> Deps:
+        found = self.application.bot_data[KEY]
+        assert isinstance(found, Deps)
+        return found
+
+
+CONTEXT_TYPES = ContextTypes(context=BotContext)

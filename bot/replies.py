@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 
 from bot.callbacks import encode
 from bot.catalogue import Catalogue, catalogue_for
@@ -71,3 +72,17 @@ def answer_only(key: str, *, show_alert: bool = False) -> Callable[..., Awaitabl
         await update.callback_query.answer(cat.text(key), show_alert=show_alert)
 
     return answer
+
+
+async def edit(message: object, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    """Edits a message the bot sent, when it can be edited."""
+    change = getattr(message, "edit_text", None)
+    if change is None:
+        return
+    try:
+        await change(text, reply_markup=markup)
+    except BadRequest as exc:
+        # Two devices tapping the same keyboard can ask for an identical edit; Telegram
+        # refuses those with "message is not modified", which is harmless.
+        if "not modified" not in str(exc):
+            raise

@@ -21,13 +21,13 @@ from bot.app import REPLY_RESERVE, build_application
 from bot.budget import Budget
 from bot.config import Settings
 from bot.deps import Deps
-from bot.handlers import checkin
 from bot.health import Health, Pulse, PulseSource, add_routes, serve_health
 from bot.menu import publish_menu
 from bot.notifier import TelegramNotifier
 from bot.polling import Poller
 from bot.redaction import describe
 from bot.startup import require_database
+from bot.usecases import checkin
 from bot.wakeup import Wakeup
 from bot.webhook import webhook_app
 from scheduler.clock import Clock, ScaledClock, SystemClock

@@ -1,4 +1,5 @@
-"""Check-in rows: one per delivered check-in, holding its answers screen by screen.
+"""Check-in rows: one per check-in sent, holding its answers screen by screen, and what a tap
+on one needs beside it (its episode and delivery).
 
 Never commits: the caller owns the transaction. Answers are saved as they come, as plain
 values under the screen's key; `answers` hands the finished set out as the core's
@@ -13,11 +14,13 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import CheckIn
-from storage.statuses import CheckInStatus
+from storage.models import CheckIn, Delivery, Episode
+from storage.statuses import CheckInStatus, DeliveryStatus
 from triage.checkin_flow import answers_from
 from triage.followup import CheckinAnswers
 from triage.levels import Level
+
+__all__ = ["CheckInRepository", "CheckInStatus"]
 
 FIRST_SCREEN = "safety"
 DONE = "done"
@@ -29,9 +32,15 @@ class CheckInRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def get(self, checkin_id: int) -> CheckIn | None:
-        """A check-in, locked for the rest of the transaction."""
-        return await self._session.get(CheckIn, checkin_id, with_for_update=True)
+    async def get(self, checkin_id: int, *, for_update: bool = True) -> CheckIn | None:
+        """A check-in, locked for the rest of the transaction unless `for_update` is False."""
+        return await self._session.get(CheckIn, checkin_id, with_for_update=for_update)
+
+    async def episode(self, episode_id: int, *, for_update: bool = False) -> Episode | None:
+        return await self._session.get(Episode, episode_id, with_for_update=for_update)
+
+    async def delivery(self, delivery_id: int | None) -> Delivery | None:
+        return await self._session.get(Delivery, delivery_id) if delivery_id else None
 
     async def open_for(self, episode_id: int) -> list[CheckIn]:
         """The episode's check-ins still being answered, oldest first, locked."""
@@ -39,6 +48,36 @@ class CheckInRepository:
             CheckIn.episode_id == episode_id, CheckIn.status == CheckInStatus.OPEN
         )
         return list(await self._session.scalars(query.order_by(CheckIn.id).with_for_update()))
+
+    still_open = open_for
+
+    async def latest_open(self, episode_id: int) -> CheckIn | None:
+        """The episode's newest check-in still waiting for answers."""
+        query = (
+            select(CheckIn)
+            .where(CheckIn.episode_id == episode_id, CheckIn.status == CheckInStatus.OPEN)
+            .order_by(CheckIn.id.desc())
+            .limit(1)
+        )
+        return (await self._session.scalars(query)).first()
+
+    async def asked_now(self, reminder_id: int, now: dt.datetime) -> Delivery:
+        """An on-demand delivery of a check-in series (/checkin). Its occurrence key is not a
+        wall time, so it never collides with a scheduled one."""
+        delivery = Delivery(
+            reminder_id=reminder_id,
+            occurrence=f"asked-{now:%Y%m%dT%H%M%S}",
+            due_at=now,
+            status=DeliveryStatus.PENDING,
+            attempts=1,
+        )
+        self._session.add(delivery)
+        await self._session.flush()
+        return delivery
+
+    async def mark_sent(self, delivery_id: int, now: dt.datetime, message_id: int) -> None:
+        stored = await self._session.get_one(Delivery, delivery_id)
+        stored.status, stored.sent_at, stored.message_id = DeliveryStatus.SENT, now, message_id
 
     async def open(self, episode_id: int, delivery_id: int | None, now: dt.datetime) -> CheckIn:
         """A new check-in on its first screen."""

@@ -6,34 +6,27 @@ from __future__ import annotations
 import logging
 import traceback
 from contextlib import suppress
+from typing import Any
 
 from telegram import Message, Update
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import ApplicationHandlerStop, BaseHandler, CommandHandler
 
 from bot.callbacks import BadCallback
-from bot.deps import deps
+from bot.deps import BotContext
 from bot.replies import catalogue, say
+from bot.usecases.people import user_of
 from storage.models import User
-from storage.users import UserRepository
 
 log = logging.getLogger(__name__)
 
 
-ONBOARDED = "done"
-
-
-def is_onboarded(user: User | None) -> bool:
-    return user is not None and user.onboarding_step == ONBOARDED
-
-
-async def load_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> User | None:
+async def load_user(update: Update, context: BotContext) -> User | None:
     tg_user = update.effective_user
     if tg_user is None:
         return None
-    d = deps(context)
-    async with d.sessions.begin() as session:
-        user = await UserRepository(session).get(tg_user.id)
+    d = context.deps
+    user = await user_of(d.sessions, tg_user.id)
     if user is None:
         d.hints.forget(tg_user.id)
     else:
@@ -41,9 +34,7 @@ async def load_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> User 
     return user
 
 
-async def reply(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, key: str, **values: object
-) -> Message:
+async def reply(update: Update, context: BotContext, key: str, **values: object) -> Message:
     """Replies with catalogue message `key` in the person's language and country."""
     user = await load_user(update, context)
     language = update.effective_user.language_code if update.effective_user else None
@@ -52,27 +43,27 @@ async def reply(
     return await update.effective_message.reply_text(text)
 
 
-async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_help(update: Update, context: BotContext) -> None:
     """/help: what the bot can do, and the emergency number."""
     await reply(update, context, "help.text")
 
 
-async def on_privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_privacy(update: Update, context: BotContext) -> None:
     """/privacy: what is stored, why, for how long, and how to delete it."""
-    await reply(update, context, "privacy.text", retention=deps(context).settings.retention_days)
+    await reply(update, context, "privacy.text", retention=context.deps.settings.retention_days)
 
 
-async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_unknown_command(update: Update, context: BotContext) -> None:
     """A command the bot does not have: point to /help."""
     await reply(update, context, "error.unknown_command")
 
 
-async def on_not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_not_text(update: Update, context: BotContext) -> None:
     """A photo, sticker, voice note or file: say what the bot can read."""
     await reply(update, context, "error.not_text")
 
 
-async def on_not_private(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_not_private(update: Update, context: BotContext) -> None:
     """Anything in a group or channel: say it only works in private chats, store nothing."""
     chat = update.effective_chat
     log.info("refused an update from a %s chat", chat.type if chat else "unknown")
@@ -88,7 +79,7 @@ async def on_not_private(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     raise ApplicationHandlerStop
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: BotContext) -> None:
     """Logs the failure with the update id (never its content) and apologises briefly."""
     update_id = update.update_id if isinstance(update, Update) else None
     if isinstance(context.error, BadCallback) and isinstance(update, Update):
@@ -144,3 +135,11 @@ def _where(error: BaseException | None) -> str:
         return "unknown"
     frame = traceback.extract_tb(error.__traceback__)[-1]
     return f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno} in {frame.name}"
+
+
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """This module's commands and buttons, for bot/app.py to register."""
+    return [
+        CommandHandler("help", on_help),
+        CommandHandler("privacy", on_privacy),
+    ]

@@ -21,18 +21,17 @@ import logging
 from typing import Any
 
 from telegram import InputFile, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot import callbacks
 from bot.catalogue import Catalogue
-from bot.deps import deps
+from bot.deps import BotContext
 from bot.replies import catalogue, keyboard, say
 from bot.reports.export import build_export
-from bot.reports.history import History, load_history, zone_of
+from bot.reports.history import History, zone_of
 from bot.reports.labels import glossary
-from storage.erase import collect, erase_person
+from bot.usecases import data as usecases
 from storage.models import User
-from storage.pseudonyms import person
 
 log = logging.getLogger(__name__)
 AREA = "d"
@@ -51,21 +50,16 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
     ]
 
 
-async def _history(
-    context: ContextTypes.DEFAULT_TYPE, user_id: int
-) -> tuple[User | None, History | None]:
-    d = deps(context)
-    async with d.sessions.begin() as session:
-        user = await session.get(User, user_id)
-        history = await load_history(session, user_id, d.clock.now()) if user else None
-    return user, history
+async def _history(context: BotContext, user_id: int) -> tuple[User | None, History | None]:
+    d = context.deps
+    return await usecases.history(d.sessions, d.clock.now(), user_id)
 
 
 def _words(update: Update, user: User | None) -> Catalogue:
     return catalogue(user, update.effective_user.language_code if update.effective_user else None)
 
 
-async def on_history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_history(update: Update, context: BotContext) -> None:
     """/history: the latest episode as a chart, with a short summary."""
     assert update.effective_user and update.effective_message
     user, history = await _history(context, update.effective_user.id)
@@ -82,7 +76,7 @@ async def on_history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     picture = await asyncio.to_thread(render_chart, history, cat)
     chart = InputFile(picture, filename="twitch-chart.png")
     await update.effective_message.reply_photo(chart, caption=summary(history, cat))
-    log.info("user %s got a history chart", person(update.effective_user.id))
+    usecases.sent(update.effective_user.id, "got a history chart")
 
 
 def summary(history: History, cat: Catalogue) -> str:
@@ -104,7 +98,7 @@ def summary(history: History, cat: Catalogue) -> str:
     )
 
 
-async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_report(update: Update, context: BotContext) -> None:
     """/report: a one-page PDF to hand to a GP."""
     assert update.effective_user and update.effective_message
     user, history = await _history(context, update.effective_user.id)
@@ -119,16 +113,14 @@ async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_document(
         InputFile(page, filename=name), caption=cat.text("report.caption")
     )
-    log.info("user %s got a report", person(update.effective_user.id))
+    usecases.sent(update.effective_user.id, "got a report")
 
 
-async def on_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_export(update: Update, context: BotContext) -> None:
     """/export: every row about the person, as JSON and CSV in one zip."""
     assert update.effective_user and update.effective_message
-    d = deps(context)
-    async with d.sessions.begin() as session:
-        user = await session.get(User, update.effective_user.id)
-        tables = await collect(session, update.effective_user.id) if user else {}
+    d = context.deps
+    user, tables = await usecases.everything(d.sessions, update.effective_user.id)
     cat = _words(update, user)
     if user is None:
         await update.effective_message.reply_text(say(cat, "data.nothing_to_export", None))
@@ -140,15 +132,14 @@ async def on_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_document(
         InputFile(archive, filename=name), caption=caption
     )
-    log.info("user %s exported their data", person(user.id))
+    usecases.sent(user.id, "exported their data")
 
 
-async def on_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_delete(update: Update, context: BotContext) -> None:
     """/delete: asks to confirm before erasing anything."""
     assert update.effective_user and update.effective_message
     user_id = update.effective_user.id
-    async with deps(context).sessions.begin() as session:
-        user = await session.get(User, user_id)
+    user = await usecases.user_of(context.deps.sessions, user_id)
     cat = _words(update, user)
     if user is None:
         await update.effective_message.reply_text(say(cat, "data.nothing_to_delete", None))
@@ -164,7 +155,7 @@ async def on_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_button(update: Update, context: BotContext) -> None:
     """A tap on "Yes, erase everything" or "No, keep my data"."""
     query = update.callback_query
     assert query and update.effective_user
@@ -182,9 +173,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await query.edit_message_text(cat.text("data.deleted" if erased else "data.already_gone"))
 
 
-async def _erase(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> int:
-    d = deps(context)
-    async with d.sessions.begin() as session:
-        erased = await erase_person(session, user_id)
+async def _erase(context: BotContext, user_id: int) -> int:
+    d = context.deps
+    erased = await usecases.erase(d.sessions, user_id)
     d.wake()  # the dispatcher forgets the erased reminders at once
     return erased

@@ -6,24 +6,18 @@ refused, and a second tap on an answered nudge changes nothing.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-from zoneinfo import ZoneInfo
+from typing import Any
 
 from telegram import Update
-from telegram.ext import ContextTypes
+from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot import callbacks
-from bot.deps import deps
+from bot.deps import BotContext
 from bot.replies import catalogue
-from scheduler.policy import SLEEP, quiet_end
-from storage.models import Reminder, User
-from storage.reminders import DeliveryRepository
-from triage.quiet import QuietHours
+from bot.usecases.reminders import RESPONSES, respond
 
 log = logging.getLogger(__name__)
-RESPONSES = {"done": "done", "snooze": "snoozed", "stop": "stopped"}
-SNOOZE = dt.timedelta(hours=1)
 ACKS = {
     "done": "reminder_ui.done_ack",
     "snooze": "reminder_ui.snoozed",
@@ -31,9 +25,9 @@ ACKS = {
 }
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_button(update: Update, context: BotContext) -> None:
     """A tap on Done, Snooze 1 h or Stop under a nudge."""
-    d, query = deps(context), update.callback_query
+    d, query = context.deps, update.callback_query
     assert query and update.effective_user
     parsed = callbacks.decode(query.data)
     delivery_id, action = parsed.int_field(0), parsed.field(1)
@@ -41,7 +35,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if action not in RESPONSES:
         await query.answer(cat.text("error.stale_button_alert"))
         return
-    outcome, back_at = await _respond(context, update.effective_user.id, delivery_id, action)
+    outcome, back_at = await respond(
+        d.sessions, d.clock.now(), update.effective_user.id, delivery_id, action
+    )
     if outcome == "foreign":
         await query.answer(cat.text("error.stale_button_alert"))
         return
@@ -60,35 +56,6 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     d.wake()
 
 
-async def _respond(
-    context: ContextTypes.DEFAULT_TYPE, user_id: int, delivery_id: int, action: str
-) -> tuple[str, dt.datetime | None]:
-    """What the tap did, and for a snooze that quiet hours hold back, the local time it comes."""
-    d = deps(context)
-    now = d.clock.now()
-    async with d.sessions.begin() as session:
-        deliveries = DeliveryRepository(session)
-        delivery = await deliveries.get(delivery_id)
-        reminder = await session.get(Reminder, delivery.reminder_id) if delivery else None
-        if delivery is None or reminder is None or reminder.user_id != user_id:
-            return "foreign", None
-        if delivery.response is not None:
-            return "already", None
-        # A digest's buttons answer for every nudge in it.
-        for each in await deliveries.same_message(delivery, user_id):
-            if each.response is not None:
-                continue
-            if action == "snooze":
-                await deliveries.snooze(each.id, now)
-            else:
-                await deliveries.respond(each.id, RESPONSES[action], now)
-        if action != "snooze" or reminder.kind == SLEEP:
-            return "ok", None
-        user = await session.get(User, user_id)
-        return "ok", _held_until(now + SNOOZE, reminder.tz, user) if user else None
-
-
-def _held_until(at: dt.datetime, tz: str, user: User) -> dt.datetime | None:
-    """The local wall time a snooze due `at` really comes, when quiet hours hold it back."""
-    end = quiet_end(at, tz, QuietHours.parse(user.quiet_start, user.quiet_end))
-    return end.astimezone(ZoneInfo(tz)) if end is not None else None
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """This module's commands and buttons, for bot/app.py to register."""
+    return [CallbackQueryHandler(on_button, pattern=r"^r:")]

@@ -26,13 +26,11 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import Message, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from bot import callbacks
 from bot.catalogue import catalogue_for
-from bot.deps import deps
-from bot.emergency import confirm_typed_emergency
-from bot.handlers import onboarding, triage
+from bot.deps import BotContext
 from bot.hints import country_of
 from bot.replies import (
     SAFETY_AREA,
@@ -44,20 +42,11 @@ from bot.replies import (
     say,
     say_for,
 )
-from storage.episodes import EpisodeRepository
-from storage.users import UserRepository
+from bot.screens import triage as triage_screen
+from bot.screens.onboarding import ask
+from bot.usecases.onboarding import ASKING
+from bot.usecases.people import confirm_emergency, with_questionnaire
 from triage.keywords import DANGER, Concern, scan
-
-ASKING = frozenset(
-    {
-        onboarding.Step.CONSENT_HEALTH,
-        onboarding.Step.CONSENT_REMINDERS,
-        onboarding.Step.AGE,
-        onboarding.Step.COUNTRY,
-        onboarding.Step.TIMEZONE,
-    }
-)
-"""Onboarding steps that wait for an answer: "No, something else" asks them again."""
 
 
 def typed_text(message: Message | None) -> str:
@@ -83,14 +72,14 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
     ]
 
 
-async def on_danger(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_danger(update: Update, context: BotContext) -> None:
     """Danger words: the crisis line and the emergency text at once; the only read is the
     person's country, bounded by a timeout (`bot.hints`)."""
     message, person = update.effective_message, update.effective_user
     assert message and person
     found = scan(typed_text(message))
     cat = catalogue_for(person.language_code)
-    d = deps(context)
+    d = context.deps
     country = await country_of(d.sessions, d.hints, person.id)
     if Concern.CRISIS in found:
         text = say_for(cat, "crisis", country)
@@ -104,7 +93,7 @@ async def on_danger(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await message.reply_text(text, reply_markup=markup)
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_button(update: Update, context: BotContext) -> None:
     """A tap on "This is happening now", "No, I was describing something else" or "Carry on"."""
     query, person = update.callback_query, update.effective_user
     assert query and person
@@ -120,14 +109,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _on_back(update, context)
 
 
-async def _on_happening_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    d, person, chat = deps(context), update.effective_user, update.effective_chat
+async def _on_happening_now(update: Update, context: BotContext) -> None:
+    d, person, chat = context.deps, update.effective_user, update.effective_chat
     assert person and chat
-    async with d.sessions.begin() as session:
-        user = await UserRepository(session).get(person.id)
-        recorded = None
-        if user is not None and user.consent_health_at is not None:
-            recorded = await confirm_typed_emergency(session, user, d.clock.now())
+    user, recorded = await confirm_emergency(d.sessions, person.id, d.clock.now())
     d.wake()
     cat = catalogue(user, person.language_code)
     if recorded is None:
@@ -137,18 +122,17 @@ async def _on_happening_now(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     await context.bot.send_message(chat.id, say(cat, key, user))
 
 
-async def _on_back(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    d, person, chat = deps(context), update.effective_user, update.effective_chat
+async def _on_back(update: Update, context: BotContext) -> None:
+    d, person, chat = context.deps, update.effective_user, update.effective_chat
     assert person and chat
-    async with d.sessions.begin() as session:
-        user = await UserRepository(session).get(person.id)
-        waiting = await EpisodeRepository(session).active_session(user.id) if user else None
+    user, waiting = await with_questionnaire(d.sessions, person.id)
     cat = catalogue(user, person.language_code)
     if user is not None and user.onboarding_step in ASKING:
         await context.bot.send_message(chat.id, cat.text("safety.back"))
-        await onboarding.ask(update, user, cat)
+        assert update.effective_message
+        await ask(update.effective_message, user, cat)
     elif user is not None and waiting is not None:
         await context.bot.send_message(chat.id, cat.text("safety.back"))
-        await triage.resend_current(update, context, user, waiting)
+        await triage_screen.send_current(context.bot, chat.id, user, waiting, d.clock.now())
     else:
         await context.bot.send_message(chat.id, say(cat, "safety.nothing_waiting", user))

@@ -1,91 +1,43 @@
 """The questionnaire in Telegram: one question per message, ticks edited in place, the
-result with its advice. Every answer is saved before the next question is sent, so a restart
-between two answers resumes at the same question.
-
-Callback data: `t:<session>:<question>:<option>` (an answer or a tick),
-`t:<session>:<question>:DONE` (finish a multi-select), `t:<session>:<question>:BACK` (the
-question before, its answer still ticked; typing "back" does the same),
-`t:<session>:resume|restart`, and
-`t:sos` (the Emergency help button).
+result with its advice. The transactions are bot/usecases/triage.py; the question's words and
+buttons are bot/screens/triage.py (its callback data is described there).
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
-import zoneinfo
-from dataclasses import dataclass, replace
+from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
-from telegram.ext import ContextTypes
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot import callbacks, worry
+from bot import callbacks
 from bot.catalogue import Catalogue
 from bot.countries import needs_country
-from bot.deps import deps
-from bot.handlers import country, preferences
-from bot.handlers.common import is_onboarded
-from bot.plans import describe_plan, pause_nudges, schedule_after_triage
-from bot.replies import answer_only, catalogue, emergency_prompt, keyboard, say
+from bot.deps import BotContext
+from bot.replies import answer_only, catalogue, edit, emergency_prompt, keyboard, say
 from bot.results import compose_result
-from storage.episodes import EpisodeRepository
-from storage.models import Episode, TriageSession, User
-from storage.pseudonyms import person
-from storage.users import UserRepository
-from triage.flow import (
-    Ask,
-    Finished,
-    Step,
-    TriageState,
-    advance,
-    back,
-    current_step,
-    rerun,
-    start,
-)
-from triage.followup import FollowUpState, on_retriage
-from triage.levels import Level, highest
+from bot.screens import triage as screen
+from bot.screens.country import ask as ask_country
+from bot.screens.preferences import ask_missing
+from bot.usecases import triage as usecases
+from bot.usecases.onboarding import is_onboarded
+from bot.usecases.people import user_of
+from bot.usecases.triage_taps import Tap, current_question
+from storage.models import User
+from triage.flow import Ask, Finished
 from triage.nudges import needs_preferences
-from triage.questions import MAIN_ORDER, QUESTIONS, InvalidAnswer, Kind, Question, toggle
-from triage.schedule import PlannedNudge
 
 log = logging.getLogger(__name__)
-AREA = "t"
-DONE = "DONE"
-SOS = "sos"
-AGAIN = "again"
-BACK = "BACK"
 BACK_WORDS = frozenset({"back", "go back", "undo"})
-EPISODE_WINDOW = dt.timedelta(days=90)
 
 
-@dataclass(frozen=True)
-class Tap:
-    """What a tap did, decided inside the transaction and acted on after the commit."""
-
-    kind: str  # "tick", "next", "finished", "stale", "empty", "foreign", "closed"
-    session: TriageSession | None = None
-    step: Step | None = None
-    answered: tuple[str, frozenset[str]] | None = None
-    next_steps: str | None = None
-
-
-def local_today(user: User, now: dt.datetime) -> dt.date:
-    return now.astimezone(zoneinfo.ZoneInfo(user.tz or "UTC")).date()
-
-
-async def on_triage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_triage(update: Update, context: BotContext) -> None:
     """/triage: a new episode, or a choice to carry on the one in progress."""
-    d, message = deps(context), update.effective_message
+    d, message = context.deps, update.effective_message
     assert message and update.effective_user
-    async with d.sessions.begin() as session:
-        user = await UserRepository(session).get(update.effective_user.id)
-        active = await EpisodeRepository(session).active_session(user.id) if user else None
-        if user is not None:
-            user.awaiting = None  # a command moves on: nothing typed is awaited by /settings
+    user, active = await usecases.open_questionnaire(d.sessions, update.effective_user.id)
     cat = catalogue(user, update.effective_user.language_code)
     if user is None or not is_onboarded(user):
         await message.reply_text(cat.text("triage_ui.not_onboarded"))
@@ -93,134 +45,40 @@ async def on_triage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(cat.text("triage_ui.no_consent"))
     elif needs_country(user.country):
         # §0.4 rev 2: "European Union" is no longer a country; asked once, then the triage.
-        await country.ask(context, user, then_triage=True, legacy=True)
-    elif active is None and (repeat := await _repeat_check(context, cat, user)) is not None:
+        await ask_country(context, user, then_triage=True, legacy=True)
+    elif active is None and (
+        repeat := await usecases.repeat_check(d.sessions, cat, user, d.clock.now())
+    ):
         # §5.6 rev 2: same advice, what would change it, one tip; the full triage stays open.
-        again = [[(cat.text("repeat_check.again"), callbacks.encode(AREA, AGAIN))]]
+        again = [[(cat.text("repeat_check.again"), screen.data(screen.AGAIN))]]
         await message.reply_text(repeat, reply_markup=keyboard(again))
     elif active is not None:
         rows = [
-            [(cat.text("triage_ui.continue"), callbacks.encode(AREA, active.id, "resume"))],
-            [(cat.text("triage_ui.restart"), callbacks.encode(AREA, active.id, "restart"))],
+            [(cat.text("triage_ui.continue"), screen.data(active.id, "resume"))],
+            [(cat.text("triage_ui.restart"), screen.data(active.id, "restart"))],
         ]
         await message.reply_text(cat.text("triage_ui.in_progress"), reply_markup=keyboard(rows))
     else:
-        await begin(update, context, user)
+        await screen.begin(context.bot, d, message.chat_id, user)
 
 
-async def _repeat_check(
-    context: ContextTypes.DEFAULT_TYPE, cat: Catalogue, user: User
-) -> str | None:
-    d = deps(context)
-    async with d.sessions() as session:
-        return await worry.repeat_check_text(session, cat, user, d.clock.now())
-
-
-async def begin(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User) -> None:
-    """Opens a new episode and asks the first question."""
-    d = deps(context)
-    now = d.clock.now()
-    async with d.sessions.begin() as session:
-        episodes = EpisodeRepository(session)
-        previous = await episodes.opened_since(user.id, now - EPISODE_WINDOW)
-        ask = start(episodes_90d=previous + 1)
-        await episodes.close_open(user.id, now)  # the old episode is kept, closed, in history
-        episode = await episodes.open(user.id, now)
-        triage = await episodes.start_session(
-            user.id, episode.id, ask.question.id, ask.state.to_json(), now
-        )
-    log.info(
-        "user %s started triage session %s (episode %s)", person(user.id), triage.id, episode.id
-    )
-    await send_question(update, context, user, triage, ask.question)
-
-
-async def send_question(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    user: User,
-    triage: TriageSession,
-    question: Question,
-) -> None:
-    """Sends `question` as a new message.
-
-    Nothing is written after it: a tap names its session and question in the button, which
-    is all that checks it, so a step is the one transaction that saved the answer.
-    """
-    cat = catalogue(user)
-    text, markup = render(cat, user, triage, question, frozenset(triage.selection))
-    assert update.effective_chat
-    await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
-
-
-def render(
-    cat: Catalogue,
-    user: User,
-    triage: TriageSession,
-    question: Question,
-    selection: frozenset[str],
-) -> tuple[str, InlineKeyboardMarkup]:
-    """The question's text and keyboard, with ticks on the selected options."""
-    lines = [cat.text("triage_ui.progress", n=_number(question.id), total=len(MAIN_ORDER))]
-    asked = say(cat, f"question.{question.id}.text", user)
-    lines.append(asked)
-    if question.kind == Kind.MULTI:
-        # Said once: a question that already says "Tap all that apply" gets only the Done hint.
-        said = cat.text("back.then_done") if "apply" in asked else cat.text("triage_ui.pick_all")
-        lines.append(said)
-    return "\n\n".join(lines), keyboard(_rows(cat, triage, question, selection))
-
-
-def _rows(
-    cat: Catalogue, triage: TriageSession, question: Question, selection: frozenset[str]
-) -> list[list[tuple[str, str]]]:
-    # "None of these" in one place on every list: first (spec §2 UI notes pin it on Q6/Q7).
-    options = sorted(question.options, key=lambda option: not option.exclusive)
-    rows = []
-    for option in options:
-        label = cat.text(f"option.{option.id}")
-        if option.id in selection:
-            label = cat.text("triage_ui.ticked", label=label)
-        rows.append([(label, callbacks.encode(AREA, triage.id, question.id, option.id))])
-    if question.kind == Kind.MULTI:
-        done = callbacks.encode(AREA, triage.id, question.id, DONE)
-        rows.append([(cat.text("triage_ui.done"), done)])
-    sos = (cat.text("triage_ui.emergency_button"), callbacks.encode(AREA, SOS))
-    if TriageState.from_json(triage.answers).answers:
-        rows.append([(cat.text("back.button"), _data(triage.id, question.id, BACK)), sos])
-    else:
-        rows.append([sos])
-    return rows
-
-
-def _data(session_id: int, question_id: str, option_id: str) -> str:
-    return callbacks.encode(AREA, session_id, question_id, option_id)
-
-
-def _number(question_id: str) -> int:
-    main = question_id.split("_")[0]  # Q6_WEAK_CHECK belongs to Q6
-    return next(i for i, qid in enumerate(MAIN_ORDER, 1) if qid.split("_")[0] == main)
-
-
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_button(update: Update, context: BotContext) -> None:
     """A tap on a questionnaire button: the Emergency help button, resume/restart, or an answer."""
     query = update.callback_query
     assert query and update.effective_user
     parsed = callbacks.decode(query.data)
-    if parsed.fields == (SOS,):
+    if parsed.fields == (screen.SOS,):
         await on_sos(update, context)
-        return
-    if parsed.fields == (AGAIN,):
+    elif parsed.fields == (screen.AGAIN,):
         await on_again(update, context)
-        return
-    session_id = parsed.int_field(0)
-    if len(parsed.fields) == 2:
-        await on_resume_or_restart(update, context, session_id, parsed.field(1))
-        return
-    await on_answer(update, context, session_id, parsed.field(1), parsed.field(2))
+    elif len(parsed.fields) == 2:
+        await on_resume_or_restart(update, context, parsed.int_field(0), parsed.field(1))
+    else:
+        fields = (parsed.int_field(0), parsed.field(1), parsed.field(2))
+        await on_answer(update, context, fields)
 
 
-async def on_sos(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_sos(update: Update, context: BotContext) -> None:
     """The Emergency help button: the L4 text at once, asked as a question (spec §2.1, §4.4)."""
     query, user = update.callback_query, await _user(update, context)
     assert query and update.effective_chat
@@ -229,196 +87,63 @@ async def on_sos(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
 
 
-async def on_again(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_again(update: Update, context: BotContext) -> None:
     """ "Go through the questions anyway" after the repeated-checking answer (§5.6)."""
     query, user = update.callback_query, await _user(update, context)
-    assert query
+    assert query and update.effective_chat
     await query.answer()
     if user is None or user.consent_health_at is None:
         return
-    await _edit(query.message, getattr(query.message, "text", None) or "", None)
-    await begin(update, context, user)
+    await edit(query.message, getattr(query.message, "text", None) or "", None)
+    await screen.begin(context.bot, context.deps, update.effective_chat.id, user)
 
 
-async def on_answer(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    session_id: int,
-    question_id: str,
-    option_id: str,
-) -> None:
+async def on_answer(update: Update, context: BotContext, fields: tuple[int, str, str]) -> None:
     """An answer or a tick: validated against the stored session, saved, then acted on."""
-    d, query = deps(context), update.callback_query
-    assert query and update.effective_user
-    async with d.sessions.begin() as session:
-        user = await UserRepository(session).get(update.effective_user.id)
-        triage = await EpisodeRepository(session).session_by_id(session_id)
-        tap = _decide(user, triage, question_id, option_id, d.clock.now())
-        cat = catalogue(user, update.effective_user.language_code)
-        if tap.kind == "finished":
-            assert user and tap.session and isinstance(tap.step, Finished)
-            plan = await _record_outcome(session, user, tap.session, tap.step, d.clock.now())
-            ticked = frozenset().union(*tap.step.state.answers.values())
-            tap = replace(tap, step=await _as_stored(session, tap.session, tap.step))
-            tap = replace(tap, next_steps=describe_plan(cat, *plan, ticked))
-    if tap.kind == "finished":
+    d, tg_user = context.deps, update.effective_user
+    assert tg_user
+    done = await usecases.answer(
+        d.sessions, d.clock.now(), tg_user.id, tg_user.language_code, fields
+    )
+    if done.tap.kind == "finished":
         d.wake()  # the plan's reminders were written; a tick or a next question writes none
-    await ACTIONS[tap.kind](update, context, user, cat, tap)
-
-
-def _decide(
-    user: User | None,
-    triage: TriageSession | None,
-    question_id: str,
-    option_id: str,
-    now: dt.datetime,
-) -> Tap:
-    if user is None or triage is None or triage.user_id != user.id:
-        return Tap("foreign")
-    if triage.status != "active":
-        return Tap("closed", triage)
-    if triage.step != question_id:
-        return Tap("stale", triage)
-    state = TriageState.from_json(triage.answers)
-    assert state.current is not None
-    question = _question_of(state, user, now)
-    try:
-        return _apply(user, triage, state, question, option_id, now)
-    except InvalidAnswer:
-        return Tap("stale", triage)
-
-
-def _question_of(state: TriageState, user: User, now: dt.datetime) -> Question:
-    step = current_step(state, local_today(user, now))
-    assert isinstance(step, Ask)
-    return step.question
-
-
-def _apply(
-    user: User,
-    triage: TriageSession,
-    state: TriageState,
-    question: Question,
-    option_id: str,
-    now: dt.datetime,
-) -> Tap:
-    if option_id == BACK:
-        return _back(triage, state, now)
-    selection = frozenset(triage.selection)
-    if question.kind == Kind.MULTI and option_id != DONE:
-        triage.selection = sorted(toggle(question, selection, option_id))
-        triage.version += 1
-        triage.updated_at = now
-        return Tap("tick", triage)
-    if question.kind == Kind.MULTI and not selection:
-        return Tap("empty", triage)
-    answer = selection if question.kind == Kind.MULTI else frozenset({option_id})
-    step = advance(state, answer, local_today(user, now))
-    triage.answers = step.state.to_json()
-    triage.selection = []
-    triage.version += 1
-    triage.updated_at = now
-    if isinstance(step, Finished):
-        triage.status = "finished"
-        return Tap("finished", triage, step, (question.id, answer))
-    triage.step = step.question.id
-    triage.message_id = None
-    # A re-run (F-E2, F-E3 rev 2) shows the previous answer ticked, to confirm or change.
-    triage.selection = sorted(step.state.prefilled(step.question.id))
-    return Tap("next", triage, step, (question.id, answer))
-
-
-def _back(triage: TriageSession, state: TriageState, now: dt.datetime) -> Tap:
-    """The previous question again, its earlier answer ticked; nothing is lost."""
-    try:
-        ask, previous = back(state)
-    except InvalidAnswer:
-        return Tap("stale", triage)
-    triage.answers = ask.state.to_json()
-    triage.step = ask.question.id
-    triage.selection = sorted(previous)
-    triage.message_id = None
-    triage.version += 1
-    triage.updated_at = now
-    return Tap("back", triage, ask)
-
-
-async def _as_stored(session: AsyncSession, triage: TriageSession, step: Finished) -> Finished:
-    """The result at the episode's level, which never drops (F-N1): an emergency reported
-    during the questions, or a sign raised at a check-in, outranks what the answers score."""
-    episode = await session.get(Episode, triage.episode_id)
-    stored = Level(episode.level) if episode and episode.level else step.outcome.level
-    if stored <= step.outcome.level:
-        return step
-    return replace(step, outcome=replace(step.outcome, level=stored))
-
-
-async def _record_outcome(
-    session: AsyncSession,
-    user: User,
-    triage: TriageSession,
-    finished: Finished,
-    now: dt.datetime,
-) -> tuple[tuple[PlannedNudge, ...], dt.datetime | None]:
-    """Stores the outcome on the episode, then its plan; a re-triage (F-E2/F-E3) folds into
-    the running follow-up instead, and the level never drops (F-N1)."""
-    outcome = finished.outcome
-    episode = await session.get(Episode, triage.episode_id)
-    assert episode is not None
-    rerun = bool(episode.followup)
-    previous = [Level(episode.level)] if episode.level else []
-    episode.level = highest([outcome.level, *previous]).value
-    episode.reasons = list(dict.fromkeys([*episode.reasons, *outcome.rule_ids]))
-    episode.answers = finished.state.to_json()
-    # The onset stands from the first triage; a re-check's "when did it start" only moves it
-    # when the person now says it started earlier.
-    known = [when for when in (episode.onset_date, outcome.onset_date) if when is not None]
-    episode.onset_date = min(known, default=None)
-    episode.status = "open"
-    if not rerun:
-        return await schedule_after_triage(
-            session, user, episode, outcome, finished.state.answers, now
-        )
-    local = now.astimezone(zoneinfo.ZoneInfo(user.tz or "UTC")).replace(tzinfo=None)
-    state = on_retriage(FollowUpState.from_json(episode.followup), outcome, local)
-    episode.followup = state.to_json()
-    if state.level >= Level.L3:
-        await pause_nudges(session, user.id)
-    return (), None
+    await ACTIONS[done.tap.kind](update, context, done.user, done.cat, done.tap)
 
 
 async def _on_tick(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User | None, cat: Catalogue, tap: Tap
+    update: Update, context: BotContext, user: User | None, cat: Catalogue, tap: Tap
 ) -> None:
     query = update.callback_query
     assert query and user and tap.session
-    state = TriageState.from_json(tap.session.answers)
-    question = _question_of(state, user, deps(context).clock.now())
-    text, markup = render(cat, user, tap.session, question, frozenset(tap.session.selection))
+    question = current_question(tap.session, user, context.deps.clock.now())
+    text, markup = screen.render(cat, user, tap.session, question, frozenset(tap.session.selection))
     # The callback answer is no message: it goes alongside the edit, not before it.
-    await asyncio.gather(query.answer(), _edit(query.message, text, markup))
+    await asyncio.gather(query.answer(), edit(query.message, text, markup))
 
 
 async def _on_next(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User | None, cat: Catalogue, tap: Tap
+    update: Update, context: BotContext, user: User | None, cat: Catalogue, tap: Tap
 ) -> None:
     query = update.callback_query
-    assert query and user and tap.session and isinstance(tap.step, Ask)
-    await asyncio.gather(query.answer(), _show_answered(query.message, cat, user, tap))
-    await send_question(update, context, user, tap.session, tap.step.question)
+    assert query and user and tap.session and tap.answered and isinstance(tap.step, Ask)
+    assert update.effective_chat
+    record = screen.answered(cat, user, *tap.answered)
+    await asyncio.gather(query.answer(), edit(query.message, record, None))
+    chat = update.effective_chat.id
+    await screen.send_question(context.bot, chat, user, tap.session, tap.step.question)
 
 
 async def _on_finished(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User | None, cat: Catalogue, tap: Tap
+    update: Update, context: BotContext, user: User | None, cat: Catalogue, tap: Tap
 ) -> None:
     query = update.callback_query
-    assert query and user and tap.session and isinstance(tap.step, Finished)
+    assert query and user and tap.session and tap.answered and isinstance(tap.step, Finished)
+    assert update.effective_chat
     await query.answer()
-    await _show_answered(query.message, cat, user, tap)
+    await edit(query.message, screen.answered(cat, user, *tap.answered), None)
     # The level and the rules that set it are health data: they stay in the database.
     log.info("triage session %s finished", tap.session.id)
-    assert update.effective_chat
-    now, answers = deps(context).clock.now(), tap.step.state.answers
+    now, answers = context.deps.clock.now(), tap.step.state.answers
     worried = tap.session.worry_typed
     result = compose_result(
         cat, user, tap.step.outcome, tap.next_steps, worried, answers=answers, now=now
@@ -430,27 +155,27 @@ async def _on_finished(
         # The plan used default times for bedtime or workouts: ask once (spec §3.4).
         fresh = await _user(update, context)
         assert fresh
-        await preferences.ask_missing(update, context, fresh, needs)
+        await ask_missing(context.bot, fresh, needs)
 
 
 async def _on_stale(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User | None, cat: Catalogue, tap: Tap
+    update: Update, context: BotContext, user: User | None, cat: Catalogue, tap: Tap
 ) -> None:
     query = update.callback_query
     assert query and user and tap.session
     await query.answer(cat.text("triage_ui.moved_on"))
-    await resend_current(update, context, user, tap.session)
+    await _resend(update, context, user, tap)
 
 
 async def _on_back(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User | None, cat: Catalogue, tap: Tap
+    update: Update, context: BotContext, user: User | None, cat: Catalogue, tap: Tap
 ) -> None:
     query = update.callback_query
-    assert query and user and tap.session and isinstance(tap.step, Ask)
+    assert query and user
     await query.answer()
     text = getattr(query.message, "text", None) or ""
-    await _edit(query.message, f"{text}\n{cat.text('back.went_back')}", None)
-    await send_question(update, context, user, tap.session, tap.step.question)
+    await edit(query.message, f"{text}\n{cat.text('back.went_back')}", None)
+    await _resend(update, context, user, tap)
 
 
 ACTIONS = {
@@ -465,141 +190,74 @@ ACTIONS = {
 }
 
 
-async def _show_answered(message: object, cat: Catalogue, user: User, tap: Tap) -> None:
-    """Turns the answered question's message into a record of the answer, without buttons."""
-    assert tap.answered
-    question_id, answer = tap.answered
-    order = QUESTIONS[question_id].option_ids
-    labels = ", ".join(cat.text(f"option.{option}") for option in order if option in answer)
-    text = cat.text(
-        "triage_ui.answered",
-        question=say(cat, f"question.{question_id}.text", user),
-        answers=labels,
-    )
-    await _edit(message, text, None)
-
-
-async def _edit(message: object, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    edit = getattr(message, "edit_text", None)
-    if edit is None:
+async def _resend(update: Update, context: BotContext, user: User, tap: Tap) -> None:
+    """The question a tap led to (Back), or the session's current one."""
+    assert update.effective_chat and tap.session
+    chat = update.effective_chat.id
+    if isinstance(tap.step, Ask):
+        await screen.send_question(context.bot, chat, user, tap.session, tap.step.question)
         return
-    try:
-        await edit(text, reply_markup=markup)
-    except BadRequest as exc:
-        # Two devices tapping the same keyboard can ask for an identical edit; Telegram
-        # refuses those with "message is not modified", which is harmless.
-        if "not modified" not in str(exc):
-            raise
-
-
-async def resend_current(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, triage: TriageSession
-) -> None:
-    """Shows the session's current question again as a new message."""
-    state = TriageState.from_json(triage.answers)
-    question = _question_of(state, user, deps(context).clock.now())
-    await send_question(update, context, user, triage, question)
+    now = context.deps.clock.now()
+    await screen.send_current(context.bot, chat, user, tap.session, now)
 
 
 async def on_resume_or_restart(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, session_id: int, choice: str
+    update: Update, context: BotContext, session_id: int, choice: str
 ) -> None:
     """The answer to "carry on or start again?" after /triage in the middle of one."""
-    d, query = deps(context), update.callback_query
+    d, query = context.deps, update.callback_query
     assert query and update.effective_user
-    async with d.sessions.begin() as session:
-        user = await UserRepository(session).get(update.effective_user.id)
-        triage = await EpisodeRepository(session).session_by_id(session_id)
-        usable = user and triage and triage.user_id == user.id and triage.status == "active"
-        if usable and choice == "restart":
-            assert triage
-            triage.status = "abandoned"
+    user, triage = await usecases.resume_or_restart(
+        d.sessions, update.effective_user.id, session_id, choice
+    )
     cat = catalogue(user, update.effective_user.language_code)
-    if not usable or choice not in ("resume", "restart"):
+    if user is None or triage is None or choice not in ("resume", "restart"):
         await query.answer(cat.text("error.stale_button_alert"))
         return
-    assert user and triage
     await query.answer()
-    await _edit(query.message, cat.text("triage_ui.in_progress"), None)
+    await edit(query.message, cat.text("triage_ui.in_progress"), None)
     if choice == "resume":
-        await resend_current(update, context, user, triage)
+        await screen.send_current(context.bot, user.chat_id, user, triage, d.clock.now())
         return
     await context.bot.send_message(user.chat_id, cat.text("triage_ui.restarted"))
-    await begin(update, context, user)
+    await screen.begin(context.bot, d, user.chat_id, user)
 
 
-async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User) -> bool:
+async def on_text(update: Update, context: BotContext, user: User) -> bool:
     """Text while a question waits for a tap: ask for the buttons. False when none waits."""
-    async with deps(context).sessions.begin() as session:
-        triage = await EpisodeRepository(session).active_session(user.id)
+    d, message = context.deps, update.effective_message
+    triage = await usecases.in_progress(d.sessions, user.id)
     if triage is None:
         return False
-    message = update.effective_message
     assert message and message.text is not None
     if message.text.strip().lower() in BACK_WORDS:
-        await _typed_back(update, context, user, triage.id)
+        tap = await usecases.typed_back(d.sessions, d.clock.now(), triage.id)
+        await _resend(update, context, user, tap)
         return True
-    cat = catalogue(user)
-    await message.reply_text(say(cat, "error.text_instead_of_button", user))
-    await resend_current(update, context, user, triage)
+    await message.reply_text(say(catalogue(user), "error.text_instead_of_button", user))
+    await screen.send_current(context.bot, message.chat_id, user, triage, d.clock.now())
     return True
 
 
-async def _typed_back(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, session_id: int
-) -> None:
-    """Typing "back" does what the Back button does."""
-    d = deps(context)
-    async with d.sessions.begin() as session:
-        triage = await EpisodeRepository(session).session_by_id(session_id)
-        assert triage is not None
-        state = TriageState.from_json(triage.answers)
-        tap = _back(triage, state, d.clock.now())
-    if isinstance(tap.step, Ask) and tap.session is not None:
-        await send_question(update, context, user, tap.session, tap.step.question)
-    else:
-        await resend_current(update, context, user, triage)
-
-
-async def _user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> User | None:
-    assert update.effective_user
-    async with deps(context).sessions.begin() as session:
-        return await UserRepository(session).get(update.effective_user.id)
-
-
-async def on_text_resume(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User) -> None:
+async def on_text_resume(update: Update, context: BotContext, user: User) -> None:
     """After the answer to a typed disease question (§5.5): the questionnaire in progress, if
     any, notes it (its result answers it in a line) and shows the current question again."""
-    async with deps(context).sessions.begin() as session:
-        triage = await EpisodeRepository(session).active_session(user.id)
-        if triage is not None:
-            triage.worry_typed = True
+    d = context.deps
+    triage = await usecases.in_progress(d.sessions, user.id, worry_typed=True)
     if triage is not None:
-        await resend_current(update, context, user, triage)
+        assert update.effective_chat
+        now = d.clock.now()
+        await screen.send_current(context.bot, update.effective_chat.id, user, triage, now)
 
 
-async def begin_rerun(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    user: User,
-    episode_id: int,
-    only: tuple[str, ...],
-) -> None:
-    """Re-asks `only` for a running episode, every answer prefilled (F-E2, F-E3)."""
-    d = deps(context)
-    now = d.clock.now()
-    async with d.sessions.begin() as session:
-        episodes = EpisodeRepository(session)
-        episode = await episodes.get(episode_id)
-        assert episode is not None and episode.user_id == user.id
-        previous = TriageState.from_json(episode.answers)
-        try:
-            ask = rerun(previous.answers, only, episodes_90d=previous.episodes_90d)
-        except InvalidAnswer:
-            return  # an emergency triage stopped at Q1: there is nothing to refine
-        triage = await episodes.start_session(
-            user.id, episode.id, ask.question.id, ask.state.to_json(), now
-        )
-        triage.selection = sorted(ask.state.prefilled(ask.question.id))
-    log.info("user %s re-triage session %s (episode %s)", person(user.id), triage.id, episode_id)
-    await send_question(update, context, user, triage, ask.question)
+async def _user(update: Update, context: BotContext) -> User | None:
+    assert update.effective_user
+    return await user_of(context.deps.sessions, update.effective_user.id)
+
+
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """This module's commands and buttons, for bot/app.py to register."""
+    return [
+        CommandHandler("triage", on_triage),
+        CallbackQueryHandler(on_button, pattern=r"^t:"),
+    ]

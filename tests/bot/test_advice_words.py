@@ -9,8 +9,8 @@ import datetime as dt
 import pytest
 
 from bot.catalogue import catalogue_for
-from bot.handlers.checkin import summary
 from bot.results import compose_result
+from bot.screens.checkin import summary
 from storage.models import User
 from triage.assess import assess
 from triage.followup import Decision, FollowUpState

@@ -10,7 +10,7 @@ import pytest
 
 from bot.app import COMMANDS
 from bot.catalogue import HERE, catalogue_for, load_language
-from bot.handlers.onboarding import COUNTRY_CHOICES
+from bot.screens.onboarding import COUNTRY_CHOICES
 from triage.levels import Level
 from triage.nudges import NUDGE_IDS
 from triage.questions import QUESTIONS

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.handlers.checkin import PreparedCheckin, prepare_checkin
 from bot.playground.users import ScriptedUser, SentMessage
+from bot.usecases.checkin import PreparedCheckin, prepare_checkin
 from scheduler.ports import Outgoing
 from storage.models import CheckIn, Delivery, Episode, Reminder, User
 from storage.reminders import ReminderRepository

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.catalogue import catalogue_for
-from bot.handlers import plan_end
 from bot.playground.users import ScriptedUser, SentMessage
 from bot.runner import build_dispatcher
+from bot.usecases import plan_end
 from storage.models import Reminder
 from tests.bot.e2e.fortnight_people import CHECKIN_OPENING, answer_checkin, drain, local_stamp
 from tests.bot.e2e.harness import BotRig

@@ -11,8 +11,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from bot.handlers import settings
 from bot.playground.users import ScriptedUser
+from bot.usecases import settings
 from storage.models import Reminder, User
 from tests.bot.e2e.harness import BotRig
 from tests.bot.e2e.steps import onboard, read_until

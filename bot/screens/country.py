@@ -12,25 +12,20 @@ A trailing `t` starts the questionnaire once the country is saved: the person ha
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
-from telegram.ext import ContextTypes
+from telegram import Message
 
 from bot import callbacks, places
 from bot.catalogue import Catalogue
-from bot.countries import LEGACY_EU, LEGACY_EU_ASKED, region
-from bot.deps import deps
+from bot.countries import LEGACY_EU, region
+from bot.deps import BotContext
 from bot.replies import catalogue, keyboard, say
+from bot.usecases.country import await_country, save_country
 from storage.models import User
-from storage.pseudonyms import person
-from storage.users import UserRepository
 
-log = logging.getLogger(__name__)
 OTHER = "OTHER"
 THEN_TRIAGE = "t"
-AWAITING = "country"
-AWAITING_THEN_TRIAGE = "country:t"
 
 
 def valid(value: str) -> bool:
@@ -57,18 +52,10 @@ def rows(cat: Catalogue, tz: str | None, data: Callable[[str], str]) -> list[lis
     return [*buttons, [(cat.text("onboarding.country_OTHER"), data(OTHER))]]
 
 
-async def ask(
-    context: ContextTypes.DEFAULT_TYPE, user: User, *, then_triage: bool, legacy: bool = False
-) -> None:
+async def ask(context: BotContext, user: User, *, then_triage: bool, legacy: bool = False) -> None:
     """Asks for the country with /settings buttons; typed names are awaited too."""
     extra = (THEN_TRIAGE,) if then_triage else ()
-    async with deps(context).sessions.begin() as session:
-        row = await UserRepository(session).get(user.id, for_update=True)
-        assert row is not None
-        row.awaiting = AWAITING_THEN_TRIAGE if then_triage else AWAITING
-        if legacy and row.country == LEGACY_EU:
-            # Asked once: from now on the person keeps 112 until they pick, and is not re-asked.
-            row.country = LEGACY_EU_ASKED
+    await await_country(context.deps.sessions, user.id, then_triage=then_triage, legacy=legacy)
     cat = catalogue(user)
     text = cat.text("country.legacy_eu") if legacy else cat.text("country.question")
 
@@ -80,14 +67,19 @@ async def ask(
     )
 
 
-async def save(context: ContextTypes.DEFAULT_TYPE, user_id: int, value: str) -> User:
+async def save(context: BotContext, user_id: int, value: str) -> User:
     """Stores the chosen country, stops awaiting a typed one, and says so."""
-    async with deps(context).sessions.begin() as session:
-        user = await UserRepository(session).get(user_id, for_update=True)
-        assert user is not None
-        user.country, user.awaiting = stored(value), None
-    log.info("user %s chose a country", person(user_id))
+    user = await save_country(context.deps.sessions, user_id, stored(value))
     cat = catalogue(user)
     text = say(cat, "country.saved", user, country=label(cat, user.country))
     await context.bot.send_message(user.chat_id, text)
     return user
+
+
+async def typed(message: Message, user: User, text: str) -> str | None:
+    """The country a typed name means, or None after saying no country was found."""
+    code = places.find(text)
+    if code is None:
+        reply = catalogue(user).text("country.not_found", value=text.strip()[:40])
+        await message.reply_text(reply)
+    return code

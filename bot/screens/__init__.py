@@ -1,0 +1,1 @@
+"""What more than one flow shows: the words and buttons of a screen, built from plain data."""

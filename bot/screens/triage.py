@@ -1,0 +1,118 @@
+"""A questionnaire question in Telegram: its text with the progress line, its buttons with
+ticks on the selected options, and the record an answered question leaves in the chat.
+
+Callback data: `t:<session>:<question>:<option>` (an answer or a tick),
+`t:<session>:<question>:DONE` (finish a multi-select), `t:<session>:<question>:BACK` (the
+question before, its answer still ticked), `t:<session>:resume|restart`, `t:again` and
+`t:sos` (the Emergency help button).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from telegram import Bot, InlineKeyboardMarkup
+
+from bot import callbacks
+from bot.catalogue import Catalogue
+from bot.deps import Deps
+from bot.replies import catalogue, keyboard, say
+from bot.usecases import triage as usecases
+from bot.usecases.triage_taps import BACK, DONE, current_question
+from storage.models import TriageSession, User
+from triage.flow import TriageState
+from triage.questions import MAIN_ORDER, QUESTIONS, Kind, Question
+
+AREA = "t"
+SOS = "sos"
+AGAIN = "again"
+
+
+def render(
+    cat: Catalogue,
+    user: User,
+    triage: TriageSession,
+    question: Question,
+    selection: frozenset[str],
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The question's text and keyboard, with ticks on the selected options."""
+    lines = [cat.text("triage_ui.progress", n=_number(question.id), total=len(MAIN_ORDER))]
+    asked = say(cat, f"question.{question.id}.text", user)
+    lines.append(asked)
+    if question.kind == Kind.MULTI:
+        # Said once: a question that already says "Tap all that apply" gets only the Done hint.
+        said = cat.text("back.then_done") if "apply" in asked else cat.text("triage_ui.pick_all")
+        lines.append(said)
+    return "\n\n".join(lines), keyboard(_rows(cat, triage, question, selection))
+
+
+def _rows(
+    cat: Catalogue, triage: TriageSession, question: Question, selection: frozenset[str]
+) -> list[list[tuple[str, str]]]:
+    # "None of these" in one place on every list: first (spec §2 UI notes pin it on Q6/Q7).
+    options = sorted(question.options, key=lambda option: not option.exclusive)
+    rows = []
+    for option in options:
+        label = cat.text(f"option.{option.id}")
+        if option.id in selection:
+            label = cat.text("triage_ui.ticked", label=label)
+        rows.append([(label, data(triage.id, question.id, option.id))])
+    if question.kind == Kind.MULTI:
+        rows.append([(cat.text("triage_ui.done"), data(triage.id, question.id, DONE))])
+    sos = (cat.text("triage_ui.emergency_button"), callbacks.encode(AREA, SOS))
+    if TriageState.from_json(triage.answers).answers:
+        rows.append([(cat.text("back.button"), data(triage.id, question.id, BACK)), sos])
+    else:
+        rows.append([sos])
+    return rows
+
+
+def data(*fields: object) -> str:
+    return callbacks.encode(AREA, *fields)
+
+
+def _number(question_id: str) -> int:
+    main = question_id.split("_")[0]  # Q6_WEAK_CHECK belongs to Q6
+    return next(i for i, qid in enumerate(MAIN_ORDER, 1) if qid.split("_")[0] == main)
+
+
+def answered(cat: Catalogue, user: User, question_id: str, answer: frozenset[str]) -> str:
+    """An answered question as a record of the answer, without buttons."""
+    order = QUESTIONS[question_id].option_ids
+    labels = ", ".join(cat.text(f"option.{option}") for option in order if option in answer)
+    question = say(cat, f"question.{question_id}.text", user)
+    return cat.text("triage_ui.answered", question=question, answers=labels)
+
+
+async def send_question(
+    bot: Bot, chat_id: int, user: User, triage: TriageSession, question: Question
+) -> None:
+    """Sends `question` as a new message.
+
+    Nothing is written after it: a tap names its session and question in the button, which
+    is all that checks it, so a step is the one transaction that saved the answer.
+    """
+    text, markup = render(catalogue(user), user, triage, question, frozenset(triage.selection))
+    await bot.send_message(chat_id, text, reply_markup=markup)
+
+
+async def send_current(
+    bot: Bot, chat_id: int, user: User, triage: TriageSession, now: dt.datetime
+) -> None:
+    """Shows the session's current question again as a new message."""
+    await send_question(bot, chat_id, user, triage, current_question(triage, user, now))
+
+
+async def begin(bot: Bot, deps: Deps, chat_id: int, user: User) -> None:
+    """A new episode, and its first question sent: after onboarding, a country or /triage."""
+    started = await usecases.begin(deps.sessions, deps.clock.now(), user)
+    await send_question(bot, chat_id, user, started.triage, started.question)
+
+
+async def begin_rerun(
+    bot: Bot, deps: Deps, user: User, episode_id: int, only: tuple[str, ...]
+) -> None:
+    """The running episode's questions `only` again, prefilled (F-E2, F-E3)."""
+    started = await usecases.begin_rerun(deps.sessions, deps.clock.now(), user, episode_id, only)
+    if started is not None:
+        await send_question(bot, user.chat_id, user, started.triage, started.question)

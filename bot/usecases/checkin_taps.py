@@ -1,0 +1,130 @@
+"""What a tap on a check-in screen does to its row, decided before anything is said.
+
+Which screen follows is the core's (`triage.checkin_flow.next_screen`); this module checks the
+tap against the row, records the answer on it and says which reply fits (a tick, the next
+screen, the end, or a refusal).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.checkin_screens import DONE, NONE, SKIP
+from storage.checkins import CheckInStatus
+from storage.models import CheckIn, Episode, User
+from triage.checkin_flow import CHOICES, EMERGENCY_SIGNS, next_screen
+from triage.escalation import Escalation
+from triage.followup import HABITS, RED_FLAG_SIGNS, Decision, FollowUpState
+
+
+@dataclass
+class Tap:
+    """What a tap did, decided inside the transaction and acted on after the commit."""
+
+    kind: str  # "tick", "next", "finished", "stale", "closed", "foreign", "empty"
+    row: CheckIn | None = None
+    answered: tuple[str, str] | None = None  # (question key, answer label key or text)
+    decision: Decision | None = None
+    episode_id: int = 0
+    extra: list[str] = field(default_factory=list)
+    escalation: Escalation | None = None
+
+
+def decide(
+    user: User | None,
+    row: CheckIn | None,
+    episode: Episode | None,
+    screen: str,
+    options: tuple[str, ...],
+) -> Tap:
+    if user is None or row is None or episode is None or episode.user_id != user.id:
+        return Tap("foreign")
+    if row.status != CheckInStatus.OPEN or not episode.followup:
+        return Tap("closed", row)
+    if row.step != screen or not options:
+        return Tap("stale", row)
+    state = FollowUpState.from_json(episode.followup)
+    try:
+        return STEPS[screen](row, state, options)
+    except (KeyError, IndexError, ValueError):
+        return Tap("stale", row)
+
+
+def raised(tap: Tap, kind: str, escalation: Escalation) -> Tap:
+    tap.kind, tap.escalation = kind, escalation
+    return tap
+
+
+def _on_safety(row: CheckIn, state: FollowUpState, options: tuple[str, ...]) -> Tap:
+    option = options[0]
+    if option != NONE and option not in EMERGENCY_SIGNS:
+        raise ValueError(option)
+    _save(row, "safety", option != NONE)
+    label = "checkin.safety.none" if option == NONE else f"option.{option}"
+    if option != NONE:
+        return Tap("finished", row, ("checkin.safety.question", label))
+    return _advance(row, state, ("checkin.safety.question", label))
+
+
+def _on_choice(row: CheckIn, state: FollowUpState, options: tuple[str, ...]) -> Tap:
+    screen, option = row.step, options[0]
+    if option not in CHOICES[screen]:
+        raise ValueError(option)
+    _save(row, screen, option)
+    answered = (f"checkin.{screen}.question", f"checkin.{screen}.options.{option}")
+    return _advance(row, state, answered)
+
+
+def _on_new_signs(row: CheckIn, state: FollowUpState, options: tuple[str, ...]) -> Tap:
+    option = options[0]
+    if option == NONE:
+        row.selection = []
+    elif option != DONE:
+        if option not in RED_FLAG_SIGNS:
+            raise ValueError(option)
+        row.selection = sorted(set(row.selection) ^ {option})
+        return Tap("tick", row)
+    elif not row.selection:
+        return Tap("empty", row)
+    signs = sorted(row.selection)
+    _save(row, "new_signs", signs)
+    row.selection = []
+    labels = [f"option.{sign}" for sign in signs] or ["checkin.new_signs.none"]
+    return _advance(row, state, ("checkin.new_signs.question", ",".join(labels)))
+
+
+def _on_habits(row: CheckIn, state: FollowUpState, options: tuple[str, ...]) -> Tap:
+    habits = dict(row.answers.get("habits", {}))
+    if options[0] == SKIP:
+        return Tap("finished", row, ("checkin.habits.intro", "checkin_ui.skipped"))
+    question, option = options[0], options[1]
+    if option not in HABITS[question]:
+        raise ValueError(option)
+    habits[question] = option
+    _save(row, "habits", habits)
+    if len(habits) < len(HABITS):
+        return Tap("tick", row)
+    return Tap("finished", row, None)
+
+
+STEPS = {
+    "safety": _on_safety,
+    "status": _on_choice,
+    "doctor": _on_choice,
+    "suggestion": _on_choice,
+    "new_signs": _on_new_signs,
+    "habits": _on_habits,
+}
+
+
+def _save(row: CheckIn, key: str, value: object) -> None:
+    # A new dict, so that the JSON column sees the change.
+    row.answers = {**row.answers, key: value}
+
+
+def _advance(row: CheckIn, state: FollowUpState, answered: tuple[str, str]) -> Tap:
+    following = next_screen(state, row.answers, row.step)
+    if following is None:
+        return Tap("finished", row, answered)
+    row.step = following
+    return Tap("next", row, answered)

@@ -1,0 +1,40 @@
+"""The person behind an update, read or changed in a transaction of its own."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.emergency import Recorded, confirm_typed_emergency
+from storage.episodes import EpisodeRepository
+from storage.models import TriageSession, User
+from storage.users import UserRepository
+
+
+async def user_of(sessions: async_sessionmaker[AsyncSession], telegram_id: int) -> User | None:
+    async with sessions.begin() as session:
+        return await UserRepository(session).get(telegram_id)
+
+
+async def with_questionnaire(
+    sessions: async_sessionmaker[AsyncSession], telegram_id: int
+) -> tuple[User | None, TriageSession | None]:
+    """The person and the questionnaire they are in the middle of, if any."""
+    async with sessions.begin() as session:
+        user = await UserRepository(session).get(telegram_id)
+        waiting = await EpisodeRepository(session).active_session(user.id) if user else None
+    return user, waiting
+
+
+async def confirm_emergency(
+    sessions: async_sessionmaker[AsyncSession], telegram_id: int, now: dt.datetime
+) -> tuple[User | None, Recorded | None]:
+    """ "This is happening now" after danger words: the episode raised to L4 (F-E1) and its one
+    check-in planned, for a person who consented to health data; nothing stored otherwise."""
+    async with sessions.begin() as session:
+        user = await UserRepository(session).get(telegram_id)
+        recorded = None
+        if user is not None and user.consent_health_at is not None:
+            recorded = await confirm_typed_emergency(session, user, now)
+    return user, recorded

@@ -1,0 +1,205 @@
+"""Questionnaire use cases: opening one, starting it, answering a question, resuming or
+restarting, going back, and re-asking a running episode's questions. Each is one transaction;
+every answer is saved before the next question is sent, so a restart between two answers
+resumes at the same question.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import zoneinfo
+from dataclasses import dataclass, replace
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot import worry
+from bot.catalogue import Catalogue
+from bot.plans import describe_plan, pause_nudges, schedule_after_triage
+from bot.replies import catalogue
+from bot.usecases.triage_taps import ABANDONED, ACTIVE, Tap, decide, go_back
+from storage.episodes import EpisodeRepository
+from storage.models import Episode, TriageSession, User
+from storage.pseudonyms import person
+from storage.users import UserRepository
+from triage.flow import Finished, TriageState, rerun, start
+from triage.followup import FollowUpState, on_retriage
+from triage.levels import Level
+from triage.questions import InvalidAnswer, Question
+from triage.rerun import EpisodeRecord, as_shown, fold, pauses_nudges
+from triage.schedule import PlannedNudge
+
+log = logging.getLogger(__name__)
+Sessions = async_sessionmaker[AsyncSession]
+EPISODE_WINDOW = dt.timedelta(days=90)
+
+
+@dataclass(frozen=True)
+class Started:
+    """A questionnaire just saved, and the question to send."""
+
+    triage: TriageSession
+    question: Question
+
+
+async def open_questionnaire(
+    sessions: Sessions, telegram_id: int
+) -> tuple[User | None, TriageSession | None]:
+    """/triage: the person and their questionnaire in progress; nothing typed is awaited now."""
+    async with sessions.begin() as session:
+        user = await UserRepository(session).get(telegram_id)
+        active = await EpisodeRepository(session).active_session(user.id) if user else None
+        if user is not None:
+            user.awaiting = None  # a command moves on: nothing typed is awaited by /settings
+    return user, active
+
+
+async def repeat_check(
+    sessions: Sessions, cat: Catalogue, user: User, now: dt.datetime
+) -> str | None:
+    """§5.6 rev 2: the answer when a new triage would be repeated checking; None otherwise."""
+    async with sessions.begin() as session:
+        return await worry.repeat_check_text(session, cat, user, now)
+
+
+async def begin(sessions: Sessions, now: dt.datetime, user: User) -> Started:
+    """Opens a new episode (the old one is kept, closed, in history) and its first question."""
+    async with sessions.begin() as session:
+        episodes = EpisodeRepository(session)
+        previous = await episodes.opened_since(user.id, now - EPISODE_WINDOW)
+        ask = start(episodes_90d=previous + 1)
+        await episodes.close_open(user.id, now)
+        episode = await episodes.open(user.id, now)
+        triage = await episodes.start_session(
+            user.id, episode.id, ask.question.id, ask.state.to_json(), now
+        )
+    log.info(
+        "user %s started triage session %s (episode %s)", person(user.id), triage.id, episode.id
+    )
+    return Started(triage, ask.question)
+
+
+async def begin_rerun(
+    sessions: Sessions, now: dt.datetime, user: User, episode_id: int, only: tuple[str, ...]
+) -> Started | None:
+    """Re-asks `only` for a running episode, every answer prefilled (F-E2, F-E3); None when an
+    emergency triage stopped at Q1 and there is nothing to refine."""
+    async with sessions.begin() as session:
+        episodes = EpisodeRepository(session)
+        episode = await episodes.get(episode_id)
+        assert episode is not None and episode.user_id == user.id
+        previous = TriageState.from_json(episode.answers)
+        try:
+            ask = rerun(previous.answers, only, episodes_90d=previous.episodes_90d)
+        except InvalidAnswer:
+            return None
+        triage = await episodes.start_session(
+            user.id, episode.id, ask.question.id, ask.state.to_json(), now
+        )
+        triage.selection = sorted(ask.state.prefilled(ask.question.id))
+    log.info("user %s re-triage session %s (episode %s)", person(user.id), triage.id, episode_id)
+    return Started(triage, ask.question)
+
+
+@dataclass(frozen=True)
+class Answered:
+    """The person who tapped, their catalogue, and what the tap did."""
+
+    user: User | None
+    cat: Catalogue
+    tap: Tap
+
+
+async def answer(
+    sessions: Sessions,
+    now: dt.datetime,
+    telegram_id: int,
+    language: str | None,
+    fields: tuple[int, str, str],
+) -> Answered:
+    """An answer or a tick, validated against the stored session and saved; at the last
+    question the outcome and its plan are stored too."""
+    session_id, question_id, option_id = fields
+    async with sessions.begin() as session:
+        user = await UserRepository(session).get(telegram_id)
+        triage = await EpisodeRepository(session).session_by_id(session_id)
+        tap = decide(user, triage, question_id, option_id, now)
+        cat = catalogue(user, language)
+        if tap.kind == "finished":
+            assert user and tap.session and isinstance(tap.step, Finished)
+            tap = await _finish(session, cat, user, tap, now)
+    return Answered(user, cat, tap)
+
+
+async def _finish(
+    session: AsyncSession, cat: Catalogue, user: User, tap: Tap, now: dt.datetime
+) -> Tap:
+    assert tap.session and isinstance(tap.step, Finished)
+    episode = await session.get(Episode, tap.session.episode_id)
+    assert episode is not None
+    plan = await _record_outcome(session, user, episode, tap.step, now)
+    ticked = frozenset().union(*tap.step.state.answers.values())
+    shown = as_shown(tap.step, Level(episode.level) if episode.level else None)
+    return replace(tap, step=shown, next_steps=describe_plan(cat, *plan, ticked))
+
+
+async def _record_outcome(
+    session: AsyncSession, user: User, episode: Episode, finished: Finished, now: dt.datetime
+) -> tuple[tuple[PlannedNudge, ...], dt.datetime | None]:
+    """Stores the outcome on the episode, then its plan; a re-triage (F-E2/F-E3) folds into
+    the running follow-up instead, and the level never drops (F-N1)."""
+    rerun = bool(episode.followup)
+    stored = EpisodeRecord(
+        Level(episode.level) if episode.level else None,
+        tuple(episode.reasons),
+        episode.onset_date,
+    )
+    record = fold(stored, finished)
+    assert record.level is not None  # a folded record always has the outcome's level
+    episode.level, episode.reasons = record.level.value, list(record.reasons)
+    episode.onset_date, episode.answers = record.onset, finished.state.to_json()
+    episode.status = "open"
+    if not rerun:
+        answers = finished.state.answers
+        return await schedule_after_triage(session, user, episode, finished.outcome, answers, now)
+    local = now.astimezone(zoneinfo.ZoneInfo(user.tz or "UTC")).replace(tzinfo=None)
+    state = on_retriage(FollowUpState.from_json(episode.followup), finished.outcome, local)
+    episode.followup = state.to_json()
+    if pauses_nudges(state.level):
+        await pause_nudges(session, user.id)
+    return (), None
+
+
+async def resume_or_restart(
+    sessions: Sessions, telegram_id: int, session_id: int, choice: str
+) -> tuple[User | None, TriageSession | None]:
+    """Carry on, or drop the questionnaire in progress; the session is None when the button is
+    not the person's own or the questionnaire is over."""
+    async with sessions.begin() as session:
+        user = await UserRepository(session).get(telegram_id)
+        triage = await EpisodeRepository(session).session_by_id(session_id)
+        usable = user and triage and triage.user_id == user.id and triage.status == ACTIVE
+        if usable and choice == "restart":
+            assert triage
+            triage.status = ABANDONED
+    return user, triage if usable else None
+
+
+async def in_progress(
+    sessions: Sessions, user_id: int, *, worry_typed: bool = False
+) -> TriageSession | None:
+    """The person's questionnaire in progress; `worry_typed` notes a typed disease question
+    (§5.5), which its result answers in a line."""
+    async with sessions.begin() as session:
+        triage = await EpisodeRepository(session).active_session(user_id)
+        if triage is not None and worry_typed:
+            triage.worry_typed = True
+    return triage
+
+
+async def typed_back(sessions: Sessions, now: dt.datetime, session_id: int) -> Tap:
+    """Typing "back" does what the Back button does."""
+    async with sessions.begin() as session:
+        triage = await EpisodeRepository(session).session_by_id(session_id)
+        assert triage is not None
+        return go_back(triage, now)

@@ -1,0 +1,115 @@
+"""What a tap on a questionnaire button does to its session row, decided before anything is
+said: a tick, the next question, the result, Back, or a refusal.
+
+The questions and their order are the core's (`triage.flow`); this module checks the tap
+against the stored session and records the answer on it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+
+from storage.models import TriageSession, User
+from triage.flow import Ask, Finished, Step, TriageState, advance, back, current_step
+from triage.questions import InvalidAnswer, Kind, Question, toggle
+
+DONE = "DONE"
+BACK = "BACK"
+ACTIVE, FINISHED, ABANDONED = "active", "finished", "abandoned"
+
+
+@dataclass(frozen=True)
+class Tap:
+    """What a tap did, decided inside the transaction and acted on after the commit."""
+
+    kind: str  # "tick", "next", "back", "finished", "stale", "empty", "foreign", "closed"
+    session: TriageSession | None = None
+    step: Step | None = None
+    answered: tuple[str, frozenset[str]] | None = None
+    next_steps: str | None = None
+
+
+def local_today(user: User, now: dt.datetime) -> dt.date:
+    return now.astimezone(zoneinfo.ZoneInfo(user.tz or "UTC")).date()
+
+
+def current_question(triage: TriageSession, user: User, now: dt.datetime) -> Question:
+    """The question the session waits on."""
+    step = current_step(TriageState.from_json(triage.answers), local_today(user, now))
+    assert isinstance(step, Ask)
+    return step.question
+
+
+def decide(
+    user: User | None,
+    triage: TriageSession | None,
+    question_id: str,
+    option_id: str,
+    now: dt.datetime,
+) -> Tap:
+    if user is None or triage is None or triage.user_id != user.id:
+        return Tap("foreign")
+    if triage.status != ACTIVE:
+        return Tap("closed", triage)
+    if triage.step != question_id:
+        return Tap("stale", triage)
+    state = TriageState.from_json(triage.answers)
+    assert state.current is not None
+    question = current_question(triage, user, now)
+    try:
+        return _apply(user, triage, state, question, option_id, now)
+    except InvalidAnswer:
+        return Tap("stale", triage)
+
+
+def _apply(
+    user: User,
+    triage: TriageSession,
+    state: TriageState,
+    question: Question,
+    option_id: str,
+    now: dt.datetime,
+) -> Tap:
+    if option_id == BACK:
+        return go_back(triage, now)
+    selection = frozenset(triage.selection)
+    if question.kind == Kind.MULTI and option_id != DONE:
+        triage.selection = sorted(toggle(question, selection, option_id))
+        _touch(triage, now)
+        return Tap("tick", triage)
+    if question.kind == Kind.MULTI and not selection:
+        return Tap("empty", triage)
+    answer = selection if question.kind == Kind.MULTI else frozenset({option_id})
+    step = advance(state, answer, local_today(user, now))
+    triage.answers = step.state.to_json()
+    triage.selection = []
+    _touch(triage, now)
+    if isinstance(step, Finished):
+        triage.status = FINISHED
+        return Tap("finished", triage, step, (question.id, answer))
+    triage.step = step.question.id
+    triage.message_id = None
+    # A re-run (F-E2, F-E3 rev 2) shows the previous answer ticked, to confirm or change.
+    triage.selection = sorted(step.state.prefilled(step.question.id))
+    return Tap("next", triage, step, (question.id, answer))
+
+
+def go_back(triage: TriageSession, now: dt.datetime) -> Tap:
+    """The previous question again, its earlier answer ticked; nothing is lost."""
+    try:
+        ask, previous = back(TriageState.from_json(triage.answers))
+    except InvalidAnswer:
+        return Tap("stale", triage)
+    triage.answers = ask.state.to_json()
+    triage.step = ask.question.id
+    triage.selection = sorted(previous)
+    triage.message_id = None
+    _touch(triage, now)
+    return Tap("back", triage, ask)
+
+
+def _touch(triage: TriageSession, now: dt.datetime) -> None:
+    triage.version += 1
+    triage.updated_at = now

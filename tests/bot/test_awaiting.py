@@ -1,0 +1,29 @@
+"""What a person's next typed message answers, as stored on their row."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.awaiting import Awaiting, parse
+
+
+def test_the_stored_values_are_the_ones_rows_already_hold() -> None:
+    assert sorted(Awaiting) == sorted(
+        ["tz", "country", "country:t", "quiet", "bedtime", "workout_time", "time:"]
+    )
+
+
+def test_a_new_time_names_its_series_after_the_prefix() -> None:
+    stored = Awaiting.RETIME.on(812)
+    assert (stored, parse(stored)) == ("time:812", (Awaiting.RETIME, 812))
+
+
+@pytest.mark.parametrize("stored", [None, "time:", "time:abc", "colour", ""])
+def test_nothing_or_a_value_no_longer_known_awaits_nothing(stored: str | None) -> None:
+    assert parse(stored) is None
+
+
+def test_each_plain_value_reads_back_as_itself() -> None:
+    assert [parse(a.value) for a in Awaiting if a is not Awaiting.RETIME] == [
+        (a, None) for a in Awaiting if a is not Awaiting.RETIME
+    ]
