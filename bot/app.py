@@ -33,7 +33,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import guard
+from bot import guard, result_details
 from bot.budget import Budget, MemoryBudget
 from bot.catalogue import catalogue_for
 from bot.deps import KEY, Deps
@@ -129,6 +129,7 @@ def add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CallbackQueryHandler(preferences.on_button, pattern=r"^p:"))
     app.add_handler(CallbackQueryHandler(control.on_button, pattern=r"^k:"))
     app.add_handler(CallbackQueryHandler(plan_end.on_button, pattern=r"^w:"))
+    app.add_handler(CallbackQueryHandler(result_details.on_button, pattern=r"^v:"))
     for handler in data.handlers():
         app.add_handler(handler)
     app.add_handler(MessageHandler(filters.LOCATION, settings.on_location))

@@ -22,7 +22,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot import callbacks, worry
+from bot import callbacks, result_details, worry
 from bot.catalogue import Catalogue
 from bot.countries import needs_country
 from bot.deps import deps
@@ -30,7 +30,6 @@ from bot.handlers import country, preferences
 from bot.handlers.common import is_onboarded
 from bot.plans import describe_plan, pause_nudges, schedule_after_triage
 from bot.replies import answer_only, catalogue, emergency_prompt, keyboard, say
-from bot.results import compose_result
 from storage.episodes import EpisodeRepository
 from storage.models import Episode, TriageSession, User
 from storage.pseudonyms import person
@@ -420,11 +419,17 @@ async def _on_finished(
     assert update.effective_chat
     now, answers = deps(context).clock.now(), tap.step.state.answers
     worried = tap.session.worry_typed
-    result = compose_result(
-        cat, user, tap.step.outcome, tap.next_steps, worried, answers=answers, now=now
+    await result_details.send_result(
+        context.bot,
+        update.effective_chat.id,
+        cat,
+        user,
+        tap.session.id,
+        tap.step.outcome,
+        worried,
+        answers=answers,
+        now=now,
     )
-    for text in result:
-        await context.bot.send_message(update.effective_chat.id, text)
     needs = needs_preferences(tap.step.outcome, tap.step.state.answers)
     if tap.next_steps and needs:
         # The plan used default times for bedtime or workouts: ask once (spec §3.4).

@@ -33,7 +33,7 @@ SECRET = "a-long-webhook-secret-789"
 ROOT = Path(__file__).resolve().parents[2]
 PEOPLE = 16
 LEASE_SECONDS = 3
-MILESTONES = ("I help people bothered by muscle twitches", "All set.", "Question 1 of 10")
+MILESTONES = ("I help with muscle twitches", "All set.", "1/10")
 
 
 class Telegram:
@@ -97,16 +97,16 @@ async def onboard(user: ScriptedUser) -> None:
     """/start through consent, age, country and zone, up to the first triage question."""
     await user.send("/start")
     await read_until(user, "store and use your answers")
-    await user.tap("I agree you can store and use my answers about my health")
+    await user.tap("I agree")
     await read_until(user, "reminders and check-ins?")
-    await user.tap("Yes, send reminders and check-ins")
+    await user.tap("Yes, remind me")
     await read_until(user, "18 or over?")
     await user.tap("I'm 18 or over")
     await read_until(user, "Which country")
     await user.tap("United Kingdom")
     await read_until(user, "Or pick one:")
     await user.tap("Europe/London")
-    await read_until(user, "Question 1 of 10")
+    await read_until(user, "1/10")
 
 
 STALE = "That button is from an earlier message"
