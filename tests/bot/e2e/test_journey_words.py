@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from bot.catalogue import catalogue_for
 from bot.playground.users import ScriptedUser, SentMessage
 from tests.bot.e2e.harness import BotRig
+from tests.bot.e2e.steps import read_until
 from tests.bot.e2e.test_triage import CALM as CALM_TRIAGE
 from triage.questions import MAIN_ORDER, QUESTIONS, Kind
 
@@ -212,3 +213,20 @@ async def test_the_details_wait_behind_why_tips_and_my_plan(rig: BotRig) -> None
     assert CAT.text("tip.sleep") in shown["tips"]
     assert shown["plan"].startswith(CAT.text("triage_ui.next_plan"))
     assert "check in" in shown["plan"]
+
+
+async def test_a_detail_of_a_result_a_newer_triage_replaced_says_so_and_sends_nothing(
+    rig: BotRig,
+) -> None:
+    journey, person = await journey_to_self_care(rig)
+    old = journey.result
+    assert old is not None
+    await person.send("/triage")
+    again = await next_sent(person)  # §5.6: nothing new within a day, with the way on
+    await person.tap(CAT.text("repeat_check.again"), message=again)
+    await read_until(person, "1/10")
+    await person.tap(CAT.text("result_details.why"), message=old)
+    while not (said := await person.next_callback_answer()):
+        pass  # the earlier taps were answered silently
+    assert said == CAT.text("result_details.gone")
+    await person.expect_quiet()
