@@ -31,7 +31,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import guard, routing
+from bot import guard, result_details, routing
 from bot.budget import Budget, MemoryBudget
 from bot.catalogue import catalogue_for
 from bot.deps import CONTEXT_TYPES, KEY, BotContext, Deps
@@ -118,6 +118,7 @@ def add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     for feature in (*FEATURES, plan_end, data):
         for handler in feature.handlers():
             app.add_handler(handler)
+    app.add_handler(CallbackQueryHandler(result_details.on_button, pattern=r"^v:"))
     app.add_handler(MessageHandler(filters.LOCATION, routing.on_location))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, routing.on_text))
     app.add_handler(MessageHandler(filters.COMMAND, common.on_unknown_command))

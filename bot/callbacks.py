@@ -15,8 +15,8 @@ from dataclasses import dataclass
 MAX_BYTES = 64
 MAX_FIELDS = 8
 # The areas handed out: onboarding, triage, reminders, check-ins, settings, preferences,
-# control, the plan-end question, data, and the safety net's question.
-AREAS = frozenset({"o", "t", "r", "c", "s", "p", "k", "w", "d", "x"})
+# control, the plan-end question, data, the safety net's question, and a result's details.
+AREAS = frozenset({"o", "t", "r", "c", "s", "p", "k", "w", "d", "x", "v"})
 MAX_ROW_ID = 2**31 - 1  # row ids are 32-bit integers on PostgreSQL
 MAX_USER_ID = 2**53 - 1  # Telegram promises its ids fit in 53 bits
 _FIELD = re.compile(r"[A-Za-z0-9_\-]{1,40}")

@@ -80,20 +80,63 @@ def compose_result(
     answers: Mapping[str, frozenset[str]] | None = None,
     now: dt.datetime | None = None,
 ) -> list[str]:
-    """The result as the messages a person reads, in order: the short of it, the details and
-    tips, then the plan. With `now`, the advice fits the person's local time; with `answers`,
-    tips and the medicine line fit what they said; `worried` when the person typed a disease
-    question during the questions (§5.5, answered again here in one line)."""
-    phrases = reason_phrases(cat, outcome)
-    head = [cat.text("triage_ui.result_title", level=level_name(cat, user, outcome.level))]
-    if phrases:
-        head.append(cat.text("triage_ui.result_reasons", reasons="; ".join(phrases)))
+    """The whole result as messages, in order: at L4 the call and everything with it at once;
+    below it the short of it, then what "Why?", "Tips" and "My plan" show.
+
+    With `now`, the advice fits the person's local time; with `answers`, tips and the medicine
+    line fit what they said; `worried` when the person typed a disease question during the
+    questions (§5.5, answered again in one line)."""
+    if outcome.level == Level.L4:
+        return [_emergency(cat, user, outcome, now), _closing(cat, user, outcome)]
+    tips = tips_message(cat, user, outcome, answers)
+    plan = next_steps or cat.text("triage_ui.next_one_off")
+    return [
+        first_message(cat, user, outcome, worried, now=now),
+        why_message(cat, user, outcome, answers=answers, now=now),
+        *([tips] if tips else []),
+        plan,
+    ]
+
+
+def first_message(
+    cat: Catalogue,
+    user: User,
+    outcome: Outcome,
+    worried: bool = False,
+    *,
+    now: dt.datetime | None = None,
+) -> str:
+    """The short of a result below L4: the level, one line of why, the one thing to do now,
+    and the numbers; the details wait behind buttons."""
+    title = cat.text("triage_ui.result_title", level=level_name(cat, user, outcome.level))
+    phrases = reason_phrases(cat, outcome) or [cat.text("reason.no_red_flags")]
+    lines = [title, cat.text("triage_ui.result_reasons", reasons="; ".join(phrases))]
     local = local_time(user, now) if now else None
-    key = advice_key(outcome, local)
-    reason = " and ".join(driving(cat, outcome))
+    if advice_key(outcome, local) == "out_of_hours.advice":
+        lines.append(say(cat, "result_now.out_of_hours", user))
+    else:
+        lines.append(say(cat, f"result_now.{outcome.level.value}", user))
     # A rule's own call-now line (R-U9, R-U10) belongs with the short of it.
-    extras = [say(cat, f"extra.{extra}", user) for extra in outcome.extras]
-    parts = [say(cat, key, user, reason=reason)]
+    lines.extend(say(cat, f"extra.{extra}", user) for extra in outcome.extras)
+    if worried and outcome.level < Level.L3:
+        lines.append(cat.text("result_note.worry"))
+    lines.append(_closing(cat, user, outcome))
+    return "\n\n".join(lines)
+
+
+def why_message(
+    cat: Catalogue,
+    user: User,
+    outcome: Outcome,
+    *,
+    answers: Mapping[str, frozenset[str]] | None = None,
+    now: dt.datetime | None = None,
+) -> str:
+    """ "Why?": the level's full advice, naming what set it, with the medicine line and the
+    rules' own prompts."""
+    local = local_time(user, now) if now else None
+    reason = " and ".join(driving(cat, outcome))
+    parts = [say(cat, advice_key(outcome, local), user, reason=reason)]
     medicine = (
         shows_medicine_line(outcome, answers)
         if answers is not None
@@ -102,33 +145,39 @@ def compose_result(
     if medicine:
         parts.append(say(cat, "medicine_line", user))
     parts.extend(say(cat, f"soft.{prompt}", user) for prompt in outcome.soft_prompts)
-    if worried and outcome.level < Level.L3:
-        parts.append(cat.text("result_note.worry"))
+    return "\n\n".join(parts)
+
+
+def tips_message(
+    cat: Catalogue,
+    user: User,
+    outcome: Outcome,
+    answers: Mapping[str, frozenset[str]] | None = None,
+) -> str | None:
+    """ "Tips": the self-care tips that fit the answers, below L3 only (spec §0.2.6)."""
+    if outcome.level >= Level.L3:
+        return None
     shown = tips_for_person(outcome.tips, answers) if answers is not None else outcome.tips
     tips = [say(cat, f"tip.{tip}", user) for tip in shown]
-    if tips and outcome.level < Level.L3:
-        parts.append("\n".join([cat.text("triage_ui.tips_title"), *tips]))
-    if outcome.level == Level.L4:
-        # An emergency says everything at once: the call comes first, no summary.
-        messages = ["\n\n".join(head + extras + parts)]
-    else:
-        if key == "out_of_hours.advice":
-            now_line = say(cat, "result_now.out_of_hours", user)
-        else:
-            now_line = say(cat, f"result_now.{outcome.level.value}", user)
-        messages = ["\n\n".join([*head, now_line, *extras]), "\n\n".join(parts)]
-    messages.append(_closing(cat, user, outcome, next_steps))
-    return messages
+    return "\n".join([cat.text("triage_ui.tips_title"), *tips]) if tips else None
 
 
-def _closing(cat: Catalogue, user: User, outcome: Outcome, next_steps: str | None) -> str:
+def _emergency(cat: Catalogue, user: User, outcome: Outcome, now: dt.datetime | None) -> str:
+    # An emergency says everything at once: the call comes first, no summary.
+    head = [cat.text("triage_ui.result_title", level=level_name(cat, user, outcome.level))]
+    if phrases := reason_phrases(cat, outcome):
+        head.append(cat.text("triage_ui.result_reasons", reasons="; ".join(phrases)))
+    extras = [say(cat, f"extra.{extra}", user) for extra in outcome.extras]
+    return "\n\n".join([*head, *extras, why_message(cat, user, outcome, now=now)])
+
+
+def _closing(cat: Catalogue, user: User, outcome: Outcome) -> str:
+    lines = []
     if outcome.level >= Level.L3:
         follow = "triage_ui.paused" if user.consent_reminders_at else "triage_ui.paused_no_checkin"
-        lines = [cat.text(follow)]
-    elif next_steps:
-        lines = [next_steps]
-    else:
-        lines = [cat.text("triage_ui.next_one_off")]
+        lines.append(cat.text(follow))
+    elif user.consent_reminders_at is None:
+        lines.append(cat.text("triage_ui.next_one_off"))
     if Level.L1 <= outcome.level <= Level.L3:
         # From a routine GP visit up, the one-page summary helps; at L4 only the call matters.
         lines.append(cat.text("result_note.report"))

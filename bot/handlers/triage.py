@@ -12,12 +12,11 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot import callbacks
+from bot import callbacks, result_details
 from bot.catalogue import Catalogue
 from bot.countries import needs_country
 from bot.deps import BotContext
 from bot.replies import answer_only, catalogue, edit, emergency_prompt, keyboard, say
-from bot.results import compose_result
 from bot.screens import triage as screen
 from bot.screens.country import ask as ask_country
 from bot.screens.preferences import ask_missing
@@ -145,11 +144,17 @@ async def _on_finished(
     log.info("triage session %s finished", tap.session.id)
     now, answers = context.deps.clock.now(), tap.step.state.answers
     worried = tap.session.worry_typed
-    result = compose_result(
-        cat, user, tap.step.outcome, tap.next_steps, worried, answers=answers, now=now
+    await result_details.send_result(
+        context.bot,
+        update.effective_chat.id,
+        cat,
+        user,
+        tap.session.id,
+        tap.step.outcome,
+        worried,
+        answers=answers,
+        now=now,
     )
-    for text in result:
-        await context.bot.send_message(update.effective_chat.id, text)
     needs = needs_preferences(tap.step.outcome, tap.step.state.answers)
     if tap.next_steps and needs:
         # The plan used default times for bedtime or workouts: ask once (spec §3.4).

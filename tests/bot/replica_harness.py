@@ -242,7 +242,7 @@ async def onboard(telegram: Telegram, person: ScriptedUser) -> None:
         ("Yes, send reminders and check-ins", "18 or over?"),
         ("I'm 18 or over", "Which country"),
         ("United Kingdom", "Or pick one:"),
-        ("Europe/London", "Question 1 of 10"),
+        ("Europe/London", "1/10"),
     ]:
         await step(telegram, person, label, expect)
 

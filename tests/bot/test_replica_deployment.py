@@ -201,7 +201,7 @@ async def answer(telegram: Telegram, person: ScriptedUser, question: str, option
     if question in MULTI:
         await wait_for_edit(telegram, person, f"✅ {label}", since)
         await person.tap(CAT.text("triage_ui.done"))
-    return await wait_for_message(telegram, person, ("Question ", RESULT), since)
+    return await wait_for_message(telegram, person, ("/10", RESULT), since)
 
 
 async def journey(telegram: Telegram, person: ScriptedUser, changes: dict[str, str]) -> str:

@@ -34,8 +34,8 @@ from tests.bot.test_roles import free_port
 from tests.conftest import NO_POSTGRES, POSTGRES_URL
 
 PEOPLE = 16
-INTRO = "I help people bothered by muscle twitches"
-MILESTONES = (INTRO, "All set.", "Question 1 of 10")
+INTRO = "I help with muscle twitches"
+MILESTONES = (INTRO, "All set.", "1/10")
 MOST_SENDS_OF_ONE_UPDATE = 2
 """An onboarding step sends at most two messages (the zone's question and its list; "All
 set." and the first triage question): what the retry of an update cut off by a kill can send

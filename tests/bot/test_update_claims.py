@@ -63,7 +63,7 @@ async def test_a_duplicate_arriving_after_the_lease_of_a_slow_update_is_not_proc
         assert await post(second, start_update(70)) == 503
         assert await slow == 200
         assert await post(second, start_update(70)) == 200
-        intros = [m for m in api.messages(601) if "I help people" in (m.text or "")]
+        intros = [m for m in api.messages(601) if "I help with muscle twitches" in (m.text or "")]
         assert len(intros) == 1
 
 

@@ -44,9 +44,9 @@ async def onboard_in_zone(person: ScriptedUser, zone: str) -> None:
     """/start through consent and age, then the zone typed by name, up to question 1."""
     await person.send("/start")
     await read_until(person, "store and use your answers")
-    await person.tap("I agree you can store and use my answers about my health")
+    await person.tap("I agree")
     await read_until(person, "reminders and check-ins?")
-    await person.tap("Yes, send reminders and check-ins")
+    await person.tap("Yes, remind me")
     await read_until(person, "18 or over?")
     await person.tap("I'm 18 or over")
     await read_until(person, "Which country")
@@ -54,7 +54,7 @@ async def onboard_in_zone(person: ScriptedUser, zone: str) -> None:
     await read_until(person, "Or pick one:")
     await person.send(zone)
     await read_until(person, "All set.")
-    await read_until(person, "Question 1 of 10")
+    await read_until(person, "1/10")
 
 
 async def triage(person: ScriptedUser, persona: Persona) -> None:

@@ -23,9 +23,9 @@ async def onboard(
     """/start through consent, age, country and zone, up to the first triage question."""
     await user.send("/start")
     await read_until(user, "store and use your answers")
-    await user.tap("I agree you can store and use my answers about my health")
+    await user.tap("I agree")
     await read_until(user, "reminders and check-ins?")
-    await user.tap("Yes, send reminders and check-ins" if reminders else "No reminders, thanks")
+    await user.tap("Yes, remind me" if reminders else "No reminders")
     await read_until(user, "18 or over?")
     await user.tap("I'm 18 or over")
     await read_until(user, "Which country")
@@ -33,4 +33,4 @@ async def onboard(
     await read_until(user, "Or pick one:")
     await user.tap("Europe/London" if country == "United Kingdom" else "Europe/Berlin")
     await read_until(user, "All set.")
-    await read_until(user, "Question 1 of 10")
+    await read_until(user, "1/10")

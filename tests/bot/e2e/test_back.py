@@ -17,17 +17,17 @@ async def test_back_re_asks_the_previous_question_with_its_answer_ticked(rig: Bo
     person = rig.user()
     await onboard(person)
     await answer(person, "Q1_EMERGENCY", ["E_NONE"])
-    await read_until(person, "Question 2 of 10")
+    await read_until(person, "2/10")
     await answer(person, "Q2_AREA", ["A_LEG"])
-    await read_until(person, "Question 3 of 10")
+    await read_until(person, "3/10")
     await person.tap(BACK)
     await read_until(person, CAT.text("back.went_back"))
-    again = await read_until(person, "Question 2 of 10")
-    assert again.count("Tap all that apply") == 1
+    again = await read_until(person, "2/10")
+    assert again.count("Tick any, then Done.") == 1
     assert person.last is not None
     assert f"✅ {label('A_LEG')}" in person.last.button_labels()
     await person.tap(CAT.text("triage_ui.done"))
-    await read_until(person, "Question 3 of 10")
+    await read_until(person, "3/10")
 
 
 async def test_typing_back_goes_back_and_a_changed_answer_changes_the_result(
@@ -36,15 +36,15 @@ async def test_typing_back_goes_back_and_a_changed_answer_changes_the_result(
     person = rig.user()
     await onboard(person)
     await answer(person, "Q1_EMERGENCY", ["E_NONE"])
-    await read_until(person, "Question 2 of 10")
+    await read_until(person, "2/10")
     await answer(person, "Q2_AREA", ["A_EYELID"])
-    await read_until(person, "Question 3 of 10")
+    await read_until(person, "3/10")
     await answer(person, "Q3_DURATION", ["D_LT3D"])
-    await read_until(person, "Question 4 of 10")
+    await read_until(person, "4/10")
     await person.send("back")
-    await read_until(person, "Question 3 of 10")
+    await read_until(person, "3/10")
     await answer(person, "Q3_DURATION", ["D_GT6W"])  # over six weeks: a routine GP visit
-    await read_until(person, "Question 4 of 10")
+    await read_until(person, "4/10")
     result = await walk(person, CALM)
     assert CAT.text("level.L1.name") in result
 
@@ -56,7 +56,7 @@ async def test_none_of_these_comes_first_on_every_list(rig: BotRig) -> None:
     assert first is not None and first.button_labels()[0] == label("E_NONE")
     assert BACK not in first.button_labels()  # nothing to go back to
     await answer(person, "Q1_EMERGENCY", ["E_NONE"])
-    second = await read_until(person, "Question 2 of 10")
+    second = await read_until(person, "2/10")
     assert second and person.last and BACK in person.last.button_labels()
 
 
@@ -64,13 +64,13 @@ async def test_back_during_onboarding_returns_to_the_step_before(rig: BotRig) ->
     person = rig.user()
     await person.send("/start")
     await read_until(person, "store and use your answers")
-    await person.tap("I agree you can store and use my answers about my health")
+    await person.tap("I agree")
     await read_until(person, "reminders and check-ins?")
-    await person.tap("No reminders, thanks")
+    await person.tap("No reminders")
     await read_until(person, "18 or over?")
     await person.tap(BACK)
     await read_until(person, "reminders and check-ins?")
-    await person.tap("Yes, send reminders and check-ins")
+    await person.tap("Yes, remind me")
     await read_until(person, "18 or over?")
     await person.tap("I'm 18 or over")
     await read_until(person, "Which country")
@@ -82,7 +82,7 @@ async def test_back_during_onboarding_returns_to_the_step_before(rig: BotRig) ->
     await read_until(person, "Or pick one:")
     await person.tap("Europe/London")
     done = await read_until(person, "All set.")
-    assert "reminders and check-ins" in done
+    assert "Reminders follow the questions." in done
 
 
 async def test_back_from_a_settings_question_shows_the_settings_again(rig: BotRig) -> None:

@@ -21,7 +21,7 @@ from tests.bot.e2e.harness import BotRig
 from tests.bot.e2e.steps import read_until
 from triage.levels import Level
 
-SWALLOWING = "Speech slurring or swallowing harder"
+SWALLOWING = "Speech or swallowing getting harder"
 
 
 async def tick_new_sign(person: ScriptedUser, status: str, sign: str) -> None:
@@ -93,19 +93,19 @@ async def test_f_e2_after_the_doctor_question_the_re_run_comes_prefilled_and_no_
     area = await person.next_message()
     while area.edited:  # the offer, its buttons taken away
         area = await person.next_message()
-    assert "Question 2 of 10" in (area.text or "")
+    assert "2/10" in (area.text or "")
     assert any(label.startswith("✅") and "One eyelid" in label for label in area.button_labels())
     await person.tap("Done", message=area)
-    await read_until(person, "Question 3 of 10")
+    await read_until(person, "3/10")
     await person.tap("3 to 13 days ago")
     for _ in range(2):  # Q4 and Q5 show the earlier choice ticked; tapping it confirms
         asked = await person.next_message()
-        while "Question" not in (asked.text or "") or asked.edited:
+        while "/10" not in (asked.text or "") or asked.edited:
             asked = await person.next_message()
         ticked = [label for label in asked.button_labels() if label.startswith("✅")]
         assert len(ticked) == 1
         await person.tap(ticked[0], message=asked)
-    await read_until(person, "Question 6 of 10")
+    await read_until(person, "6/10")
     async with rig.deps.sessions() as session:
         rerun = await EpisodeRepository(session).active_session(person.user_id)
     assert rerun is not None and "N_BULBAR" in rerun.selection

@@ -130,7 +130,7 @@ async def test_worse_begins_a_partial_re_triage_at_the_area_question(rig: BotRig
     await person.tap("Skip")
     await read_until(person, "go through a few of the questions again")
     await person.tap("Go through them again")
-    await read_until(person, "Question 2 of 10")
+    await read_until(person, "2/10")
     async with rig.deps.sessions() as session:
         rerun = await EpisodeRepository(session).active_session(person.user_id)
     assert rerun is not None

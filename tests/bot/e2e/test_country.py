@@ -25,9 +25,9 @@ WEDNESDAY_MORNING_LONDON = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
 async def up_to_the_country_question(person: ScriptedUser) -> None:
     await person.send("/start")
     await read_until(person, "store and use your answers")
-    await person.tap("I agree you can store and use my answers about my health")
+    await person.tap("I agree")
     await read_until(person, "reminders and check-ins?")
-    await person.tap("Yes, send reminders and check-ins")
+    await person.tap("Yes, remind me")
     await read_until(person, "18 or over?")
     await person.tap("I'm 18 or over")
     await read_until(person, "Which country")
@@ -66,7 +66,7 @@ async def test_a_person_in_sydney_sees_000_and_lifeline(rig: BotRig) -> None:
     await person.share_location(-33.87, 151.21)  # one pin answers country and zone
     done = await read_until(person, "All set.")
     assert "Australia/Sydney" in done and "000" in done
-    await read_until(person, "Question 1 of 10")
+    await read_until(person, "1/10")
     assert await stored_country(rig, person.user_id) == "AU"
     await person.send("honestly I want to end my life")
     crisis = await read_until(person, "13 11 14")
@@ -78,7 +78,7 @@ async def test_in_sydney_an_l3_result_says_gp_and_healthdirect_out_of_hours(rig:
     person = rig.user()
     await up_to_the_country_question(person)
     await person.share_location(-33.87, 151.21)
-    await read_until(person, "Question 1 of 10")
+    await read_until(person, "1/10")
     rig.clock.set(dt.datetime(2026, 11, 28, 9, 0, tzinfo=dt.UTC))  # Saturday 20:00 in Sydney
     result = await walk(person, L3_PPI)
     assert "healthdirect on 1800 022 222" in result and "000" in result
@@ -113,7 +113,7 @@ async def test_in_the_us_the_result_says_doctor_not_gp(rig: BotRig) -> None:
     await person.send("united states")
     await read_until(person, "Or pick one:")
     await person.tap("America/New York")
-    await read_until(person, "Question 1 of 10")
+    await read_until(person, "1/10")
     result = await walk(person, {**CALM, "Q3_DURATION": ["D_2_6W"]})  # L1: routine visit
     assert "Routine doctor appointment" in result and "with your doctor" in result
     assert "GP" not in result and "911" in result
@@ -136,7 +136,7 @@ async def test_a_person_stored_as_eu_is_asked_once_for_their_country_before_tria
     await person.send("Deutschland")
     saved = await read_until(person, "Country set to")
     assert "Germany" in saved and "112" in saved
-    await read_until(person, "Question 1 of 10")
+    await read_until(person, "1/10")
     assert await stored_country(rig, person.user_id) == "DE"
 
 
@@ -210,7 +210,7 @@ async def test_an_unanswered_country_question_does_not_swallow_what_is_typed_in_
     await person.send("/triage")
     await read_until(person, "Carry on where you were")
     await person.tap("Carry on")
-    await read_until(person, "Question 1 of 10")
+    await read_until(person, "1/10")
     await person.send("back")
     reply = (await person.next_message()).text or ""
     assert "I don't know a country" not in reply

@@ -23,13 +23,13 @@ async def test_start_explains_what_the_bot_is_and_is_not_and_shows_the_emergency
     person = rig.user()
     await person.send("/start")
     intro = (await person.next_message()).text or ""
-    assert "What I'm not: a doctor or a diagnosis" in intro
+    assert "Not a doctor, not a diagnosis" in intro
     assert "Not for emergencies" in intro
-    assert "999 in the UK, 112 in the EU, 911 in the US/Canada" in intro
+    assert "999 UK, 112 EU, 911 US/Canada" in intro
     assert len(intro.split()) < 80
     consent = await person.next_message()
     assert consent.button_labels() == [
-        "I agree you can store and use my answers about my health",
+        "I agree",
         "No, I don't agree",
     ]
 
@@ -71,9 +71,9 @@ async def test_under_18_is_signposted_and_not_asked_anything_more(rig: BotRig) -
     person = rig.user()
     await person.send("/start")
     await read_until(person, "store and use your answers")
-    await person.tap("I agree you can store and use my answers about my health")
+    await person.tap("I agree")
     await read_until(person, "reminders and check-ins?")
-    await person.tap("No reminders, thanks")
+    await person.tap("No reminders")
     await read_until(person, "18 or over?")
     await person.tap("I'm under 18")
     text = await read_until(person, "only set up for adults")
@@ -99,10 +99,10 @@ async def test_a_restart_between_two_taps_carries_on_where_the_person_was(rig: B
     person = rig.user()
     await person.send("/start")
     await read_until(person, "store and use your answers")
-    await person.tap("I agree you can store and use my answers about my health")
+    await person.tap("I agree")
     await read_until(person, "reminders and check-ins?")
     await rig.restart()
-    await person.tap("Yes, send reminders and check-ins")
+    await person.tap("Yes, remind me")
     await read_until(person, "18 or over?")
 
 
@@ -113,7 +113,7 @@ async def test_text_where_a_button_is_expected_asks_again_with_the_buttons(rig: 
     await person.send("yes please")
     assert "pick one of the buttons" in ((await person.next_message()).text or "")
     again = await person.next_message()
-    assert "I agree you can store and use my answers about my health" in again.button_labels()
+    assert "I agree" in again.button_labels()
 
 
 async def test_an_unknown_command_points_to_help(rig: BotRig) -> None:
@@ -129,9 +129,9 @@ async def test_a_button_from_an_old_message_is_answered_gently_and_the_question_
     await person.send("/start")
     await read_until(person, "store and use your answers")
     first = person.last
-    await person.tap("I agree you can store and use my answers about my health")
+    await person.tap("I agree")
     await read_until(person, "reminders and check-ins?")
-    await person.tap("I agree you can store and use my answers about my health", message=first)
+    await person.tap("I agree", message=first)
     await read_until(person, "earlier message")
     assert person.callback_answers[-1] == "That button is no longer active."
     assert "reminders and check-ins?" in ((await person.next_message()).text or "")
@@ -153,9 +153,9 @@ async def reach_timezone(rig: BotRig) -> object:
     person = rig.user()
     await person.send("/start")
     await read_until(person, "store and use your answers")
-    await person.tap("I agree you can store and use my answers about my health")
+    await person.tap("I agree")
     await read_until(person, "reminders and check-ins?")
-    await person.tap("No reminders, thanks")
+    await person.tap("No reminders")
     await read_until(person, "18 or over?")
     await person.tap("I'm 18 or over")
     await read_until(person, "Which country")

@@ -26,7 +26,7 @@ CARRY_ON = CAT.text("safety.carry_on")
 URGENT = "urgent medical help"
 SAMARITANS = "116 123"
 CARELESS = "can't tell what's causing a twitch"
-FALLBACK = "your local emergency number (999 in the UK, 112 in the EU, 911 in the US/Canada)"
+FALLBACK = "your local emergency number (999 UK, 112 EU, 911 US/Canada)"
 
 EMERGENCY_PHRASES = [
     "my face feels numb on one side",

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.catalogue import catalogue_for
-from bot.playground.users import ScriptedUser
+from bot.playground.users import ScriptedUser, SentMessage
 from storage.models import Episode, Reminder, TriageSession
 from tests.bot.e2e.harness import BotRig
 from tests.bot.e2e.steps import onboard, read_until
@@ -65,14 +65,7 @@ async def walk(person: ScriptedUser, answers: dict[str, list[str]]) -> str:
         pending = None
         text = message.text or ""
         if "Result:" in text:
-            rest = [text]
-            while "General information only" not in rest[-1]:
-                rest.append((await person.next_message()).text or "")
-            if "What happens next:" in rest[-1] and plan_questions(answers):
-                # The plan needs a bedtime or workout times: asked once, unless known already.
-                with contextlib.suppress(AssertionError):
-                    rest.append((await person.next_message(timeout=1.0)).text or "")
-            return "\n".join(rest)
+            return await read_result(person, message, answers)
         if message.edited or not message.buttons:
             continue
         question_id = next(
@@ -82,6 +75,28 @@ async def walk(person: ScriptedUser, answers: dict[str, list[str]]) -> str:
         )
         await answer(person, question_id, answers[question_id])
     raise AssertionError("the questionnaire did not finish")
+
+
+async def read_result(
+    person: ScriptedUser, first: SentMessage, answers: dict[str, list[str]]
+) -> str:
+    """The result's first message and every detail behind its buttons ("Why?", "Tips", "My
+    plan"), tapped in turn; an emergency's result comes whole, in messages of its own."""
+    shown, asked = [first.text or ""], []
+    while "General information only" not in shown[-1]:
+        shown.append((await person.next_message()).text or "")
+    for label in first.button_labels():
+        await person.tap(label, message=first)
+        while (message := await person.next_message()).edited or message.buttons:
+            if not message.edited:
+                asked.append(message.text or "")  # the plan's own question, asked meanwhile
+        shown.append(message.text or "")
+    planned = CAT.text("result_details.plan") in first.button_labels()
+    if not asked and planned and plan_questions(answers):
+        # The plan needs a bedtime or workout times: asked once, unless known already.
+        with contextlib.suppress(AssertionError):
+            asked.append((await person.next_message(timeout=1.0)).text or "")
+    return "\n".join(shown + asked)
 
 
 async def episode_of(rig: BotRig, user_id: int) -> Episode:

@@ -56,10 +56,10 @@ async def test_the_runner_hears_about_exercise_not_sweating_and_the_als_worry_is
     person = rig.user()
     await onboard(person)
     await answer(person, "Q1_EMERGENCY", ["E_NONE"])
-    await read_until(person, "Question 2 of 10")
+    await read_until(person, "2/10")
     await person.send("could this be ALS?")
     await read_until(person, "only a clinician who examines you")
-    await read_until(person, "Question 2 of 10")
+    await read_until(person, "2/10")
     result = await walk(person, RUNNER)
     plan = result.split("What happens next:")[1]
     assert "because you've been exercising hard" in plan

@@ -27,7 +27,7 @@ from storage.updates import Claim, ProcessedUpdateRepository
 from tests.bot.e2e.harness import START
 from tests.bot.e2e.test_webhook import SECRET, post, start_update
 
-INTRO = "I help people bothered by muscle twitches"
+INTRO = "I help with muscle twitches"
 
 
 @dataclass

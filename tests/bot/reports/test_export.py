@@ -71,10 +71,8 @@ def test_codes_have_readable_words_beside_them_in_json_and_csv() -> None:
     body = json.loads(archive.read("my-data.json"))["tables"]
     episode = body["episodes"][0]
     assert episode["level"] == "L1" and episode["level_readable"] == "Routine GP appointment"
-    assert episode["reasons_readable"] == ["none of the warning signs I asked about"]
-    assert episode["answers_readable"]["answers"] == {
-        "Where is the twitching? Tap all that apply.": ["One eyelid"]
-    }
+    assert episode["reasons_readable"] == ["no warning signs in your answers"]
+    assert episode["answers_readable"]["answers"] == {"Where is the twitching?": ["One eyelid"]}
     assert body["checkins"][0]["answers_readable"] == {"status": "Same", "doctor": "Not yet"}
     assert "active_readable" not in body["reminders"][0]
     (row,) = csv.DictReader(io.StringIO(archive.read("reminders.csv").decode()))
