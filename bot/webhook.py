@@ -32,6 +32,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.bounds import parse_update
 from bot.deps import Deps
+from bot.fairness import ChatUpdateProcessor
 from bot.metrics import HANDLER_SECONDS, UPDATES, update_kind
 from storage.updates import Claim, ProcessedUpdateRepository
 
@@ -134,7 +135,7 @@ async def _handle(
         return "busy"
     started = time.perf_counter()
     try:
-        await app.process_update(update)
+        await _in_turn(app, update)
     finally:
         failure = failures.pop(update_id, None)
     HANDLER_SECONDS.observe(time.perf_counter() - started)
@@ -144,6 +145,17 @@ async def _handle(
         return "retry"
     await _settle(deps, update_id, owner, processed=True)
     return "failed" if failure is not None else "processed"
+
+
+async def _in_turn(app: Application[Any, Any, Any, Any, Any, Any], update: Update) -> None:
+    """Handles `update` in its chat's turn (`bot.fairness`), as polling does: a person's burst
+    waits in that person's own queue, or is dropped with one "slow down", and never holds up
+    anyone else's update. A dropped update counts as processed: Telegram need not retry it."""
+    processor = app.update_processor
+    if isinstance(processor, ChatUpdateProcessor):
+        await processor.process_in_turn(update, app.process_update(update))
+    else:
+        await app.process_update(update)
 
 
 async def _settle(deps: Deps, update_id: int, owner: str, *, processed: bool) -> None:
