@@ -46,8 +46,9 @@ FLOOD_WAITING = 2
 BACKED_UP = 3
 """Updates waiting in one chat (the next one included) from which its updates yield to others."""
 YIELD_SECONDS = 1.0
+"""The longest a flooding chat's update waits for the other chats' updates to finish."""
 QUIET_SECONDS = 0.05
-"""The longest a backed-up chat's update waits for the other chats' updates to finish."""
+"""How long no other chat's update may have started before a flooding chat's update runs."""
 
 
 @dataclass
