@@ -32,6 +32,8 @@ ANSWERS = [
 MULTI = {"Q1_EMERGENCY", "Q2_AREA", "Q6_NERVE", "Q7_EYE_BODY", "Q9_TRIGGERS", "Q10_CONTEXT"}
 QUESTIONS = [CAT.text(f"question.{qid}.text") for qid, _ in ANSWERS]
 RESULT, RESULT_END = "Result:", "General information only"
+# A triage soon after the last one is offered, not forced: "Go through the questions anyway".
+SAME, AGAIN = CAT.text("repeat_check.same"), CAT.text("repeat_check.again")
 WAIT = 120.0
 
 
@@ -114,7 +116,10 @@ async def triages(
             return
         started = time.monotonic()
         await person.send("/triage")
-        record.first.append((await _new(person, [QUESTIONS[0]])).at - started)
+        if SAME in ((await _new(person, [QUESTIONS[0], SAME])).text or ""):
+            await person.tap(AGAIN)
+            await _new(person, [QUESTIONS[0]])
+        record.first.append(time.monotonic() - started)
 
 
 async def echo_chat(person: ScriptedUser, until: float, record: Record) -> None:

@@ -22,6 +22,7 @@ from bot.budget import Budget
 from bot.config import Settings
 from bot.deps import Deps
 from bot.health import Health, Pulse, PulseSource, add_routes, serve_health
+from bot.heap import freeze_startup
 from bot.menu import publish_menu
 from bot.notifier import TelegramNotifier
 from bot.polling import Poller
@@ -91,6 +92,7 @@ async def serve(
                     await driver.start()
                 await retention.start()
                 log.info("bot started in %s mode; %s", mode, describe(settings))
+                freeze_startup()
                 await stop.wait()
                 await retention.stop()
                 if dispatching:

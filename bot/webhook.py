@@ -35,6 +35,7 @@ from telegram.ext import Application, ApplicationHandlerStop, ContextTypes
 
 from bot.bounds import parse_update
 from bot.deps import Deps
+from bot.fairness import ChatUpdateProcessor
 from bot.metrics import HANDLER_SECONDS, UPDATES, update_kind
 from storage.updates import Claim, ProcessedUpdateRepository
 
@@ -162,7 +163,7 @@ async def _handle(
     started = time.perf_counter()
     try:
         async with _renewing(deps, update_id, owner):
-            await app.process_update(update)
+            await _in_turn(app, update)
     finally:
         failure = failures.pop(update_id, None)
     HANDLER_SECONDS.observe(time.perf_counter() - started)
@@ -211,6 +212,17 @@ async def _renew(deps: Deps, update_id: int, owner: str) -> None:
             log.warning(
                 "could not renew the claim on update %s: %s", update_id, type(error).__name__
             )
+
+
+async def _in_turn(app: Application[Any, Any, Any, Any, Any, Any], update: Update) -> None:
+    """Handles `update` in its chat's turn (`bot.fairness`), as polling does: a person's burst
+    waits in that person's own queue, or is dropped with one "slow down", and never holds up
+    anyone else's update. A dropped update counts as processed: Telegram need not retry it."""
+    processor = app.update_processor
+    if isinstance(processor, ChatUpdateProcessor):
+        await processor.process_in_turn(update, app.process_update(update))
+    else:
+        await app.process_update(update)
 
 
 async def _settle(deps: Deps, update_id: int, owner: str, *, processed: bool) -> None:

@@ -69,7 +69,7 @@ async def settle() -> None:
 
 async def test_one_chats_updates_are_handled_one_at_a_time_in_order() -> None:
     handling = Handling()
-    processor = ChatUpdateProcessor(workers=4)
+    processor = ChatUpdateProcessor(workers=4, quiet_seconds=0)
     updates = [text_from(chat) for _ in range(5) for chat in (1, 2)]
     await feed(processor, handling, updates)
     await settle()
@@ -127,3 +127,57 @@ async def test_a_full_backlog_makes_the_next_update_wait_for_room() -> None:
     await asyncio.wait_for(fourth, 1)
     await settle()
     assert len(handling.seen) == 4
+
+
+async def test_a_flooding_chat_waits_while_another_chats_update_is_handled() -> None:
+    handling = Handling()
+    handling.held.add(2)
+    processor = ChatUpdateProcessor(workers=4, quiet_seconds=0)
+    await feed(processor, handling, [text_from(2), *(text_from(1) for _ in range(5))])
+    await settle()
+    assert handling.seen == []  # chat 1 has several waiting: it yields to chat 2's update
+    handling.release.set()
+    await settle()
+    assert [chat for chat, _ in handling.seen] == [2, 1, 1, 1, 1, 1]
+
+
+async def test_a_flooding_chat_waits_no_longer_than_its_limit() -> None:
+    handling = Handling()
+    handling.held.add(2)
+    processor = ChatUpdateProcessor(workers=4, yield_seconds=0.01, quiet_seconds=0)
+    await feed(processor, handling, [text_from(2), *(text_from(1) for _ in range(5))])
+    await asyncio.sleep(0.2)
+    assert [chat for chat, _ in handling.seen] == [1] * 5
+    handling.release.set()
+
+
+async def test_in_webhook_mode_an_update_returns_once_handled_and_a_flood_at_once() -> None:
+    handling = Handling()
+    handling.held.add(1)
+    processor = ChatUpdateProcessor(workers=4, burst=3, on_flood=handling.slow_down)
+    updates = [text_from(1) for _ in range(4)]
+    waiting = [
+        asyncio.create_task(processor.process_in_turn(update, handling.handle(update)))
+        for update in updates[:3]
+    ]
+    await settle()
+    assert not any(task.done() for task in waiting)
+    flood = updates[3]
+    dropped = await asyncio.wait_for(processor.process_in_turn(flood, handling.handle(flood)), 1)
+    assert dropped is False and handling.slowed == [1]
+    handling.release.set()
+    assert await asyncio.wait_for(asyncio.gather(*waiting), 1) == [True, True, True]
+    assert [uid for _, uid in handling.seen] == [update.update_id for update in updates[:3]]
+
+
+async def test_in_webhook_mode_a_failure_outside_the_handlers_reaches_the_request() -> None:
+    async def failing() -> None:
+        raise RuntimeError("broken")
+
+    processor = ChatUpdateProcessor(workers=4)
+    try:
+        await processor.process_in_turn(text_from(1), failing())
+    except RuntimeError as error:
+        assert str(error) == "broken"
+    else:
+        raise AssertionError("the failure was swallowed")
