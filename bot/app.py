@@ -31,7 +31,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import guard, result_details, routing
+from bot import guard, routing
 from bot.budget import Budget, MemoryBudget
 from bot.catalogue import catalogue_for
 from bot.deps import CONTEXT_TYPES, KEY, BotContext, Deps
@@ -45,6 +45,7 @@ from bot.handlers import (
     plan_end,
     preferences,
     reminders,
+    result_details,
     safety,
     settings,
     triage,
@@ -105,7 +106,17 @@ def build_application(
     return app
 
 
-FEATURES = (onboarding, common, triage, reminders, checkin, settings, preferences, control)
+FEATURES = (
+    onboarding,
+    common,
+    triage,
+    result_details,
+    reminders,
+    checkin,
+    settings,
+    preferences,
+    control,
+)
 """Feature modules whose commands and buttons are registered, in this order, after the
 safety net and before the catch-all handlers; plan-end answers and the data commands follow."""
 
@@ -118,7 +129,6 @@ def add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     for feature in (*FEATURES, plan_end, data):
         for handler in feature.handlers():
             app.add_handler(handler)
-    app.add_handler(CallbackQueryHandler(result_details.on_button, pattern=r"^v:"))
     app.add_handler(MessageHandler(filters.LOCATION, routing.on_location))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, routing.on_text))
     app.add_handler(MessageHandler(filters.COMMAND, common.on_unknown_command))

@@ -12,7 +12,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot import callbacks, result_details
+from bot import callbacks
 from bot.catalogue import Catalogue
 from bot.countries import needs_country
 from bot.deps import BotContext
@@ -20,6 +20,7 @@ from bot.replies import answer_only, catalogue, edit, emergency_prompt, keyboard
 from bot.screens import triage as screen
 from bot.screens.country import ask as ask_country
 from bot.screens.preferences import ask_missing
+from bot.screens.result import send_result
 from bot.usecases import triage as usecases
 from bot.usecases.onboarding import is_onboarded
 from bot.usecases.people import user_of
@@ -144,7 +145,7 @@ async def _on_finished(
     log.info("triage session %s finished", tap.session.id)
     now, answers = context.deps.clock.now(), tap.step.state.answers
     worried = tap.session.worry_typed
-    await result_details.send_result(
+    await send_result(
         context.bot,
         update.effective_chat.id,
         cat,

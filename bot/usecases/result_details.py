@@ -1,29 +1,21 @@
-"""A triage result in Telegram: the short of it first, the details behind its buttons
-("Why?", "Tips", "My plan"), each sent when tapped.
-
-Callback data: `v:<session>:why|tips|plan`. A tap words the detail again from what is stored
-(the finished questionnaire's answers, the episode's level, which never drops, and the
-reminders running now), so nothing is kept for it and a restart loses nothing. At L4 the
-whole result comes at once: an emergency hides nothing behind a button.
-"""
+"""The details behind a result's buttons, worded again from what is stored: the finished
+questionnaire's answers, the episode's level (which never drops) and the reminders running
+now. Nothing is kept for a button, so a restart loses nothing."""
 
 from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Mapping
 from dataclasses import replace
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Bot, InlineKeyboardMarkup, Update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import callbacks
 from bot.catalogue import Catalogue
-from bot.deps import BotContext
 from bot.plans import describe_plan
-from bot.replies import catalogue, keyboard
-from bot.results import compose_result, first_message, tips_message, why_message
+from bot.replies import catalogue
+from bot.results import tips_message, why_message
+from bot.screens.result import PLAN, TIPS, WHY
 from storage.episodes import EpisodeRepository
 from storage.models import Episode, Reminder, TriageSession, User
 from storage.reminders import schedule_from_json
@@ -33,62 +25,22 @@ from triage.levels import Level
 from triage.outcome import Outcome
 from triage.schedule import CHECKIN, PlannedNudge
 
-AREA = "v"
-WHY, TIPS, PLAN = "why", "tips", "plan"
-Answers = Mapping[str, frozenset[str]]
 
-
-async def send_result(
-    bot: Bot,
-    chat_id: int,
-    cat: Catalogue,
-    user: User,
+async def read_detail(
+    sessions: async_sessionmaker[AsyncSession],
+    user_id: int,
+    language: str | None,
     session_id: int,
-    outcome: Outcome,
-    worried: bool,
-    *,
-    answers: Answers,
-    now: dt.datetime,
-) -> None:
-    """Sends a finished questionnaire's result: the first message with its detail buttons."""
-    if outcome.level == Level.L4:
-        for text in compose_result(cat, user, outcome, None, worried, answers=answers, now=now):
-            await bot.send_message(chat_id, text)
-        return
-    text = first_message(cat, user, outcome, worried, now=now)
-    markup = buttons(cat, user, session_id, outcome, answers)
-    await bot.send_message(chat_id, text, reply_markup=markup)
-
-
-def buttons(
-    cat: Catalogue, user: User, session_id: int, outcome: Outcome, answers: Answers
-) -> InlineKeyboardMarkup:
-    """ "Why?" always; "Tips" when some fit; "My plan" when the person chose reminders."""
-    shown = [WHY]
-    if tips_message(cat, user, outcome, answers) is not None:
-        shown.append(TIPS)
-    if user.consent_reminders_at is not None:
-        shown.append(PLAN)
-    row = [(cat.text(f"result_details.{d}"), callbacks.encode(AREA, session_id, d)) for d in shown]
-    return keyboard([row])
-
-
-async def on_button(update: Update, context: BotContext) -> None:
-    """A tap on "Why?", "Tips" or "My plan": the detail as a new message."""
-    query, d = update.callback_query, context.deps
-    assert query and update.effective_user and update.effective_chat
-    parsed = callbacks.decode(query.data)
-    session_id, detail = parsed.int_field(0), parsed.field(1)
-    async with d.sessions() as session:
-        user = await UserRepository(session).get(update.effective_user.id)
+    detail: str,
+) -> tuple[Catalogue, str | None]:
+    """The person's catalogue and the detail's words; None when the result is gone (another
+    person's, replaced by a newer triage, or its episode closed)."""
+    async with sessions() as session:
+        user = await UserRepository(session).get(user_id)
         triage = await EpisodeRepository(session).session_by_id(session_id)
-        cat = catalogue(user, update.effective_user.language_code)
+        cat = catalogue(user, language)
         text = await _detail(session, cat, user, triage, detail) if user else None
-    if text is None:
-        await query.answer(cat.text("result_details.gone"), show_alert=True)
-        return
-    await query.answer()
-    await context.bot.send_message(update.effective_chat.id, text)
+    return cat, text
 
 
 async def _detail(
