@@ -191,6 +191,17 @@ def toggle(question: Question, selected: frozenset[str], option_id: str) -> froz
     return (selected - exclusive) | {option_id}
 
 
+def set_tick(
+    question: Question, selected: frozenset[str], option_id: str, wanted: bool | None
+) -> frozenset[str]:
+    """Ticks (`wanted` True) or unticks (False) `option_id`, changing nothing when it already
+    stands so: the same tap arriving twice leaves the same ticks. None toggles."""
+    _option(question, option_id)
+    if wanted is None or wanted != (option_id in selected):
+        return toggle(question, selected, option_id)
+    return selected
+
+
 def validate(question: Question, answer: frozenset[str]) -> None:
     """Raise InvalidAnswer unless `answer` is a complete answer to `question`."""
     for option_id in answer:

@@ -53,13 +53,41 @@ async def on_button(update: Update, context: BotContext) -> None:
         d.sessions, d.clock.now(), update.effective_user.id, update.effective_chat.id, step, value
     )
     cat = catalogue(user)
-    if not applied:
+    if not applied and user.onboarding_step == Step.DONE:
+        await _where_now(update, context, query, user, cat)
+    elif not applied:
         await query.answer(cat.text("error.stale_button_alert"))
         await reshow(update, user, cat)
     else:
         await query.answer()
         await _show_choice(query)
         await after_step(update, context, user, cat)
+
+
+async def _where_now(
+    update: Update,
+    context: BotContext,
+    query: CallbackQuery,
+    user: User,
+    cat: Catalogue,
+) -> None:
+    """A tap on a step already answered, after onboarding is done (a second tap, or a retry
+    of one whose reply never went out): the questionnaire where it stands.
+
+    When no questionnaire was ever begun, the update that finished onboarding was cut off
+    before it could begin one: "All set" and the first question come now. (A replica renews
+    its claim while it works, so the retry never runs beside a live original.)"""
+    triage, begun = await usecases.in_progress(context.deps.sessions, user.id)
+    if not begun:
+        await query.answer()
+        await finish(update, context, user, cat)
+    elif triage is not None:
+        await query.answer(cat.text("triage_ui.moved_on"))
+        now, chat = context.deps.clock.now(), user.chat_id
+        await triage_screen.send_current(context.bot, chat, user, triage, now)
+    else:
+        await query.answer(cat.text("error.stale_button_alert"))
+        await reshow(update, user, cat)
 
 
 async def _show_choice(query: CallbackQuery) -> None:

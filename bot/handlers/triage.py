@@ -74,7 +74,8 @@ async def on_button(update: Update, context: BotContext) -> None:
     elif len(parsed.fields) == 2:
         await on_resume_or_restart(update, context, parsed.int_field(0), parsed.field(1))
     else:
-        fields = (parsed.int_field(0), parsed.field(1), parsed.field(2))
+        wanted = screen.wanted_tick(parsed.fields[3]) if len(parsed.fields) > 3 else None
+        fields = (parsed.int_field(0), parsed.field(1), parsed.field(2), wanted)
         await on_answer(update, context, fields)
 
 
@@ -98,7 +99,7 @@ async def on_again(update: Update, context: BotContext) -> None:
     await screen.begin(context.bot, context.deps, update.effective_chat.id, user)
 
 
-async def on_answer(update: Update, context: BotContext, fields: tuple[int, str, str]) -> None:
+async def on_answer(update: Update, context: BotContext, fields: screen.AnswerFields) -> None:
     """An answer or a tick: validated against the stored session, saved, then acted on."""
     d, tg_user = context.deps, update.effective_user
     assert tg_user

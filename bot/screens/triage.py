@@ -56,7 +56,14 @@ def _rows(
         label = cat.text(f"option.{option.id}")
         if option.id in selection:
             label = cat.text("triage_ui.ticked", label=label)
-        rows.append([(label, data(triage.id, question.id, option.id))])
+        rows.append(
+            [
+                (
+                    label,
+                    data(triage.id, question.id, option.id, *_tick(question, option.id, selection)),
+                )
+            ]
+        )
     if question.kind == Kind.MULTI:
         rows.append([(cat.text("triage_ui.done"), data(triage.id, question.id, DONE))])
     sos = (cat.text("triage_ui.emergency_button"), callbacks.encode(AREA, SOS))
@@ -65,6 +72,26 @@ def _rows(
     else:
         rows.append([sos])
     return rows
+
+
+AnswerFields = tuple[int, str, str, bool | None]
+"""A tapped answer: the session, the question, the option, and for a multi-select option
+whether the tap ticks it (True) or unticks it (False)."""
+TICK, UNTICK = "1", "0"
+
+
+def _tick(question: Question, option_id: str, selection: frozenset[str]) -> tuple[str, ...]:
+    """A multi-select option's button says what the tap does, so a retry does it once."""
+    if question.kind != Kind.MULTI:
+        return ()
+    return (UNTICK if option_id in selection else TICK,)
+
+
+def wanted_tick(field: str) -> bool:
+    """The tick a button asks for; anything but our two values is not our button."""
+    if field not in (TICK, UNTICK):
+        raise callbacks.BadCallback("not a tick")
+    return field == TICK
 
 
 def data(*fields: object) -> str:

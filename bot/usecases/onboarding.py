@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import cities, places
 from bot.screens import country
-from storage.models import User, UserState
+from storage.episodes import EpisodeRepository
+from storage.models import TriageSession, User, UserState
 from storage.pseudonyms import person
 from storage.reminders import ReminderRepository
 from storage.users import UserRepository
@@ -136,3 +137,12 @@ async def save_zone(sessions: Sessions, user_id: int, zone: str) -> User:
             set_zone(user, zone)
     log.info("user %s set a time zone", person(user_id))
     return user
+
+
+async def in_progress(sessions: Sessions, user_id: int) -> tuple[TriageSession | None, bool]:
+    """The questionnaire the person is in the middle of, if any, and whether they ever began
+    one."""
+    async with sessions.begin() as session:
+        episodes = EpisodeRepository(session)
+        active = await episodes.active_session(user_id)
+        return active, active is not None or await episodes.latest(user_id) is not None

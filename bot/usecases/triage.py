@@ -115,15 +115,15 @@ async def answer(
     now: dt.datetime,
     telegram_id: int,
     language: str | None,
-    fields: tuple[int, str, str],
+    fields: tuple[int, str, str, bool | None],
 ) -> Answered:
     """An answer or a tick, validated against the stored session and saved; at the last
     question the outcome and its plan are stored too."""
-    session_id, question_id, option_id = fields
+    session_id, question_id, option_id, wanted = fields
     async with sessions.begin() as session:
         user = await UserRepository(session).get(telegram_id)
         triage = await EpisodeRepository(session).session_by_id(session_id)
-        tap = decide(user, triage, question_id, option_id, now)
+        tap = decide(user, triage, question_id, option_id, now, wanted)
         cat = catalogue(user, language)
         if tap.kind == "finished":
             assert user and tap.session and isinstance(tap.step, Finished)

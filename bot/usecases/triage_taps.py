@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from storage.models import TriageSession, User
 from triage.flow import Ask, Finished, Step, TriageState, advance, back, current_step
-from triage.questions import InvalidAnswer, Kind, Question, toggle
+from triage.questions import InvalidAnswer, Kind, Question, set_tick
 
 DONE = "DONE"
 BACK = "BACK"
@@ -48,7 +48,11 @@ def decide(
     question_id: str,
     option_id: str,
     now: dt.datetime,
+    wanted: bool | None = None,
 ) -> Tap:
+    """`wanted`: whether a multi-select button asks for its option ticked (True) or not
+    (False), so that a retried tap leaves the tick as the first one set it; None (buttons
+    sent before ticks carried it) toggles."""
     if user is None or triage is None or triage.user_id != user.id:
         return Tap("foreign")
     if triage.status != ACTIVE:
@@ -59,7 +63,7 @@ def decide(
     assert state.current is not None
     question = current_question(triage, user, now)
     try:
-        return _apply(user, triage, state, question, option_id, now)
+        return _apply(user, triage, state, question, option_id, now, wanted)
     except InvalidAnswer:
         return Tap("stale", triage)
 
@@ -71,12 +75,13 @@ def _apply(
     question: Question,
     option_id: str,
     now: dt.datetime,
+    wanted: bool | None,
 ) -> Tap:
     if option_id == BACK:
         return go_back(triage, now)
     selection = frozenset(triage.selection)
     if question.kind == Kind.MULTI and option_id != DONE:
-        triage.selection = sorted(toggle(question, selection, option_id))
+        triage.selection = sorted(set_tick(question, selection, option_id, wanted))
         _touch(triage, now)
         return Tap("tick", triage)
     if question.kind == Kind.MULTI and not selection:

@@ -16,6 +16,7 @@ from triage.questions import (
     InvalidAnswer,
     Kind,
     TriageError,
+    set_tick,
     toggle,
 )
 from triage.rules import ALL_RULES
@@ -98,6 +99,29 @@ Q6 = QUESTIONS["Q6_NERVE"]
 )
 def test_ticking_options(selected: set[str], tapped: str, result: set[str]) -> None:
     assert toggle(Q6, frozenset(selected), tapped) == result
+
+
+@pytest.mark.parametrize(
+    ("selected", "tapped", "wanted", "result"),
+    [
+        pytest.param(set(), "N_WEAK", True, {"N_WEAK"}, id="tick"),
+        pytest.param({"N_WEAK"}, "N_WEAK", True, {"N_WEAK"}, id="the-same-tick-again-keeps-it"),
+        pytest.param({"N_WEAK"}, "N_WEAK", False, set(), id="untick"),
+        pytest.param(set(), "N_WEAK", False, set(), id="the-same-untick-again-keeps-it-off"),
+        pytest.param({"N_NONE"}, "N_NONE", True, {"N_NONE"}, id="none-again-stays"),
+        pytest.param({"N_WEAK"}, "N_NONE", True, {"N_NONE"}, id="none-still-clears-the-others"),
+        pytest.param({"N_WEAK"}, "N_WEAK", None, set(), id="an-old-button-toggles"),
+    ],
+)
+def test_a_tick_says_what_it_sets_so_a_repeated_tap_changes_nothing(
+    selected: set[str], tapped: str, wanted: bool | None, result: set[str]
+) -> None:
+    assert set_tick(Q6, frozenset(selected), tapped, wanted) == result
+
+
+def test_setting_a_tick_of_another_question_is_refused() -> None:
+    with pytest.raises(InvalidAnswer):
+        set_tick(Q6, frozenset(), "E_NONE", True)
 
 
 def test_ticking_an_option_of_another_question_is_refused() -> None:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import logging
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
-from storage.models import User
+from bot.catalogue import catalogue_for
+from storage.models import Episode, TriageSession, User
 from tests.bot.e2e.harness import BotRig
 from tests.bot.e2e.steps import onboard, read_until
+
+CAT = catalogue_for("en")
 
 
 async def stored_user(rig: BotRig, user_id: int) -> User | None:
@@ -241,3 +244,38 @@ async def test_a_sticker_gets_a_kind_word_about_what_the_bot_can_read(rig: BotRi
     await person.send_sticker()
     reply = (await person.next_message()).text or ""
     assert "only read typed messages and button taps" in reply and "/help" in reply
+
+
+async def test_a_second_tap_on_the_last_onboarding_button_shows_the_current_question(
+    rig: BotRig,
+) -> None:
+    person = rig.user()
+    await onboard(person)
+    pick = next(m for m in person.transcript() if "Europe/London" in m.button_labels())
+    zone = next(b for b in pick.flat_buttons() if b.text == "Europe/London")
+    await person.tap_data(zone.callback_data or "", message=pick)
+    again = await person.next_message()
+    assert "1/10" in (again.text or "")
+    await person.tap(CAT.text("option.E_NONE"))
+    await person.tap(CAT.text("triage_ui.done"))
+    await read_until(person, "2/10")
+
+
+async def test_a_retried_last_onboarding_tap_cut_off_before_the_questionnaire_begins_it(
+    rig: BotRig,
+) -> None:
+    """Onboarding was stored as done, then the process died before "All set" and the first
+    question went out: Telegram's retry of that tap says them now."""
+    person = rig.user()
+    await onboard(person)
+    async with rig.deps.sessions.begin() as session:  # as if the questionnaire never began
+        await session.execute(delete(TriageSession).where(TriageSession.user_id == person.user_id))
+        await session.execute(delete(Episode).where(Episode.user_id == person.user_id))
+    pick = next(m for m in person.transcript() if "Europe/London" in m.button_labels())
+    zone = next(b for b in pick.flat_buttons() if b.text == "Europe/London")
+    await person.tap_data(zone.callback_data or "", message=pick)
+    await read_until(person, "All set")
+    await read_until(person, "1/10")
+    await person.tap(CAT.text("option.E_NONE"))
+    await person.tap(CAT.text("triage_ui.done"))
+    await read_until(person, "2/10")

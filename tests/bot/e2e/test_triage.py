@@ -204,6 +204,24 @@ async def test_a_restart_between_two_answers_resumes_at_the_same_question(rig: B
     await read_until(person, CAT.text("question.Q3_DURATION.text"))
 
 
+async def test_the_same_tick_arriving_twice_leaves_the_option_ticked(rig: BotRig) -> None:
+    """Telegram retries a tap whose answer was cut off; a double tap sends it twice too."""
+    person = rig.user()
+    await onboard(person)
+    await answer(person, "Q1_EMERGENCY", ["E_NONE"])
+    await read_until(person, CAT.text("question.Q2_AREA.text"))
+    question = person.last
+    assert question is not None
+    arm = next(b for b in question.flat_buttons() if b.text == label("A_ARM"))
+    assert arm.callback_data is not None
+    answered = len(person.callback_answers)
+    for _ in range(2):
+        await person.tap_data(arm.callback_data, message=question)
+    assert await rig.api.wait_until(lambda: len(person.callback_answers) >= answered + 2, 10)
+    await person.tap(CAT.text("triage_ui.done"))
+    await read_until(person, CAT.text("question.Q3_DURATION.text"))
+
+
 async def test_text_where_a_button_is_expected_asks_for_the_buttons_and_shows_the_question(
     rig: BotRig,
 ) -> None:
