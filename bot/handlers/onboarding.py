@@ -76,15 +76,18 @@ async def _where_now(
 
     When no questionnaire was ever begun, the update that finished onboarding was cut off
     before it could begin one: "All set" and the first question come now. (A replica renews
-    its claim while it works, so the retry never runs beside a live original.)"""
-    triage, begun = await usecases.in_progress(context.deps.sessions, user.id)
-    if not begun:
+    its claim while it works, so the retry never runs beside a live original.) Once anything
+    is answered or ticked, the person has the questionnaire: the tap only gets a short note."""
+    progress = await usecases.in_progress(context.deps.sessions, user.id)
+    if not progress.begun:
         await query.answer()
         await finish(update, context, user, cat)
-    elif triage is not None:
+    elif progress.active is not None and progress.untouched:
         await query.answer(cat.text("triage_ui.moved_on"))
         now, chat = context.deps.clock.now(), user.chat_id
-        await triage_screen.send_current(context.bot, chat, user, triage, now)
+        await triage_screen.send_current(context.bot, chat, user, progress.active, now)
+    elif progress.active is not None:
+        await query.answer(cat.text("error.stale_button_alert"))
     else:
         await query.answer(cat.text("error.stale_button_alert"))
         await reshow(update, user, cat)

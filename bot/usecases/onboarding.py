@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -139,10 +140,22 @@ async def save_zone(sessions: Sessions, user_id: int, zone: str) -> User:
     return user
 
 
-async def in_progress(sessions: Sessions, user_id: int) -> tuple[TriageSession | None, bool]:
-    """The questionnaire the person is in the middle of, if any, and whether they ever began
-    one."""
+@dataclass(frozen=True)
+class Progress:
+    """Where a person who finished onboarding stands in the questionnaire."""
+
+    active: TriageSession | None  # the questionnaire in progress, if any
+    begun: bool  # whether any questionnaire was ever begun
+    untouched: bool  # nothing answered or ticked: its first question may never have arrived
+
+
+async def in_progress(sessions: Sessions, user_id: int) -> Progress:
+    """The questionnaire the person is in the middle of, and whether they ever began one."""
     async with sessions.begin() as session:
         episodes = EpisodeRepository(session)
         active = await episodes.active_session(user_id)
-        return active, active is not None or await episodes.latest(user_id) is not None
+        begun = active is not None or await episodes.latest(user_id) is not None
+        untouched = (
+            active is not None and not active.selection and not episodes.progress(active).answers
+        )
+        return Progress(active, begun, untouched)

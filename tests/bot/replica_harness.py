@@ -237,8 +237,8 @@ async def onboard(telegram: Telegram, person: ScriptedUser) -> None:
     await person.send("/start")
     await wait_for_message(telegram, person, "store and use your answers", since)
     for label, expect in [
-        ("I agree you can store and use my answers about my health", "check-ins?"),
-        ("Yes, send reminders and check-ins", "18 or over?"),
+        ("I agree", "reminders and check-ins?"),
+        ("Yes, remind me", "18 or over?"),
         ("I'm 18 or over", "Which country"),
         ("United Kingdom", "Or pick one:"),
         ("Europe/London", "1/10"),

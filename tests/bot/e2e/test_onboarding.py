@@ -279,3 +279,20 @@ async def test_a_retried_last_onboarding_tap_cut_off_before_the_questionnaire_be
     await person.tap(CAT.text("option.E_NONE"))
     await person.tap(CAT.text("triage_ui.done"))
     await read_until(person, "2/10")
+
+
+async def test_a_late_repeat_of_the_last_onboarding_tap_leaves_a_questionnaire_under_way_alone(
+    rig: BotRig,
+) -> None:
+    person = rig.user()
+    await onboard(person)
+    await person.tap(CAT.text("option.E_NONE"))
+    await person.tap(CAT.text("triage_ui.done"))
+    await read_until(person, "2/10")
+    pick = next(m for m in person.transcript() if "Europe/London" in m.button_labels())
+    zone = next(b for b in pick.flat_buttons() if b.text == "Europe/London")
+    answered = len(person.callback_answers)
+    await person.tap_data(zone.callback_data or "", message=pick)
+    assert await rig.api.wait_until(lambda: len(person.callback_answers) > answered, 10)
+    assert person.callback_answers[answered] == CAT.text("error.stale_button_alert")
+    await person.expect_quiet()
