@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from storage.models import TriageSession, User
 from triage.flow import Ask, Finished, Step, TriageState, advance, back, current_step
@@ -108,6 +108,14 @@ def _apply(
     # A re-run (F-E2, F-E3 rev 2) shows the previous answer ticked, to confirm or change.
     triage.selection = sorted(step.state.prefilled(step.question.id))
     return Tap("next", triage, step, (question.id, answer))
+
+
+def past_review(tap: Tap) -> Tap:
+    """The result at once instead of the review: the episode already stands at L4 (an
+    emergency said during the questions), and emergency advice is never held back."""
+    assert tap.kind == "review" and tap.session
+    tap.session.status = FINISHED
+    return replace(tap, kind="finished")
 
 
 def _on_review(user: User, triage: TriageSession, option_id: str, now: dt.datetime) -> Tap:

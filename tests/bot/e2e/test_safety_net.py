@@ -255,7 +255,9 @@ async def test_after_happening_now_a_finished_questionnaire_keeps_the_emergency_
     await read_until(person, "paused all reminders")
     for question_id, picks in list(CALM.items())[1:]:  # Q2 is still on screen
         await answer(person, question_id, picks, shown=question_id == "Q2_AREA")
-    result = await see_result(person)
+    result = await read_until(person, "Result:")
+    # Emergency advice is never held back behind the review of the answers.
+    assert not any(CAT.text("review.title") in (m.text or "") for m in person.transcript())
     # The calm answers alone would read "self-care"; what was happening now stands (§0.2.2).
     assert CAT.text("level.L4.name") in result
     assert CAT.text("level.L0.name") not in result
