@@ -126,22 +126,22 @@ async def _on_next(
     update: Update, context: BotContext, user: User | None, cat: Catalogue, tap: Tap
 ) -> None:
     query = update.callback_query
-    assert query and user and tap.session and tap.answered and isinstance(tap.step, Ask)
-    assert update.effective_chat
+    assert query and user and tap.session and tap.answered
     record = screen.answered(cat, user, *tap.answered)
     await asyncio.gather(query.answer(), edit(query.message, record, None))
-    chat = update.effective_chat.id
-    await screen.send_question(context.bot, chat, user, tap.session, tap.step.question)
+    await _resend(update, context, user, tap)  # the next question, or the review
 
 
 async def _on_finished(
     update: Update, context: BotContext, user: User | None, cat: Catalogue, tap: Tap
 ) -> None:
     query = update.callback_query
-    assert query and user and tap.session and tap.answered and isinstance(tap.step, Finished)
+    assert query and user and tap.session and isinstance(tap.step, Finished)
     assert update.effective_chat
     await query.answer()
-    await edit(query.message, screen.answered(cat, user, *tap.answered), None)
+    # The last answer's record, or the review kept on screen without its buttons.
+    shown = screen.answered(cat, user, *tap.answered) if tap.answered else _text(query.message)
+    await edit(query.message, shown, None)
     # The level and the rules that set it are health data: they stay in the database.
     log.info("triage session %s finished", tap.session.id)
     now, answers = context.deps.clock.now(), tap.step.state.answers
@@ -180,15 +180,30 @@ async def _on_back(
     query = update.callback_query
     assert query and user
     await query.answer()
-    text = getattr(query.message, "text", None) or ""
-    await edit(query.message, f"{text}\n{cat.text('back.went_back')}", None)
+    await edit(query.message, f"{_text(query.message)}\n{cat.text('back.went_back')}", None)
     await _resend(update, context, user, tap)
+
+
+async def _on_change(
+    update: Update, context: BotContext, user: User | None, cat: Catalogue, tap: Tap
+) -> None:
+    """ "Change N" on the review: the review stays, without buttons; the question is asked."""
+    query = update.callback_query
+    assert query and user
+    await asyncio.gather(query.answer(), edit(query.message, _text(query.message), None))
+    await _resend(update, context, user, tap)
+
+
+def _text(message: object) -> str:
+    return getattr(message, "text", None) or ""
 
 
 ACTIONS = {
     "back": _on_back,
     "tick": _on_tick,
     "next": _on_next,
+    "review": _on_next,
+    "change": _on_change,
     "finished": _on_finished,
     "stale": _on_stale,
     "empty": answer_only("triage_ui.nothing_ticked", show_alert=True),
@@ -198,7 +213,8 @@ ACTIONS = {
 
 
 async def _resend(update: Update, context: BotContext, user: User, tap: Tap) -> None:
-    """The question a tap led to (Back), or the session's current one."""
+    """The question a tap led to (Back, next, Change), or the session's current one (a
+    question or the review)."""
     assert update.effective_chat and tap.session
     chat = update.effective_chat.id
     if isinstance(tap.step, Ask):

@@ -4,7 +4,7 @@ ticks on the selected options, and the record an answered question leaves in the
 Callback data: `t:<session>:<question>:<option>` (an answer or a tick),
 `t:<session>:<question>:DONE` (finish a multi-select), `t:<session>:<question>:BACK` (the
 question before, its answer still ticked), `t:<session>:resume|restart`, `t:again` and
-`t:sos` (the Emergency help button).
+`t:sos` (the Emergency help button); the review's are in bot/screens/review.py.
 """
 
 from __future__ import annotations
@@ -17,11 +17,13 @@ from bot import callbacks
 from bot.catalogue import Catalogue
 from bot.deps import Deps
 from bot.replies import catalogue, keyboard, say
+from bot.screens import review
 from bot.usecases import triage as usecases
 from bot.usecases.triage_taps import BACK, DONE, current_question
 from storage.models import TriageSession, User
 from triage.flow import TriageState
 from triage.questions import MAIN_ORDER, QUESTIONS, Kind, Question
+from triage.review import REVIEW
 
 AREA = "t"
 SOS = "sos"
@@ -126,8 +128,17 @@ async def send_question(
 async def send_current(
     bot: Bot, chat_id: int, user: User, triage: TriageSession, now: dt.datetime
 ) -> None:
-    """Shows the session's current question again as a new message."""
+    """Shows the session's current question (or its review) again as a new message."""
+    if triage.step == REVIEW:
+        await send_review(bot, chat_id, user, triage)
+        return
     await send_question(bot, chat_id, user, triage, current_question(triage, user, now))
+
+
+async def send_review(bot: Bot, chat_id: int, user: User, triage: TriageSession) -> None:
+    """Sends the review of every answer, before the result."""
+    text, markup = review.render(catalogue(user), triage)
+    await bot.send_message(chat_id, text, reply_markup=markup)
 
 
 async def begin(bot: Bot, deps: Deps, chat_id: int, user: User) -> None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from storage.models import TriageSession, User
 from triage.flow import Ask, Finished, Step, TriageState, advance, back, current_step
 from triage.questions import InvalidAnswer, Kind, Question, set_tick
+from triage.review import REVIEW, SEE_RESULT, change, reviews
 
 DONE = "DONE"
 BACK = "BACK"
@@ -24,7 +25,9 @@ ACTIVE, FINISHED, ABANDONED = "active", "finished", "abandoned"
 class Tap:
     """What a tap did, decided inside the transaction and acted on after the commit."""
 
-    kind: str  # "tick", "next", "back", "finished", "stale", "empty", "foreign", "closed"
+    # "tick", "next", "back", "review", "change", "finished", "stale", "empty", "foreign",
+    # "closed"
+    kind: str
     session: TriageSession | None = None
     step: Step | None = None
     answered: tuple[str, frozenset[str]] | None = None
@@ -59,6 +62,8 @@ def decide(
         return Tap("closed", triage)
     if triage.step != question_id:
         return Tap("stale", triage)
+    if question_id == REVIEW:
+        return _on_review(user, triage, option_id, now)
     state = TriageState.from_json(triage.answers)
     assert state.current is not None
     question = current_question(triage, user, now)
@@ -91,6 +96,10 @@ def _apply(
     triage.answers = step.state.to_json()
     triage.selection = []
     _touch(triage, now)
+    if reviews(step):
+        # Every answer on one screen before the result; an L4 result is never held back.
+        triage.step, triage.message_id = REVIEW, None
+        return Tap("review", triage, step, (question.id, answer))
     if isinstance(step, Finished):
         triage.status = FINISHED
         return Tap("finished", triage, step, (question.id, answer))
@@ -101,18 +110,48 @@ def _apply(
     return Tap("next", triage, step, (question.id, answer))
 
 
+def past_review(tap: Tap) -> Tap:
+    """The result at once instead of the review: the episode already stands at L4 (an
+    emergency said during the questions), and emergency advice is never held back."""
+    assert tap.kind == "review" and tap.session
+    tap.session.status = FINISHED
+    return replace(tap, kind="finished")
+
+
+def _on_review(user: User, triage: TriageSession, option_id: str, now: dt.datetime) -> Tap:
+    """ "See my result" finishes as the last answer would have; "Change N" asks N again."""
+    state = TriageState.from_json(triage.answers)
+    if option_id == SEE_RESULT:
+        step = current_step(state, local_today(user, now))
+        assert isinstance(step, Finished)
+        triage.status = FINISHED
+        _touch(triage, now)
+        return Tap("finished", triage, step)
+    try:
+        ask, ticked = change(state, option_id)
+    except InvalidAnswer:
+        return Tap("stale", triage)
+    return _ask_again(triage, ask, ticked, now, "change")
+
+
 def go_back(triage: TriageSession, now: dt.datetime) -> Tap:
     """The previous question again, its earlier answer ticked; nothing is lost."""
     try:
         ask, previous = back(TriageState.from_json(triage.answers))
     except InvalidAnswer:
         return Tap("stale", triage)
+    return _ask_again(triage, ask, previous, now, "back")
+
+
+def _ask_again(
+    triage: TriageSession, ask: Ask, previous: frozenset[str], now: dt.datetime, kind: str
+) -> Tap:
     triage.answers = ask.state.to_json()
     triage.step = ask.question.id
     triage.selection = sorted(previous)
     triage.message_id = None
     _touch(triage, now)
-    return Tap("back", triage, ask)
+    return Tap(kind, triage, ask)
 
 
 def _touch(triage: TriageSession, now: dt.datetime) -> None:

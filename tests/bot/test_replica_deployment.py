@@ -97,6 +97,7 @@ LEVELS = [  # what each person answers differently from CALM, and the level that
 ]
 QUESTIONS = {CAT.text(f"question.{qid}.text"): qid for qid in CALM}
 RESULT, RESULT_END = "Result:", "General information only"
+REVIEW = CAT.text("review.title")
 
 pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason=NO_POSTGRES)
 
@@ -201,7 +202,12 @@ async def answer(telegram: Telegram, person: ScriptedUser, question: str, option
     if question in MULTI:
         await wait_for_edit(telegram, person, f"✅ {label}", since)
         await person.tap(CAT.text("triage_ui.done"))
-    return await wait_for_message(telegram, person, ("/10", RESULT), since)
+    text = await wait_for_message(telegram, person, ("/10", RESULT, REVIEW), since)
+    if REVIEW in text:  # every answer on one screen first: see the result from there
+        since = len(person.transcript())
+        await person.tap(CAT.text("review.see_result"))
+        text = await wait_for_message(telegram, person, RESULT, since)
+    return text
 
 
 async def journey(telegram: Telegram, person: ScriptedUser, changes: dict[str, str]) -> str:

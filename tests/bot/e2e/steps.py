@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from bot.catalogue import catalogue_for
 from bot.playground.users import ScriptedUser
+
+CAT = catalogue_for(None)
 
 
 async def read_until(user: ScriptedUser, fragment: str, limit: int = 8) -> str:
@@ -34,3 +37,11 @@ async def onboard(
     await user.tap("Europe/London" if country == "United Kingdom" else "Europe/Berlin")
     await read_until(user, "All set.")
     await read_until(user, "1/10")
+
+
+async def see_result(user: ScriptedUser) -> str:
+    """After the last answer: the review of every answer, then "See my result"; returns the
+    result's first message."""
+    await read_until(user, CAT.text("review.title"))
+    await user.tap(CAT.text("review.see_result"))
+    return await read_until(user, "Result:")

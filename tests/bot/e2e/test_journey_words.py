@@ -23,8 +23,12 @@ CAT = catalogue_for(None)
 
 # A calm eyelid twitch of a few days that annoys: every answer leads to self-care (L0).
 CALM = {**CALM_TRIAGE, "Q3_DURATION": ["D_3_13D"], "Q4_BOTHER": ["B_MED"]}
-MAX_WORDS = 350  # half of the 700 words the journey took before
-MAX_BUTTON_WORDS = 450  # the buttons carried 583 words before
+# Half of the 700 words the journey took before (344 then), plus the 57 words of the review
+# of every answer before the result (one line per question).
+MAX_WORDS = 350 + 57
+# The buttons carried 583 words before (443 then), plus the review's 23: "See my result" and
+# ten "Change N".
+MAX_BUTTON_WORDS = 450 + 23
 MAX_RESULT_WORDS = 90
 MAX_WELCOME_WORDS = 80
 MAX_LABEL_WORDS = 6
@@ -109,6 +113,8 @@ async def triage_to_result(journey: Journey, person: ScriptedUser) -> SentMessag
         if question is None:
             if CAT.text("level.L0.name") in (message.text or ""):
                 return message
+            if CAT.text("review.see_result") in message.button_labels():
+                await tap(journey, person, CAT.text("review.see_result"), message)
             continue
         for option in CALM[question]:
             await tap(journey, person, CAT.text(f"option.{option}"), message)

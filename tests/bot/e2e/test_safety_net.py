@@ -16,7 +16,7 @@ from bot.playground.users import ScriptedUser
 from storage.db import create_engine, session_factory
 from storage.models import Episode, Reminder, TriageSession
 from tests.bot.e2e.harness import START, BotRig
-from tests.bot.e2e.steps import onboard, read_until
+from tests.bot.e2e.steps import onboard, read_until, see_result
 from triage.schedule import CHECKIN
 
 CAT = catalogue_for(None)
@@ -102,7 +102,7 @@ async def test_each_phrase_from_the_review_gets_its_signposting_at_the_idle_prom
     await person.tap(CAT.text("triage_ui.done"))
     for question_id, picks in list(CALM.items())[1:]:
         await answer(person, question_id, picks)
-    await read_until(person, "Result:")
+    await see_result(person)
     for phrase in EMERGENCY_PHRASES:
         await expect_emergency(person, phrase)
         await person.tap(SOMETHING_ELSE)
@@ -131,7 +131,7 @@ async def test_mid_questionnaire_each_phrase_is_answered_and_the_questions_carry
         await read_until(person, CAT.text("question.Q2_AREA.text"))
     for question_id, picks in list(CALM.items())[1:]:
         await answer(person, question_id, picks, shown=question_id == "Q2_AREA")
-    assert "Result:" in await read_until(person, "Result:")
+    assert "Result:" in await see_result(person)
     async with rig.deps.sessions() as session:
         statuses = {s.status for s in (await session.execute(select(TriageSession))).scalars()}
     assert "abandoned" not in statuses
@@ -256,6 +256,8 @@ async def test_after_happening_now_a_finished_questionnaire_keeps_the_emergency_
     for question_id, picks in list(CALM.items())[1:]:  # Q2 is still on screen
         await answer(person, question_id, picks, shown=question_id == "Q2_AREA")
     result = await read_until(person, "Result:")
+    # Emergency advice is never held back behind the review of the answers.
+    assert not any(CAT.text("review.title") in (m.text or "") for m in person.transcript())
     # The calm answers alone would read "self-care"; what was happening now stands (§0.2.2).
     assert CAT.text("level.L4.name") in result
     assert CAT.text("level.L0.name") not in result

@@ -18,6 +18,7 @@ from triage.assess import assess
 from triage.nudges import needs_preferences
 
 CAT = catalogue_for(None)
+SEE_RESULT = CAT.text("review.see_result")
 
 CALM = {
     "Q1_EMERGENCY": ["E_NONE"],
@@ -67,6 +68,9 @@ async def walk(person: ScriptedUser, answers: dict[str, list[str]]) -> str:
         if "Result:" in text:
             return await read_result(person, message, answers)
         if message.edited or not message.buttons:
+            continue
+        if SEE_RESULT in message.button_labels():  # the review of every answer
+            await person.tap(SEE_RESULT, message=message)
             continue
         question_id = next(
             qid
