@@ -14,7 +14,7 @@ from bot.catalogue import Catalogue
 from bot.replies import keyboard
 from storage.models import TriageSession
 from triage.flow import TriageState
-from triage.questions import MAIN_ORDER
+from triage.questions import MAIN_ORDER, QUESTIONS
 from triage.review import REVIEW, SEE_RESULT, lines
 
 AREA = "t"
@@ -28,13 +28,19 @@ def render(cat: Catalogue, triage: TriageSession) -> tuple[str, InlineKeyboardMa
     changes = []
     for question_id, options in shown:
         n = MAIN_ORDER.index(question_id) + 1
-        answers = ", ".join(cat.text(f"option.{option}") for option in options)
+        answers = ", ".join(_label(cat, question_id, option) for option in options)
         label = cat.text(f"review.label.{question_id}")
         text.append(cat.text("review.line", n=n, question=label, answers=answers))
         changes.append((cat.text("review.change", n=n), _data(triage.id, question_id)))
     rows = [[(cat.text("review.see_result"), _data(triage.id, SEE_RESULT))]]
     rows += [changes[i : i + PER_ROW] for i in range(0, len(changes), PER_ROW)]
     return "\n".join(text), keyboard(rows)
+
+
+def _label(cat: Catalogue, question_id: str, option_id: str) -> str:
+    """An option as the review shows it: "None" for a question's "None of these"."""
+    exclusive = {o.id for o in QUESTIONS[question_id].options if o.exclusive}
+    return cat.text("review.none") if option_id in exclusive else cat.text(f"option.{option_id}")
 
 
 def _data(session_id: int, option: str) -> str:

@@ -41,11 +41,17 @@ def render(
     lines = [cat.text("triage_ui.progress", n=_number(question.id), total=len(MAIN_ORDER))]
     asked = say(cat, f"question.{question.id}.text", user)
     lines.append(asked)
-    if question.kind == Kind.MULTI:
-        # Said once: a question that already says "Tap all that apply" gets only the Done hint.
+    if question.kind == Kind.MULTI and _first_list(triage):
+        # Said once, on the first list of the questionnaire: after it, the Done button is known.
         said = cat.text("back.then_done") if "apply" in asked else cat.text("triage_ui.pick_all")
         lines.append(said)
     return "\n\n".join(lines), keyboard(_rows(cat, triage, question, selection))
+
+
+def _first_list(triage: TriageSession) -> bool:
+    """No multi-select question answered yet in this questionnaire."""
+    answered = TriageState.from_json(triage.answers).answers
+    return not any(QUESTIONS[q].kind == Kind.MULTI for q in answered if q in QUESTIONS)
 
 
 def _rows(

@@ -23,7 +23,7 @@ async def test_back_re_asks_the_previous_question_with_its_answer_ticked(rig: Bo
     await person.tap(BACK)
     await read_until(person, CAT.text("back.went_back"))
     again = await read_until(person, "2/10")
-    assert again.count("Tick any, then Done.") == 1
+    assert "Tick any, then Done." not in again  # said once, on the first list only
     assert person.last is not None
     assert f"✅ {label('A_LEG')}" in person.last.button_labels()
     await person.tap(CAT.text("triage_ui.done"))

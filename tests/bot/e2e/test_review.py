@@ -8,7 +8,7 @@ from bot.playground.users import ScriptedUser
 from tests.bot.e2e.harness import BotRig
 from tests.bot.e2e.steps import onboard, read_until
 from tests.bot.e2e.test_triage import CALM, SEE_RESULT, answer, episode_of, label
-from triage.questions import MAIN_ORDER
+from triage.questions import MAIN_ORDER, QUESTIONS
 
 CAT = catalogue_for(None)
 TITLE = CAT.text("review.title")
@@ -32,7 +32,9 @@ async def test_the_review_lists_every_answer_and_see_my_result_gives_the_result(
     assert len(review.splitlines()) == 1 + len(MAIN_ORDER)
     for n, question_id in enumerate(MAIN_ORDER, 1):
         line = review.splitlines()[n]
-        assert line.startswith(f"{n} ") and all(label(o) in line for o in CALM[question_id])
+        none = {o.id for o in QUESTIONS[question_id].options if o.exclusive}
+        shown = [CAT.text("review.none") if o in none else label(o) for o in CALM[question_id]]
+        assert line.startswith(f"{n} ") and all(words in line for words in shown), line
     assert person.last is not None
     assert person.last.button_labels() == [SEE_RESULT] + [f"Change {n}" for n in range(1, 11)]
     await person.tap(SEE_RESULT)
