@@ -103,8 +103,8 @@ def _on_new_signs(row: CheckIn, state: FollowUpState, options: tuple[str, ...]) 
             raise ValueError(option)
         row.selection = sorted(set(row.selection) ^ {option})
         return Tap("tick", row)
-    elif not row.selection:
-        return Tap("empty", row)
+    elif not row.selection and row.answers.get("new_signs") != []:
+        return Tap("empty", row)  # Done with nothing ticked, and "Nothing new" not said before
     signs = sorted(row.selection)
     _save(row, "new_signs", signs)
     row.selection = []
