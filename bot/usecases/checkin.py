@@ -1,5 +1,6 @@
 """Check-in use cases: opening the due check-in for the notifier, answering one of its
-screens, and looking up the re-run offer. Each is one transaction.
+screens, going back a screen when "back" is typed, and looking up the re-run offer. Each is
+one transaction.
 
 At the end of a check-in the follow-up rules decide (`on_answers`) and the episode, its
 reminders and the row are updated together; a new red flag (or "Spread") is assessed as soon
