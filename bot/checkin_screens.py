@@ -3,8 +3,9 @@ included, and the callback data their buttons carry. The words come from the cat
 (`checkin.*`, `checkin_ui.*`, `option.*`); which screen comes next is the core's
 (`triage.checkin_flow`).
 
-Callback data: `c:<checkin>:<screen>:<option>`, `c:<checkin>:habits:<question>:<option>`, and
-`c:<checkin>:rerun:full|partial|none`.
+Callback data: `c:<checkin>:<screen>:<option>`, `c:<checkin>:habits:<question>:<option>`,
+`c:<checkin>:<screen>:BACK` (the screen before, on every screen after the first), and
+`c:<checkin>:rerun:full|partial|none`. An answer already given is shown ticked.
 """
 
 from __future__ import annotations
@@ -22,47 +23,67 @@ AREA = "c"
 NONE = "none"
 DONE = "DONE"
 SKIP = "skip"
+Rows = list[list[tuple[str, str]]]
 RERUN = "rerun"
+BACK = "BACK"
 
 
-def safety_markup(cat: Catalogue, checkin_id: int) -> InlineKeyboardMarkup:
-    """The emergency list, one sign a row, then "No, none of these"."""
+def safety_markup(
+    cat: Catalogue, checkin_id: int, *, said_no: bool = False
+) -> InlineKeyboardMarkup:
+    """The emergency list, one sign a row, then "No, none of these" (ticked once said)."""
     rows = [
         [(cat.text(f"option.{sign}"), data(checkin_id, "safety", sign))] for sign in EMERGENCY_SIGNS
     ]
-    rows.append([(cat.text("checkin.safety.none"), data(checkin_id, "safety", NONE))])
+    none = _ticked(cat, cat.text("checkin.safety.none"), said_no)
+    rows.append([(none, data(checkin_id, "safety", NONE))])
     return keyboard(rows)
 
 
 def render(cat: Catalogue, row: CheckIn) -> tuple[str, InlineKeyboardMarkup]:
     """The text and buttons of the row's current screen, ticks included."""
     if row.step == "safety":
-        return cat.text("checkin.safety.question"), safety_markup(cat, row.id)
+        said_no = row.answers.get("safety") is False
+        return cat.text("checkin.safety.question"), safety_markup(cat, row.id, said_no=said_no)
     if row.step == "new_signs":
-        return _new_signs(cat, row)
-    if row.step == "habits":
-        return _habits(cat, row)
+        text, rows = _new_signs(cat, row)
+    elif row.step == "habits":
+        text, rows = _habits(cat, row)
+    else:
+        text, rows = _choice(cat, row)
+    return text, keyboard([*rows, [(cat.text("back.button"), data(row.id, row.step, BACK))]])
+
+
+def _choice(cat: Catalogue, row: CheckIn) -> tuple[str, Rows]:
+    chosen = row.answers.get(row.step)
     rows = [
-        [(cat.text(f"checkin.{row.step}.options.{choice}"), data(row.id, row.step, choice))]
+        [
+            (
+                _ticked(cat, cat.text(f"checkin.{row.step}.options.{choice}"), choice == chosen),
+                data(row.id, row.step, choice),
+            )
+        ]
         for choice in CHOICES[row.step]
     ]
-    return cat.text(f"checkin.{row.step}.question"), keyboard(rows)
+    return cat.text(f"checkin.{row.step}.question"), rows
 
 
-def _new_signs(cat: Catalogue, row: CheckIn) -> tuple[str, InlineKeyboardMarkup]:
+def _new_signs(cat: Catalogue, row: CheckIn) -> tuple[str, Rows]:
     ticked = set(row.selection)
-    rows = [[(cat.text("checkin.new_signs.none"), data(row.id, "new_signs", NONE))]]
+    nothing = not ticked and row.answers.get("new_signs") == []
+    none = _ticked(cat, cat.text("checkin.new_signs.none"), nothing)
+    rows = [[(none, data(row.id, "new_signs", NONE))]]
     for sign in RED_FLAG_SIGNS:
         label = _ticked(cat, cat.text(f"option.{sign}"), sign in ticked)
         rows.append([(label, data(row.id, "new_signs", sign))])
     rows.append([(cat.text("triage_ui.done"), data(row.id, "new_signs", DONE))])
-    return cat.text("checkin.new_signs.question"), keyboard(rows)
+    return cat.text("checkin.new_signs.question"), rows
 
 
-def _habits(cat: Catalogue, row: CheckIn) -> tuple[str, InlineKeyboardMarkup]:
+def _habits(cat: Catalogue, row: CheckIn) -> tuple[str, Rows]:
     chosen = row.answers.get("habits", {})
     lines = [cat.text("checkin.habits.intro")]
-    rows = []
+    rows: Rows = []
     for question, options in HABITS.items():
         lines.append(
             cat.text(f"checkin_ui.habits_{question}", label=_habit_question(cat, question))
@@ -71,7 +92,7 @@ def _habits(cat: Catalogue, row: CheckIn) -> tuple[str, InlineKeyboardMarkup]:
             [_habit_button(cat, row.id, question, o, chosen.get(question)) for o in options]
         )
     rows.append([(cat.text("checkin.habits.skip"), data(row.id, "habits", SKIP))])
-    return "\n".join(lines), keyboard(rows)
+    return "\n".join(lines), rows
 
 
 def _habit_question(cat: Catalogue, question: str) -> str:

@@ -47,7 +47,11 @@ async def escalate_now(
     episode.level = escalation.state.level.value
     episode.reasons = list(dict.fromkeys([*episode.reasons, *escalation.outcome.rule_ids]))
     episode.answers = escalation.answers.to_json()
-    row.answers = {**row.answers, "escalated": escalation.rose}
+    # Once raised during this check-in, it stays so even if the signs are answered again.
+    row.answers = {
+        **row.answers,
+        "escalated": bool(row.answers.get("escalated")) or escalation.rose,
+    }
     if escalation.rose:
         await _follow_the_new_level(session, user, row, escalation.state, now)
     log.info(

@@ -16,7 +16,7 @@ from telegram import Update
 from bot import awaiting
 from bot.awaiting import COUNTRY_ANSWERS, Awaiting
 from bot.deps import BotContext
-from bot.handlers import common, onboarding, preferences, settings_typed, triage
+from bot.handlers import checkin, common, onboarding, preferences, settings_typed, triage
 from bot.replies import catalogue, say
 from bot.usecases import settings as settings_usecases
 from bot.usecases.onboarding import is_onboarded
@@ -59,6 +59,9 @@ async def on_text(update: Update, context: BotContext) -> None:
     if user is not None and await _awaited(update, context, user, message.text):
         return
     if user is not None and await triage.on_text(update, context, user):
+        return
+    back = message.text.strip().lower() in triage.BACK_WORDS
+    if user is not None and back and await checkin.on_typed_back(update, context, user):
         return
     language = update.effective_user.language_code if update.effective_user else None
     await message.reply_text(say(catalogue(user, language), "error.not_understood", user))

@@ -61,6 +61,21 @@ class CheckInRepository:
         )
         return (await self._session.scalars(query)).first()
 
+    async def newest_open_of(self, user_id: int) -> CheckIn | None:
+        """The person's newest check-in still waiting for answers, on a running episode."""
+        query = (
+            select(CheckIn)
+            .join(Episode, Episode.id == CheckIn.episode_id)
+            .where(
+                Episode.user_id == user_id,
+                Episode.closed_at.is_(None),
+                CheckIn.status == CheckInStatus.OPEN,
+            )
+            .order_by(CheckIn.id.desc())
+            .limit(1)
+        )
+        return (await self._session.scalars(query)).first()
+
     async def asked_now(self, reminder_id: int, now: dt.datetime) -> Delivery:
         """An on-demand delivery of a check-in series (/checkin). Its occurrence key is not a
         wall time, so it never collides with a scheduled one."""

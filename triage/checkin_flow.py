@@ -11,6 +11,8 @@ questions a re-run asks.
 | suggestion | Keep an eye on it · Tests · Something else   | habits                            |
 | habits     | caffeine, sleep, fluids, or Skip             | the end                           |
 
+Back on any screen after the first shows the one before it (`previous_screen`), its answer kept.
+
 Pure: the saved answers are the plain JSON the caller stores on its check-in row.
 """
 
@@ -51,15 +53,29 @@ RERUN_PARTIAL = ("Q2_AREA", "Q5_CHANGE", "Q6_NERVE", "Q7_EYE_BODY")
 """F-E3: Q2, Q5, Q6 and Q7 again, prefilled."""
 
 
-def next_screen(state: FollowUpState, saved: Mapping[str, object], current: str) -> str | None:
-    """The screen after `current`, or None at the end; "Seen" adds the suggestion (F-E5)."""
+def screens_for(state: FollowUpState, saved: Mapping[str, object]) -> tuple[str, ...]:
+    """The screens asked, in order; "Seen" adds the suggestion after the doctor (F-E5)."""
     screens = list(questions_for(state))
     if "doctor" in screens and saved.get("doctor") == Doctor.SEEN:
         screens.insert(screens.index("doctor") + 1, "suggestion")
+    return tuple(screens)
+
+
+def next_screen(state: FollowUpState, saved: Mapping[str, object], current: str) -> str | None:
+    """The screen after `current`, or None at the end."""
+    screens = screens_for(state, saved)
     if current not in screens:
         return None
     later = screens[screens.index(current) + 1 :]
     return later[0] if later else None
+
+
+def previous_screen(state: FollowUpState, saved: Mapping[str, object], current: str) -> str | None:
+    """The screen before `current` (what Back shows), or None on the first or an unknown one."""
+    screens = screens_for(state, saved)
+    if current not in screens or screens.index(current) == 0:
+        return None
+    return screens[screens.index(current) - 1]
 
 
 def assess_after(screen: str, following: str | None) -> bool:

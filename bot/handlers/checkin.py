@@ -11,6 +11,10 @@ notifier, and the taps that answer it, one screen at a time.
 | habits     | three rows of choices, ticks, Skip           | the end                       |
 | rerun      | Go through them again · Not now              | the prefilled re-run, or none |
 
+Every screen after the first has a Back button (typing "back" does the same): the screen
+before is sent again with its answer ticked, and answering it carries on from there. What was
+already assessed and shown stays: a raised level is never lowered by going back.
+
 The screens asked come from `questions_for(state)`. Every answer is saved on the `CheckIn`
 row before the next screen is sent, so a restart between two taps carries on. A new red flag
 (or "Spread") is assessed as soon as the new-signs screen is answered (F-E2, F-E3 rev 2): a
@@ -71,6 +75,39 @@ async def _on_tick(
     await edit(query.message, text, markup)
 
 
+async def _on_back(
+    update: Update, context: BotContext, user: User | None, cat: Catalogue, tap: Tap
+) -> None:
+    """The screen before, sent afresh with its answer ticked; the one left behind says so."""
+    query = update.callback_query
+    assert tap.row and user
+    if query is not None:
+        await query.answer()
+        await edit(query.message, cat.text("back.went_back"), None)
+    else:
+        await context.bot.send_message(user.chat_id, cat.text("back.went_back"))
+    text, markup = render(cat, tap.row)
+    await context.bot.send_message(user.chat_id, text, reply_markup=markup)
+
+
+async def on_typed_back(update: Update, context: BotContext, user: User) -> bool:
+    """Typing "back" during a check-in does what its Back button does; False when none is open."""
+    done = await checkin.typed_back(context.deps.sessions, user.id)
+    if done is None:
+        return False
+    cat = catalogue(
+        done.user, update.effective_user.language_code if update.effective_user else None
+    )
+    if done.tap.kind == "back":
+        await _on_back(update, context, done.user, cat, done.tap)
+    else:
+        assert update.effective_message and done.tap.row
+        await update.effective_message.reply_text(cat.text("checkin_ui.back_first"))
+        text, markup = render(cat, done.tap.row)
+        await update.effective_message.reply_text(text, reply_markup=markup)
+    return True
+
+
 async def _on_next(
     update: Update, context: BotContext, user: User | None, cat: Catalogue, tap: Tap
 ) -> None:
@@ -128,6 +165,7 @@ async def on_rerun(update: Update, context: BotContext, checkin_id: int, choice:
 REPLIES = {
     "tick": _on_tick,
     "next": _on_next,
+    "back": _on_back,
     "finished": _on_finished,
     "stale": answer_only("checkin_ui.moved_on"),
     "closed": answer_only("checkin_ui.finished", show_alert=True),

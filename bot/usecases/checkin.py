@@ -1,5 +1,6 @@
 """Check-in use cases: opening the due check-in for the notifier, answering one of its
-screens, and looking up the re-run offer. Each is one transaction.
+screens, going back a screen when "back" is typed, and looking up the re-run offer. Each is
+one transaction.
 
 At the end of a check-in the follow-up rules decide (`on_answers`) and the episode, its
 reminders and the row are updated together; a new red flag (or "Spread") is assessed as soon
@@ -17,7 +18,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import InlineKeyboardMarkup
 
-from bot.checkin_screens import safety_markup
+from bot.checkin_screens import BACK, safety_markup
 from bot.escalation import escalate_now
 from bot.replies import catalogue, say
 from bot.usecases.checkin_taps import Tap, decide, raised
@@ -219,6 +220,21 @@ async def _update_reminders(
         # F-E1 and F-T4 pause nudges; F-T3's close lets them run out their plan (spec §4.3).
         kinds = {r.kind for r in await reminders.for_user(user_id) if r.kind != CHECKIN}
         await reminders.deactivate(user_id, kinds=kinds, episode_id=episode_id)
+
+
+async def typed_back(
+    sessions: async_sessionmaker[AsyncSession], telegram_id: int
+) -> Answered | None:
+    """Typing "back" during a check-in: its previous screen; None when no check-in is open."""
+    async with sessions.begin() as session:
+        user = await UserRepository(session).get(telegram_id)
+        checkins = CheckInRepository(session)
+        newest = await checkins.newest_open_of(user.id) if user else None
+        row = await checkins.get(newest.id, for_update=True) if newest else None
+        if row is None or row.status != CheckInStatus.OPEN:
+            return None
+        episode = await checkins.episode(row.episode_id)
+        return Answered(user, decide(user, row, episode, row.step, (BACK,)))
 
 
 # ---- The re-run offer ---------------------------------------------------------------------

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.checkin_screens import DONE, NONE, SKIP
+from bot.checkin_screens import BACK, DONE, NONE, SKIP
 from storage.checkins import CheckInStatus
 from storage.models import CheckIn, Episode, User
-from triage.checkin_flow import CHOICES, EMERGENCY_SIGNS, next_screen
+from triage.checkin_flow import CHOICES, EMERGENCY_SIGNS, next_screen, previous_screen
 from triage.escalation import Escalation
 from triage.followup import HABITS, RED_FLAG_SIGNS, Decision, FollowUpState
 
@@ -21,7 +21,7 @@ from triage.followup import HABITS, RED_FLAG_SIGNS, Decision, FollowUpState
 class Tap:
     """What a tap did, decided inside the transaction and acted on after the commit."""
 
-    kind: str  # "tick", "next", "finished", "stale", "closed", "foreign", "empty"
+    kind: str  # "tick", "next", "back", "finished", "stale", "closed", "foreign", "empty"
     row: CheckIn | None = None
     answered: tuple[str, str] | None = None  # (question key, answer label key or text)
     decision: Decision | None = None
@@ -45,6 +45,8 @@ def decide(
         return Tap("stale", row)
     state = FollowUpState.from_json(episode.followup)
     try:
+        if options[0] == BACK:
+            return _back(row, state)
         return STEPS[screen](row, state, options)
     except (KeyError, IndexError, ValueError):
         return Tap("stale", row)
@@ -53,6 +55,23 @@ def decide(
 def raised(tap: Tap, kind: str, escalation: Escalation) -> Tap:
     tap.kind, tap.escalation = kind, escalation
     return tap
+
+
+def _back(row: CheckIn, state: FollowUpState) -> Tap:
+    """The screen before, its answer kept; what was already assessed and shown stays."""
+    previous = previous_screen(state, row.answers, row.step)
+    if previous is None:
+        raise ValueError(row.step)
+    _go_to(row, previous)
+    return Tap("back", row)
+
+
+def _go_to(row: CheckIn, screen: str) -> None:
+    """Makes `screen` the current one; the new signs come back ticked as last answered."""
+    row.step = screen
+    saved = row.answers.get("new_signs")
+    if screen == "new_signs" and isinstance(saved, list):
+        row.selection = sorted(str(sign) for sign in saved)
 
 
 def _on_safety(row: CheckIn, state: FollowUpState, options: tuple[str, ...]) -> Tap:
@@ -84,8 +103,8 @@ def _on_new_signs(row: CheckIn, state: FollowUpState, options: tuple[str, ...]) 
             raise ValueError(option)
         row.selection = sorted(set(row.selection) ^ {option})
         return Tap("tick", row)
-    elif not row.selection:
-        return Tap("empty", row)
+    elif not row.selection and row.answers.get("new_signs") != []:
+        return Tap("empty", row)  # Done with nothing ticked, and "Nothing new" not said before
     signs = sorted(row.selection)
     _save(row, "new_signs", signs)
     row.selection = []
@@ -126,5 +145,5 @@ def _advance(row: CheckIn, state: FollowUpState, answered: tuple[str, str]) -> T
     following = next_screen(state, row.answers, row.step)
     if following is None:
         return Tap("finished", row, answered)
-    row.step = following
+    _go_to(row, following)
     return Tap("next", row, answered)

@@ -15,6 +15,7 @@ from triage.checkin_flow import (
     answers_from,
     assess_after,
     next_screen,
+    previous_screen,
     rerun_questions,
 )
 from triage.escalation import escalate
@@ -43,6 +44,26 @@ def test_f_e2_after_a_raise_to_l3_the_doctor_question_follows_and_no_habit_snaps
     assert next_screen(raised, {"doctor": "not_yet"}, "doctor") is None
     seen = {"doctor": Doctor.SEEN.value}
     assert next_screen(raised, seen, "doctor") == "suggestion"
+
+
+def test_back_walks_the_screens_in_reverse_and_stops_at_the_safety_question() -> None:
+    _, state = everyday()
+    assert previous_screen(state, {}, "habits") == "new_signs"
+    assert previous_screen(state, {}, "new_signs") == "status"
+    assert previous_screen(state, {}, "status") == "safety"
+    assert previous_screen(state, {}, "safety") is None
+    assert previous_screen(state, {}, "rerun") is None
+
+
+def test_back_after_a_raise_follows_the_raised_order_and_the_suggestion_only_after_seen() -> None:
+    answers, state = everyday()
+    escalation = escalate(state, answers, frozenset({"N_BULBAR"}), Status.SAME, AT_CHECKIN)
+    assert escalation is not None
+    raised = escalation.state
+    assert previous_screen(raised, {}, "doctor") == "new_signs"
+    seen = {"doctor": Doctor.SEEN.value}
+    assert previous_screen(raised, seen, "suggestion") == "doctor"
+    assert previous_screen(raised, {"doctor": "not_yet"}, "suggestion") is None
 
 
 def test_after_being_seen_at_l3_the_habit_snapshot_may_be_asked() -> None:
