@@ -7,58 +7,20 @@ events. It talks to the fake Bot API through the `ChatHub` port, so it knows not
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import time
 from collections.abc import Callable
 from typing import Any, Protocol
+
+from bot.playground.messages import Button, SentMessage
+
+__all__ = ["Button", "ChatHub", "ScriptedUser", "SentMessage"]
 
 JSON = dict[str, Any]
 
 # Telegram gives groups small negative ids and supergroups and channels ids below -10**12.
 _SUPERGROUP_BASE = -1_000_000_000_000
 CHAT_TYPES = ("private", "group", "supergroup", "channel")
-
-
-@dataclasses.dataclass(frozen=True)
-class Button:
-    """A keyboard button: inline ones carry callback data (or a URL), reply ones only text."""
-
-    text: str
-    callback_data: str | None = None
-    url: str | None = None
-
-
-@dataclasses.dataclass(frozen=True)
-class SentMessage:
-    """A message as the person sees it at one moment: sent, edited or deleted by the bot.
-
-    `method` is the Bot API call that produced this state; `at` is `time.monotonic()` then.
-    """
-
-    message_id: int
-    chat_id: int
-    text: str | None
-    caption: str | None
-    buttons: list[list[Button]]
-    reply_keyboard: bool
-    edited: bool
-    deleted: bool
-    file: bytes | None
-    filename: str | None
-    method: str
-    at: float
-    parse_mode: str | None = None
-    removes_keyboard: bool = False
-    silent: bool = False  # sent with disable_notification: no sound on the phone
-
-    def button_labels(self) -> list[str]:
-        """The button texts, row by row, flattened."""
-        return [button.text for row in self.buttons for button in row]
-
-    def flat_buttons(self) -> list[Button]:
-        """The buttons, row by row, flattened: the order the terminal numbers them in."""
-        return [button for row in self.buttons for button in row]
 
 
 class ChatHub(Protocol):
