@@ -31,7 +31,9 @@ ANSWERS = [
 ]
 MULTI = {"Q1_EMERGENCY", "Q2_AREA", "Q6_NERVE", "Q7_EYE_BODY", "Q9_TRIGGERS", "Q10_CONTEXT"}
 QUESTIONS = [CAT.text(f"question.{qid}.text") for qid, _ in ANSWERS]
-RESULT, RESULT_END = "Result:", "General information only"
+RESULT = "Result:"
+# After the last answer, a review of every answer with "See my result" (spec §2, rev 2).
+REVIEW, SEE_RESULT = CAT.text("review.title"), CAT.text("review.see_result")
 # A triage soon after the last one is offered, not forced: "Go through the questions anyway".
 SAME, AGAIN = CAT.text("repeat_check.same"), CAT.text("repeat_check.again")
 WAIT = 120.0
@@ -79,9 +81,9 @@ async def onboard(person: ScriptedUser, record: Record) -> None:
     await person.send("/start")
     record.starts.append((await person.next_message(timeout=WAIT)).at - started)
     await _new(person, ["store and use your answers"])
-    await person.tap("I agree you can store and use my answers about my health")
+    await person.tap("I agree")
     await _new(person, ["reminders and check-ins?"])
-    await person.tap("Yes, send reminders and check-ins")
+    await person.tap("Yes, remind me")
     await _new(person, ["18 or over?"])
     await person.tap("I'm 18 or over")
     await _new(person, ["Which country"])
@@ -99,11 +101,14 @@ async def triage(person: ScriptedUser, record: Record, think: Callable[[], float
         if question_id in MULTI:
             record.ticks.append((await _edited(person)).at - started)
             started = await _tap(person, CAT.text("triage_ui.done"))
-        following = [QUESTIONS[n + 1]] if n + 1 < len(ANSWERS) else [RESULT]
+        following = [QUESTIONS[n + 1]] if n + 1 < len(ANSWERS) else [REVIEW]
         arrived = (await _new(person, following)).at
         record.steps.append(arrived - started)
         record.done.append(arrived)
-    await _new(person, [RESULT_END])
+    started = await _tap(person, SEE_RESULT)
+    arrived = (await _new(person, [RESULT])).at
+    record.steps.append(arrived - started)
+    record.done.append(arrived)
 
 
 async def triages(
