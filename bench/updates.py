@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import bisect
 import datetime as dt
+import os
 import random
 import sys
 import tempfile
@@ -65,6 +66,18 @@ async def start_bot(api: FakeBotApi, database: Path, extra: dict[str, str]) -> C
         "LOG_LEVEL": "WARNING",
         **extra,
     }
+    # As `make run` does: the schema first, in its own process, then the bot.
+    migrate = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "migrate",
+        env={"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(BENCH.parent), **env},
+        cwd=database.parent,
+        stdout=asyncio.subprocess.DEVNULL,
+    )
+    if await migrate.wait():
+        raise RuntimeError("python -m bot migrate failed")
     return await Child.start(api, ["-m", "bot", "run"], env)
 
 
