@@ -13,7 +13,9 @@ alone would let a slow request and the next second's first ones land in the same
 one-second window at Telegram, the first included, holds more than `per_second`. Broadcasts
 additionally:
 
-- never take the last `reply_reserve` places of a window, so a reply finds one free at once;
+- never take the last `reply_reserve` places of a window, nor as many more as replies were
+  granted in the last window: while people are active the places their next replies need
+  stay free, so a reply rarely waits for a broadcast's place to expire;
 - wait while any reply waits;
 - are paced evenly (at most a small burst at once), so that when a reply does have to wait,
   the next place frees within a fraction of a second rather than at the end of a burst.
@@ -59,6 +61,7 @@ class MemoryBudget:
         self._spacing = window / self._limit[Lane.BROADCAST]
         self._granted: deque[float] = deque()  # when each send of the last window completed
         self._in_flight = 0  # sends granted and not yet completed
+        self._replies: deque[float] = deque()  # when each reply of the last window was granted
         self._waiting: dict[Lane, deque[asyncio.Future[None]]] = {lane: deque() for lane in Lane}
         self._paced_until: float | None = None
         self._timer: asyncio.TimerHandle | None = None
@@ -109,18 +112,28 @@ class MemoryBudget:
     def _take(self, lane: Lane, now: float) -> bool:
         """Grants one send in `lane` at `now` if the window and the pace allow it."""
         self._expire(now)
-        if len(self._granted) + self._in_flight >= self._limit[lane]:
+        if len(self._granted) + self._in_flight >= self._cap(lane):
             return False
         if lane is Lane.BROADCAST:
             if self._waiting[Lane.REPLY] or self._paced_from() > now:
                 return False
             self._paced_until = max(self._paced_until or now, now) + self._spacing
+        elif lane is Lane.REPLY:
+            self._replies.append(now)
         self._in_flight += 1
         return True
 
+    def _cap(self, lane: Lane) -> int:
+        """How many places of the window `lane` may fill: broadcasts leave the reserve and as
+        many as replies took in the last window."""
+        if lane is Lane.REPLY:
+            return self._limit[Lane.REPLY]
+        return self._limit[Lane.BROADCAST] - len(self._replies)
+
     def _expire(self, now: float) -> None:
-        while self._granted and self._granted[0] <= now - self._window:
-            self._granted.popleft()
+        for log in (self._granted, self._replies):
+            while log and log[0] <= now - self._window:
+                log.popleft()
 
     def _paced_from(self) -> float:
         """The first instant the pace allows another broadcast."""
@@ -161,8 +174,23 @@ class MemoryBudget:
         else:
             return None
         self._expire(now)
-        over = len(self._granted) + self._in_flight - self._limit[lane]
-        if over >= len(self._granted):
-            return None  # sends in flight alone fill the budget: the next completion re-arms
-        when = self._granted[over] + self._window if over >= 0 else now
-        return max(when, self._paced_from()) if lane is Lane.BROADCAST else when
+        when = self._room_at(lane, now)
+        if when is None or lane is Lane.REPLY:
+            return when
+        return max(when, self._paced_from())
+
+    def _room_at(self, lane: Lane, now: float) -> float | None:
+        """When the window will first have room for `lane`, as its entries expire; None when
+        sends in flight alone fill it (the next completion re-arms)."""
+        occupied, cap = len(self._granted) + self._in_flight, self._cap(lane)
+        if occupied < cap:
+            return now
+        expiries = sorted(
+            [(at, 1, 0) for at in self._granted]
+            + ([(at, 0, 1) for at in self._replies] if lane is Lane.BROADCAST else [])
+        )
+        for at, freed, widened in expiries:
+            occupied, cap = occupied - freed, cap + widened
+            if occupied < cap:
+                return at + self._window
+        return None

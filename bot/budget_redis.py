@@ -13,7 +13,8 @@ Two lanes (DESIGN.md "Running modes"):
   has to wait marks replies as short of budget for two seconds: its own wait (at most one)
   and a second's grace for a busy process to come back for its slot.
 - BROADCAST, reminders and check-ins, uses what replies leave: nothing while replies are
-  short of budget anywhere, and never the last `reserve` slots of a second.
+  short of budget anywhere, never the last `reserve` slots of a second, nor as many more as
+  replies were granted in the last second (their next ones find room at once).
 """
 
 from __future__ import annotations
@@ -38,25 +39,29 @@ POLL_US = 20_000
 """How soon to ask again when sends in flight alone fill the budget."""
 
 
-# KEYS: the send log, the waiting replies. ARGV: limit, reserve, lane, id, window, hold, poll
-# (µs).
-# Returns {1, now} when granted, else {0, microseconds worth waiting}.
+# KEYS: the send log, the waiting replies, the replies granted. ARGV: limit, reserve, lane, id,
+# window, hold, poll (µs). Returns {1, now} when granted, else {0, microseconds worth waiting}.
 ACQUIRE = """
-local log, waiting = KEYS[1], KEYS[2]
+local log, waiting, replies = KEYS[1], KEYS[2], KEYS[3]
 local limit, reserve = tonumber(ARGV[1]), tonumber(ARGV[2])
 local lane, id, window, hold = ARGV[3], ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 redis.call('ZREMRANGEBYSCORE', log, '-inf', now - window)
 redis.call('ZREMRANGEBYSCORE', waiting, '-inf', now)
+redis.call('ZREMRANGEBYSCORE', replies, '-inf', now - window)
 local cap = limit
 if lane ~= 'reply' then
-  cap = limit - reserve
+  cap = limit - reserve - redis.call('ZCARD', replies)
   if redis.call('ZCARD', waiting) > 0 then cap = 0 end
 end
 if redis.call('ZCARD', log) < cap then
   redis.call('ZADD', log, now + hold, id)
   redis.call('PEXPIRE', log, math.ceil((window + hold) / 1000) + 1000)
+  if lane == 'reply' then
+    redis.call('ZADD', replies, now, id)
+    redis.call('PEXPIRE', replies, math.ceil(window / 1000) + 1000)
+  end
   return {1, now}
 end
 if lane == 'reply' then
@@ -99,7 +104,7 @@ class RedisBudget:
         self._redis = redis
         self._limit = per_second
         self._reserve = max(1, per_second // 10) if reserve is None else reserve
-        self._keys = [f"{prefix}:log", f"{prefix}:waiting"]
+        self._keys = [f"{prefix}:log", f"{prefix}:waiting", f"{prefix}:replies"]
         self._script = redis.register_script(ACQUIRE)
         self._complete = redis.register_script(COMPLETE)
 

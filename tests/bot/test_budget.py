@@ -58,6 +58,25 @@ async def test_a_reply_finds_its_place_at_once_while_broadcasts_drain() -> None:
     assert waited < WINDOW / 4
 
 
+async def test_while_a_person_is_active_broadcasts_leave_their_next_replies_room() -> None:
+    budget = MemoryBudget(10, 1, window=WINDOW)
+    loop = asyncio.get_running_loop()
+    storm = [asyncio.create_task(budget.acquire(Lane.BROADCAST)) for _ in range(200)]
+    await asyncio.sleep(1.5 * WINDOW)  # the broadcasts fill every window
+    waits = []
+    for _ in range(8):  # a person's steps: two replies each, a quarter window apart
+        for _ in range(2):
+            asked = loop.time()
+            await budget.acquire(Lane.REPLY)
+            waits.append(loop.time() - asked)
+        await asyncio.sleep(WINDOW / 4)
+    for task in storm:
+        task.cancel()
+    await asyncio.gather(*storm, return_exceptions=True)
+    # The first step finds only the reserve; from the second on, no reply waits for a place.
+    assert sum(1 for wait in waits[2:] if wait > WINDOW / 40) <= 1
+
+
 async def test_waiting_replies_go_before_broadcasts_that_waited_longer() -> None:
     recorder = Recorder(MemoryBudget(4, 1, window=WINDOW))
     broadcasts = [asyncio.create_task(recorder.send(Lane.BROADCAST, n)) for n in range(12)]
