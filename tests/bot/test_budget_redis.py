@@ -141,7 +141,8 @@ async def test_while_a_person_is_active_reminders_leave_their_next_replies_room(
     storm = [asyncio.create_task(broadcasts()) for _ in range(4)]
     await asyncio.sleep(1.5)  # the reminders fill every second
     waits = []
-    for _ in range(6):  # a person's steps: two replies each, a quarter second apart
+    for _ in range(16):  # a person's steps, two replies each, a quarter second apart, for longer
+        # than the two seconds a waiting reply holds reminders back
         for _ in range(2):
             asked = time.monotonic()
             await budget.acquire(Lane.REPLY)
