@@ -14,8 +14,9 @@ one-second window at Telegram, the first included, holds more than `per_second`.
 additionally:
 
 - never take the last `reply_reserve` places of a window, nor as many more as replies were
-  granted in the last window: while people are active the places their next replies need
-  stay free, so a reply rarely waits for a broadcast's place to expire;
+  granted in the last few windows (`REPLY_MEMORY`, at most half the budget): while people are
+  active the places their next replies need stay free, so a reply rarely waits for a
+  broadcast's place to expire;
 - wait while any reply waits;
 - are paced evenly (at most a small burst at once), so that when a reply does have to wait,
   the next place frees within a fraction of a second rather than at the end of a burst.
@@ -32,6 +33,10 @@ from typing import Protocol
 
 BROADCAST_BURST = 2
 """Broadcasts granted back to back at most; a late timer catches up by this much."""
+REPLY_MEMORY = 5
+"""Replies granted within this many windows count as people active now: broadcasts leave that
+many places (at most half the budget), so a person who reads for a few seconds between taps
+still finds room for the next answer."""
 
 
 class Lane(StrEnum):
@@ -61,7 +66,9 @@ class MemoryBudget:
         self._spacing = window / self._limit[Lane.BROADCAST]
         self._granted: deque[float] = deque()  # when each send of the last window completed
         self._in_flight = 0  # sends granted and not yet completed
-        self._replies: deque[float] = deque()  # when each reply of the last window was granted
+        self._replies: deque[float] = deque()  # when each recent reply was granted
+        self._recent = REPLY_MEMORY * window
+        self._headroom_cap = self._limit[Lane.BROADCAST] // 2
         self._waiting: dict[Lane, deque[asyncio.Future[None]]] = {lane: deque() for lane in Lane}
         self._paced_until: float | None = None
         self._timer: asyncio.TimerHandle | None = None
@@ -123,16 +130,17 @@ class MemoryBudget:
         self._in_flight += 1
         return True
 
-    def _cap(self, lane: Lane) -> int:
+    def _cap(self, lane: Lane, replies: int | None = None) -> int:
         """How many places of the window `lane` may fill: broadcasts leave the reserve and as
-        many as replies took in the last window."""
+        many as recent replies (at most half the budget)."""
         if lane is Lane.REPLY:
             return self._limit[Lane.REPLY]
-        return self._limit[Lane.BROADCAST] - len(self._replies)
+        recent = len(self._replies) if replies is None else replies
+        return self._limit[Lane.BROADCAST] - min(recent, self._headroom_cap)
 
     def _expire(self, now: float) -> None:
-        for log in (self._granted, self._replies):
-            while log and log[0] <= now - self._window:
+        for log, span in ((self._granted, self._window), (self._replies, self._recent)):
+            while log and log[0] <= now - span:
                 log.popleft()
 
     def _paced_from(self) -> float:
@@ -182,15 +190,16 @@ class MemoryBudget:
     def _room_at(self, lane: Lane, now: float) -> float | None:
         """When the window will first have room for `lane`, as its entries expire; None when
         sends in flight alone fill it (the next completion re-arms)."""
-        occupied, cap = len(self._granted) + self._in_flight, self._cap(lane)
-        if occupied < cap:
+        occupied, replies = len(self._granted) + self._in_flight, len(self._replies)
+        if occupied < self._cap(lane):
             return now
+        forgetting = self._replies if lane is Lane.BROADCAST else ()
         expiries = sorted(
-            [(at, 1, 0) for at in self._granted]
-            + ([(at, 0, 1) for at in self._replies] if lane is Lane.BROADCAST else [])
+            [(at + self._window, 1, 0) for at in self._granted]
+            + [(at + self._recent, 0, 1) for at in forgetting]
         )
-        for at, freed, widened in expiries:
-            occupied, cap = occupied - freed, cap + widened
-            if occupied < cap:
-                return at + self._window
+        for when, freed, forgotten in expiries:
+            occupied, replies = occupied - freed, replies - forgotten
+            if occupied < self._cap(lane, replies):
+                return when
         return None

@@ -14,7 +14,8 @@ Two lanes (DESIGN.md "Running modes"):
   and a second's grace for a busy process to come back for its slot.
 - BROADCAST, reminders and check-ins, uses what replies leave: nothing while replies are
   short of budget anywhere, never the last `reserve` slots of a second, nor as many more as
-  replies were granted in the last second (their next ones find room at once).
+  replies were granted in the last `REPLY_MEMORY` seconds, at most half the rest (people
+  active now find room for their next replies at once).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from contextlib import asynccontextmanager
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from bot.budget import Lane
+from bot.budget import REPLY_MEMORY, Lane
 from bot.metrics import SENDS
 
 log = logging.getLogger(__name__)
@@ -40,19 +41,22 @@ POLL_US = 20_000
 
 
 # KEYS: the send log, the waiting replies, the replies granted. ARGV: limit, reserve, lane, id,
-# window, hold, poll (µs). Returns {1, now} when granted, else {0, microseconds worth waiting}.
+# window, hold, poll (µs), memory (windows).
+# Returns {1, now} when granted, else {0, microseconds worth waiting}.
 ACQUIRE = """
 local log, waiting, replies = KEYS[1], KEYS[2], KEYS[3]
 local limit, reserve = tonumber(ARGV[1]), tonumber(ARGV[2])
 local lane, id, window, hold = ARGV[3], ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
+local memory = tonumber(ARGV[8])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 redis.call('ZREMRANGEBYSCORE', log, '-inf', now - window)
 redis.call('ZREMRANGEBYSCORE', waiting, '-inf', now)
-redis.call('ZREMRANGEBYSCORE', replies, '-inf', now - window)
+redis.call('ZREMRANGEBYSCORE', replies, '-inf', now - memory * window)
 local cap = limit
 if lane ~= 'reply' then
-  cap = limit - reserve - redis.call('ZCARD', replies)
+  cap = limit - reserve
+  cap = cap - math.min(redis.call('ZCARD', replies), math.floor(cap / 2))
   if redis.call('ZCARD', waiting) > 0 then cap = 0 end
 end
 if redis.call('ZCARD', log) < cap then
@@ -60,7 +64,7 @@ if redis.call('ZCARD', log) < cap then
   redis.call('PEXPIRE', log, math.ceil((window + hold) / 1000) + 1000)
   if lane == 'reply' then
     redis.call('ZADD', replies, now, id)
-    redis.call('PEXPIRE', replies, math.ceil(window / 1000) + 1000)
+    redis.call('PEXPIRE', replies, math.ceil(memory * window / 1000) + 1000)
   end
   return {1, now}
 end
@@ -131,7 +135,10 @@ class RedisBudget:
         while True:
             granted, value = await self._script(
                 keys=self._keys,
-                args=[self._limit, self._reserve, str(lane), ticket, WINDOW_US, HOLD_US, POLL_US],
+                args=[
+                    *(self._limit, self._reserve, str(lane), ticket),
+                    *(WINDOW_US, HOLD_US, POLL_US, REPLY_MEMORY),
+                ],
             )
             if int(granted):
                 SENDS.labels(lane=str(lane), result="waited" if waited else "granted").inc()

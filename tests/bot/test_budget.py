@@ -64,12 +64,12 @@ async def test_while_a_person_is_active_broadcasts_leave_their_next_replies_room
     storm = [asyncio.create_task(budget.acquire(Lane.BROADCAST)) for _ in range(200)]
     await asyncio.sleep(1.5 * WINDOW)  # the broadcasts fill every window
     waits = []
-    for _ in range(8):  # a person's steps: two replies each, a quarter window apart
+    for _ in range(8):  # a person's steps: two replies each, then two windows' reading
         for _ in range(2):
             asked = loop.time()
             await budget.acquire(Lane.REPLY)
             waits.append(loop.time() - asked)
-        await asyncio.sleep(WINDOW / 4)
+        await asyncio.sleep(2 * WINDOW)
     for task in storm:
         task.cancel()
     await asyncio.gather(*storm, return_exceptions=True)
