@@ -53,6 +53,7 @@ from bot.handlers import (
 from bot.queries import TolerantRequest
 from bot.ratelimit import ChatRateLimiter
 from bot.replies import say
+from bot.transport import AiohttpRequest
 
 COMMANDS = (
     "start",
@@ -93,6 +94,7 @@ def build_application(
         .base_url(settings.bot_base_url)
         .base_file_url(settings.bot_file_url)
         .request(TolerantRequest())
+        .get_updates_request(AiohttpRequest(connection_pool_size=2))
         .rate_limiter(ChatRateLimiter(budget, settings.rate_per_chat))
         .concurrent_updates(processor)
         .update_queue(asyncio.Queue(maxsize=BACKLOG))

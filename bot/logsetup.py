@@ -1,8 +1,9 @@
 """Logging set-up: ids only, and secrets redacted.
 
 HTTP clients may log request URLs, and Bot API URLs contain the token, so httpx and aiohttp's
-client are quietened to WARNING, and every log record, from any logger and for any handler, has each known secret
-replaced as the record is made (a record factory, so handlers added later are covered too).
+client are quietened to WARNING, and every log record, from any logger and for any handler,
+has each known secret replaced as the record is made (a record factory, so handlers added
+later are covered too).
 """
 
 from __future__ import annotations
