@@ -48,6 +48,7 @@ from bot.handlers import (
     result_details,
     safety,
     settings,
+    settings_nudges,
     triage,
 )
 from bot.queries import TolerantRequest
@@ -113,6 +114,7 @@ FEATURES = (
     result_details,
     reminders,
     checkin,
+    settings_nudges,
     settings,
     preferences,
     control,

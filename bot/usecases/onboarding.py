@@ -93,14 +93,8 @@ def apply(user: User, step: Step, value: str, now: dt.datetime) -> bool:
         user.onboarding_step = Step.COUNTRY if user.adult else Step.UNDER18
     elif step == Step.COUNTRY and country.valid(value):
         set_country(user, value)
-    elif (
-        step == Step.TIMEZONE
-        and value.isdigit()
-        and int(value) < len(names := places.zone_choices(user.country))
-    ):
-        set_zone(user, names[int(value)])
     elif step == Step.TIMEZONE and (zone := cities.picked(tuple(value.split("/")), user.country)):
-        set_zone(user, zone)  # one of the places a typed name could mean
+        set_zone(user, zone)
     else:
         return False
     return True
