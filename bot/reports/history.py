@@ -85,6 +85,10 @@ class Assessment:
     episodes_90d: int = 0
 
 
+MIN_CHECKINS = 2
+"""Check-ins that asked how the twitch is, before /history draws a chart."""
+
+
 @dataclass(frozen=True)
 class History:
     zone: ZoneInfo
@@ -108,6 +112,11 @@ class History:
     def statuses(self) -> tuple[CheckinPoint, ...]:
         """Check-ins that asked how the twitch is."""
         return tuple(point for point in self.checkins if point.status is not None)
+
+    @property
+    def chartable(self) -> bool:
+        """Whether the chart has a line to draw: it takes two check-ins that asked."""
+        return len(self.statuses) >= MIN_CHECKINS
 
 
 def local(moment: dt.datetime, zone: ZoneInfo) -> dt.datetime:
