@@ -28,6 +28,7 @@ from storage.checkins import CheckInRepository, CheckInStatus
 from storage.episodes import EpisodeRepository
 from storage.models import CheckIn, Episode, TriageSession, User
 from storage.reminders import ReminderRepository
+from storage.statuses import EpisodeStatus
 from storage.users import UserRepository
 from triage.checkin_flow import answers_from, assess_after, next_screen
 from triage.followup import Action, Decision, FollowUpState, on_answers, on_unanswered
@@ -197,7 +198,7 @@ async def _finish(
     episode.followup = decision.state.to_json()
     episode.level = decision.state.level.value
     if Action.CLOSE_EPISODE in decision.actions:
-        episode.closed_at, episode.status = now, "closed"
+        episode.closed_at, episode.status = now, EpisodeStatus.CLOSED
     await _update_reminders(session, user.id, episode.id, row, decision, now)
     tap.decision, tap.episode_id = decision, episode.id
     # The rules fired and the level are health data: they stay in the database.
