@@ -115,6 +115,12 @@ class CheckInRepository:
         row.answers = {**row.answers, screen: value}
 
     @staticmethod
+    def note_escalation(row: CheckIn, rose: bool) -> None:
+        """Whether the new signs raised the level during this check-in: once raised, it stays
+        so even if the signs are answered again (read back as `CheckinAnswers.escalated`)."""
+        CheckInRepository.save_answer(row, "escalated", bool(row.answers.get("escalated")) or rose)
+
+    @staticmethod
     def answers(row: CheckIn) -> CheckinAnswers:
         """The answers as the follow-up rules take them; ValueError when they are not such."""
         return answers_from(row.answers)
