@@ -32,6 +32,7 @@ async def on_list(update: Update, context: BotContext) -> None:
     """The nudge series, each with its times and buttons; or that there are none yet."""
     query, d = update.callback_query, context.deps
     assert query and update.effective_user
+    callbacks.decode(query.data)  # garbled data is refused, as on every settings button
     user = await usecases.with_settings(d.sessions, update.effective_user.id)
     await query.answer()
     rows = await usecases.series(d.sessions, user.id)
