@@ -41,6 +41,7 @@ from bot.handlers import (
     common,
     control,
     data,
+    erasure,
     onboarding,
     plan_end,
     preferences,
@@ -48,6 +49,7 @@ from bot.handlers import (
     result_details,
     safety,
     settings,
+    settings_nudges,
     triage,
 )
 from bot.queries import TolerantRequest
@@ -115,6 +117,7 @@ FEATURES = (
     result_details,
     reminders,
     checkin,
+    settings_nudges,
     settings,
     preferences,
     control,
@@ -128,7 +131,7 @@ def add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(TypeHandler(Update, _private_only), group=-1)
     for handler in safety.handlers():  # first: danger words outrank every other handler
         app.add_handler(handler)
-    for feature in (*FEATURES, plan_end, data):
+    for feature in (*FEATURES, plan_end, data, erasure):
         for handler in feature.handlers():
             app.add_handler(handler)
     app.add_handler(MessageHandler(filters.LOCATION, routing.on_location))
