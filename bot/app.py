@@ -38,6 +38,7 @@ from bot.deps import CONTEXT_TYPES, KEY, BotContext, Deps
 from bot.fairness import ChatUpdateProcessor
 from bot.handlers import (
     checkin,
+    checkin_now,
     common,
     control,
     data,
@@ -116,6 +117,7 @@ FEATURES = (
     settings,
     preferences,
     control,
+    checkin_now,
 )
 """Feature modules whose commands and buttons are registered, in this order, after the
 safety net and before the catch-all handlers; plan-end answers and the data commands follow."""
