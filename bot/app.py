@@ -39,6 +39,7 @@ from bot.fairness import ChatUpdateProcessor
 from bot.handlers import (
     checkin,
     checkin_now,
+    checkin_rerun,
     common,
     control,
     data,
@@ -50,6 +51,7 @@ from bot.handlers import (
     safety,
     settings,
     triage,
+    triage_answers,
 )
 from bot.queries import TolerantRequest
 from bot.ratelimit import ChatRateLimiter
@@ -111,9 +113,11 @@ FEATURES = (
     onboarding,
     common,
     triage,
+    triage_answers,
     result_details,
     reminders,
     checkin,
+    checkin_rerun,
     settings,
     preferences,
     control,

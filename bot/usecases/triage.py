@@ -17,7 +17,15 @@ from bot import worry
 from bot.catalogue import Catalogue
 from bot.plans import describe_plan, pause_nudges, schedule_after_triage
 from bot.replies import catalogue
-from bot.usecases.triage_taps import ABANDONED, ACTIVE, Tap, decide, go_back, past_review
+from bot.usecases.triage_taps import (
+    ABANDONED,
+    ACTIVE,
+    Tap,
+    TapKind,
+    decide,
+    go_back,
+    past_review,
+)
 from storage.episodes import EpisodeRepository
 from storage.models import Episode, TriageSession, User
 from storage.pseudonyms import person
@@ -124,10 +132,10 @@ async def answer(
         user = await UserRepository(session).get(telegram_id)
         triage = await EpisodeRepository(session).session_by_id(session_id)
         tap = decide(user, triage, question_id, option_id, now, wanted)
-        if tap.kind == "review" and await _at_emergency(session, tap):
+        if tap.kind == TapKind.REVIEW and await _at_emergency(session, tap):
             tap = past_review(tap)
         cat = catalogue(user, language)
-        if tap.kind == "finished":
+        if tap.kind == TapKind.FINISHED:
             assert user and tap.session and isinstance(tap.step, Finished)
             tap = await _finish(session, cat, user, tap, now)
     return Answered(user, cat, tap)
