@@ -7,49 +7,50 @@ buttons bot/screens/triage.py (its callback data is described there).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, assert_never
 
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot import callbacks
-from bot.countries import needs_country
 from bot.deps import BotContext
 from bot.replies import catalogue, edit, emergency_prompt, keyboard
 from bot.screens import triage as screen
 from bot.screens.country import ask as ask_country
 from bot.usecases import triage as usecases
-from bot.usecases.onboarding import is_onboarded
 from bot.usecases.people import user_of
+from bot.usecases.triage import Opening
 
 
 async def on_triage(update: Update, context: BotContext) -> None:
     """/triage: a new episode, or a choice to carry on the one in progress."""
-    d, message = context.deps, update.effective_message
-    assert message and update.effective_user
-    user, active = await usecases.open_questionnaire(d.sessions, update.effective_user.id)
-    cat = catalogue(user, update.effective_user.language_code)
-    if user is None or not is_onboarded(user):
-        await message.reply_text(cat.text("triage_ui.not_onboarded"))
-    elif user.consent_health_at is None:
-        await message.reply_text(cat.text("triage_ui.no_consent"))
-    elif needs_country(user.country):
-        # §0.4 rev 2: "European Union" is no longer a country; asked once, then the triage.
-        await ask_country(context, user, then_triage=True, legacy=True)
-    elif active is None and (
-        repeat := await usecases.repeat_check(d.sessions, cat, user, d.clock.now())
-    ):
-        # §5.6 rev 2: same advice, what would change it, one tip; the full triage stays open.
-        again = [[(cat.text("repeat_check.again"), screen.data(screen.AGAIN))]]
-        await message.reply_text(repeat, reply_markup=keyboard(again))
-    elif active is not None:
-        rows = [
-            [(cat.text("triage_ui.continue"), screen.data(active.id, "resume"))],
-            [(cat.text("triage_ui.restart"), screen.data(active.id, "restart"))],
-        ]
-        await message.reply_text(cat.text("triage_ui.in_progress"), reply_markup=keyboard(rows))
-    else:
-        await screen.begin(context.bot, d, message.chat_id, user)
+    d, message, tg_user = context.deps, update.effective_message, update.effective_user
+    assert message and tg_user
+    opened = await usecases.open_questionnaire(
+        d.sessions, d.clock.now(), tg_user.id, tg_user.language_code
+    )
+    user, cat = opened.user, catalogue(opened.user, tg_user.language_code)
+    match opened.opening:
+        case Opening.NOT_ONBOARDED:
+            await message.reply_text(cat.text("triage_ui.not_onboarded"))
+        case Opening.NO_CONSENT:
+            await message.reply_text(cat.text("triage_ui.no_consent"))
+        case Opening.COUNTRY_FIRST:
+            assert user
+            await ask_country(context, user, then_triage=True, legacy=True)
+        case Opening.REPEAT_CHECK:
+            assert opened.repeat
+            again = [[(cat.text("repeat_check.again"), screen.data(screen.AGAIN))]]
+            await message.reply_text(opened.repeat, reply_markup=keyboard(again))
+        case Opening.IN_PROGRESS:
+            assert opened.active
+            text, markup = screen.in_progress(cat, opened.active.id)
+            await message.reply_text(text, reply_markup=markup)
+        case Opening.NEW:
+            assert user
+            await screen.begin(context.bot, d, message.chat_id, user)
+        case _:
+            assert_never(opened.opening)
 
 
 async def on_button(update: Update, context: BotContext) -> None:

@@ -54,6 +54,15 @@ def render(
     return "\n\n".join(lines), keyboard(_rows(cat, triage, question, selection))
 
 
+def in_progress(cat: Catalogue, session_id: int) -> tuple[str, InlineKeyboardMarkup]:
+    """/triage in the middle of a questionnaire: carry on, or start again?"""
+    rows = [
+        [(cat.text("triage_ui.continue"), data(session_id, "resume"))],
+        [(cat.text("triage_ui.restart"), data(session_id, "restart"))],
+    ]
+    return cat.text("triage_ui.in_progress"), keyboard(rows)
+
+
 def _first_list(triage: TriageSession) -> bool:
     """No multi-select question answered yet in this questionnaire."""
     answered = TriageState.from_json(triage.answers).answers
