@@ -39,7 +39,7 @@ from bot.catalogue import Catalogue
 from bot.checkin_screens import SCREEN_ANSWERS, render
 from bot.deps import BotContext
 from bot.escalation import advice
-from bot.replies import answer_only, catalogue, edit, keyboard
+from bot.replies import NOT_YOURS, NOTHING_TICKED, answer_only, catalogue, edit, keyboard
 from bot.screens.checkin import answered, habits_record, rerun_rows, summary
 from bot.usecases import checkin
 from bot.usecases.checkin_taps import Tap, TapKind
@@ -81,9 +81,9 @@ def reply_to(kind: TapKind) -> Reply:
         case TapKind.CLOSED:
             return answer_only("checkin_ui.finished", show_alert=True)
         case TapKind.FOREIGN:
-            return answer_only("error.stale_button_alert")
+            return NOT_YOURS
         case TapKind.EMPTY:
-            return answer_only("triage_ui.nothing_ticked", show_alert=True)
+            return NOTHING_TICKED
         case _:
             assert_never(kind)
 

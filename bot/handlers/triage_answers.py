@@ -16,7 +16,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from bot import callbacks
 from bot.catalogue import Catalogue
 from bot.deps import BotContext
-from bot.replies import answer_only, edit
+from bot.replies import NOT_YOURS, NOTHING_TICKED, answer_only, edit
 from bot.screens import triage as screen
 from bot.screens.result import send_outcome
 from bot.usecases import triage as usecases
@@ -59,9 +59,9 @@ def reply_to(kind: TapKind) -> Reply:
         case TapKind.STALE:
             return _on_stale
         case TapKind.EMPTY:
-            return answer_only("triage_ui.nothing_ticked", show_alert=True)
+            return NOTHING_TICKED
         case TapKind.FOREIGN:
-            return answer_only("error.stale_button_alert")
+            return NOT_YOURS
         case TapKind.CLOSED:
             return answer_only("triage_ui.finished_session", show_alert=True)
         case _:
