@@ -43,12 +43,10 @@ async def on_pause(update: Update, context: BotContext) -> None:
 
 
 async def _on_pause_choice(update: Update, context: BotContext, user: User, choice: str) -> None:
-    if choice not in screen.PAUSES:
+    if choice not in usecases.PAUSES:
         raise callbacks.BadCallback("no such pause")
     d = context.deps
-    length = screen.PAUSES[choice]
-    until = d.clock.now() + length if length is not None else None
-    await usecases.pause(d.sessions, user.id, until, choice)
+    until = await usecases.pause(d.sessions, d.clock.now(), user.id, choice)
     await context.bot.send_message(user.chat_id, screen.paused(catalogue(user), user, until))
 
 

@@ -15,13 +15,12 @@ from bot import callbacks
 from bot.catalogue import Catalogue
 from bot.deps import BotContext
 from bot.replies import catalogue, keyboard, say
+from bot.usecases.control import PAUSES
 from bot.usecases.onboarding import is_onboarded
 from bot.usecases.people import user_of
 from storage.models import User
 
 AREA = "k"
-PAUSES = {"day": dt.timedelta(days=1), "week": dt.timedelta(days=7), "open": None}
-"""How long each /pause button holds reminders; None: until /resume."""
 STOP_ANSWERS = ("yes", "no")
 
 

@@ -31,13 +31,23 @@ log = logging.getLogger(__name__)
 Sessions = async_sessionmaker[AsyncSession]
 
 
-async def pause(sessions: Sessions, user_id: int, until: dt.datetime | None, choice: str) -> None:
-    """Reminders and check-ins held until `until` (None: until /resume), as `choice` said."""
+PAUSES = {"day": dt.timedelta(days=1), "week": dt.timedelta(days=7), "open": None}
+"""How long each /pause choice holds reminders; None: until /resume."""
+
+
+async def pause(
+    sessions: Sessions, now: dt.datetime, user_id: int, choice: str
+) -> dt.datetime | None:
+    """Reminders and check-ins held for the length `choice` names; returns until when (None:
+    until /resume)."""
+    length = PAUSES[choice]
+    until = now + length if length is not None else None
     async with sessions.begin() as session:
         stored = await UserRepository(session).get(user_id, for_update=True)
         assert stored is not None
         stored.state, stored.paused_until = UserState.PAUSED, until
     log.info("user %s paused reminders (%s)", person(user_id), choice)
+    return until
 
 
 async def resume(sessions: Sessions, now: dt.datetime, user_id: int) -> str:
