@@ -74,6 +74,12 @@ def answer_only(key: str, *, show_alert: bool = False) -> Callable[..., Awaitabl
     return answer
 
 
+NOT_YOURS = answer_only("error.stale_button_alert")
+"""A tap on a button of someone else's questionnaire or check-in, or of a row gone."""
+NOTHING_TICKED = answer_only("triage_ui.nothing_ticked", show_alert=True)
+"""Done on a list with nothing ticked."""
+
+
 async def edit(message: object, text: str, markup: InlineKeyboardMarkup | None) -> None:
     """Edits a message the bot sent, when it can be edited."""
     change = getattr(message, "edit_text", None)
