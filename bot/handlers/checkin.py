@@ -162,12 +162,25 @@ async def on_rerun(update: Update, context: BotContext, checkin_id: int, choice:
         await triage_screen.begin_rerun(context.bot, d, user, episode.id, RERUNS[choice])
 
 
+async def _on_stale(
+    update: Update, context: BotContext, user: User | None, cat: Catalogue, tap: Tap
+) -> None:
+    """A tap on a question already answered: "moved on", but not for the retry of a tap a
+    crashed replica saved (bot/takeovers.py), which is no second tap of the person's."""
+    query = update.callback_query
+    assert query
+    if context.deps.takeovers.includes(update):
+        await query.answer()
+        return
+    await query.answer(cat.text("checkin_ui.moved_on"))
+
+
 REPLIES = {
     "tick": _on_tick,
     "next": _on_next,
     "back": _on_back,
     "finished": _on_finished,
-    "stale": answer_only("checkin_ui.moved_on"),
+    "stale": _on_stale,
     "closed": answer_only("checkin_ui.finished", show_alert=True),
     "foreign": answer_only("error.stale_button_alert"),
     "empty": answer_only("triage_ui.nothing_ticked", show_alert=True),

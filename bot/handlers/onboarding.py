@@ -55,6 +55,12 @@ async def on_button(update: Update, context: BotContext) -> None:
     cat = catalogue(user)
     if not applied and user.onboarding_step == Step.DONE:
         await _where_now(update, context, query, user, cat)
+    elif not applied and context.deps.takeovers.includes(update):
+        # The retry of a tap a crashed replica saved: no second tap of the person's.
+        await query.answer()
+        if usecases.right_after(user, step, value):
+            assert update.effective_message
+            await ask(update.effective_message, user, cat)
     elif not applied:
         await query.answer(cat.text("error.stale_button_alert"))
         await reshow(update, user, cat)
@@ -77,15 +83,19 @@ async def _where_now(
     When no questionnaire was ever begun, the update that finished onboarding was cut off
     before it could begin one: "All set" and the first question come now. (A replica renews
     its claim while it works, so the retry never runs beside a live original.) Once anything
-    is answered or ticked, the person has the questionnaire: the tap only gets a short note."""
+    is answered or ticked, the person has the questionnaire: the tap only gets a short note,
+    and the retry of a tap a crashed replica saved (bot/takeovers.py) not even that."""
     progress = await usecases.in_progress(context.deps.sessions, user.id)
+    taken_over = context.deps.takeovers.includes(update)
     if not progress.begun:
         await query.answer()
         await finish(update, context, user, cat)
     elif progress.active is not None and progress.untouched:
-        await query.answer(cat.text("triage_ui.moved_on"))
+        await query.answer(None if taken_over else cat.text("triage_ui.moved_on"))
         now, chat = context.deps.clock.now(), user.chat_id
         await triage_screen.send_current(context.bot, chat, user, progress.active, now)
+    elif taken_over:
+        await query.answer()
     elif progress.active is not None:
         await query.answer(cat.text("error.stale_button_alert"))
     else:

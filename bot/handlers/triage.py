@@ -24,7 +24,7 @@ from bot.screens.result import send_result
 from bot.usecases import triage as usecases
 from bot.usecases.onboarding import is_onboarded
 from bot.usecases.people import user_of
-from bot.usecases.triage_taps import Tap, current_question
+from bot.usecases.triage_taps import Tap, current_question, right_after
 from storage.models import User
 from triage.flow import Ask, Finished
 from triage.nudges import needs_preferences
@@ -170,8 +170,24 @@ async def _on_stale(
 ) -> None:
     query = update.callback_query
     assert query and user and tap.session
+    if context.deps.takeovers.includes(update):
+        await _on_applied_by_a_crashed_replica(update, context, user, tap)
+        return
     await query.answer(cat.text("triage_ui.moved_on"))
     await _resend(update, context, user, tap)
+
+
+async def _on_applied_by_a_crashed_replica(
+    update: Update, context: BotContext, user: User, tap: Tap
+) -> None:
+    """The retry of a tap that a replica saved before it crashed: not the person's second
+    tap, so no "moved on". The question that followed is shown only if the session still
+    stands right after the tap (it may never have been sent); otherwise the person has it."""
+    query = update.callback_query
+    assert query and tap.session
+    await query.answer()
+    if right_after(tap.session, callbacks.decode(query.data).field(1)):
+        await _resend(update, context, user, tap)
 
 
 async def _on_back(

@@ -157,3 +157,19 @@ def _ask_again(
 def _touch(triage: TriageSession, now: dt.datetime) -> None:
     triage.version += 1
     triage.updated_at = now
+
+
+def right_after(triage: TriageSession, question_id: str) -> bool:
+    """Whether the session stands where answering `question_id` left it, with nothing
+    answered or ticked since: `question_id` is its last answer, and what it asks now (a
+    question, or the review) shows no tick but a re-run's prefill.
+
+    For the retry of a tap whose replica crashed after saving it: the question that followed
+    may never have been sent. Once the person has done anything since, they have it."""
+    state = TriageState.from_json(triage.answers)
+    try:
+        last, _ = back(state)
+    except InvalidAnswer:
+        return False
+    untouched = triage.selection == sorted(state.prefilled(triage.step))
+    return last.question.id == question_id and untouched

@@ -232,11 +232,13 @@ async def step(telegram: Telegram, person: ScriptedUser, label: str, expect: str
     return await wait_for_message(telegram, person, expect, since)
 
 
-async def onboard(telegram: Telegram, person: ScriptedUser) -> None:
-    """/start through consent, age, country and zone, up to the first triage question."""
-    since = len(person.transcript())
-    await person.send("/start")
-    await wait_for_message(telegram, person, "store and use your answers", since)
+async def onboard(telegram: Telegram, person: ScriptedUser, *, started: bool = False) -> None:
+    """/start through consent, age, country and zone, up to the first triage question
+    (`started`: /start was sent and the consent question is on screen)."""
+    if not started:
+        since = len(person.transcript())
+        await person.send("/start")
+        await wait_for_message(telegram, person, "store and use your answers", since)
     for label, expect in [
         ("I agree", "reminders and check-ins?"),
         ("Yes, remind me", "18 or over?"),
