@@ -41,6 +41,7 @@ from bot.handlers import (
     common,
     control,
     data,
+    erasure,
     onboarding,
     plan_end,
     preferences,
@@ -48,11 +49,13 @@ from bot.handlers import (
     result_details,
     safety,
     settings,
+    settings_nudges,
     triage,
 )
 from bot.queries import TolerantRequest
 from bot.ratelimit import ChatRateLimiter
 from bot.replies import say
+from bot.transport import AiohttpRequest
 
 COMMANDS = (
     "start",
@@ -93,6 +96,7 @@ def build_application(
         .base_url(settings.bot_base_url)
         .base_file_url(settings.bot_file_url)
         .request(TolerantRequest())
+        .get_updates_request(AiohttpRequest(connection_pool_size=2))
         .rate_limiter(ChatRateLimiter(budget, settings.rate_per_chat))
         .concurrent_updates(processor)
         .update_queue(asyncio.Queue(maxsize=BACKLOG))
@@ -113,6 +117,7 @@ FEATURES = (
     result_details,
     reminders,
     checkin,
+    settings_nudges,
     settings,
     preferences,
     control,
@@ -126,7 +131,7 @@ def add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(TypeHandler(Update, _private_only), group=-1)
     for handler in safety.handlers():  # first: danger words outrank every other handler
         app.add_handler(handler)
-    for feature in (*FEATURES, plan_end, data):
+    for feature in (*FEATURES, plan_end, data, erasure):
         for handler in feature.handlers():
             app.add_handler(handler)
     app.add_handler(MessageHandler(filters.LOCATION, routing.on_location))

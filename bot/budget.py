@@ -6,11 +6,17 @@ command's reply), goes first; BROADCAST (reminders and check-ins the bot starts)
 replies leave. `MemoryBudget` keeps it for one process; `bot/budget_redis.py` keeps the same
 `Budget` for every process together.
 
-`MemoryBudget` is a sliding log, not a token bucket that starts full: it remembers when each
-of the last second's sends was granted, so no one-second window, the first included, holds
-more than `per_second`. Broadcasts additionally:
+`MemoryBudget` is a sliding log, not a token bucket that starts full. A send holds its place
+from the moment it is granted until one window after it has completed (`sending`): Telegram
+counts a request when it arrives, some instant between the two, so counting it from the grant
+alone would let a slow request and the next second's first ones land in the same second. So no
+one-second window at Telegram, the first included, holds more than `per_second`. Broadcasts
+additionally:
 
-- never take the last `reply_reserve` places of a window, so a reply finds one free at once;
+- never take the last `reply_reserve` places of a window, nor as many more as replies were
+  granted in the last few windows (`REPLY_MEMORY`, at most half the budget): while people are
+  active the places their next replies need stay free, so a reply rarely waits for a
+  broadcast's place to expire;
 - wait while any reply waits;
 - are paced evenly (at most a small burst at once), so that when a reply does have to wait,
   the next place frees within a fraction of a second rather than at the end of a burst.
@@ -20,11 +26,17 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from enum import StrEnum
 from typing import Protocol
 
 BROADCAST_BURST = 2
 """Broadcasts granted back to back at most; a late timer catches up by this much."""
+REPLY_MEMORY = 5
+"""Replies granted within this many windows count as people active now: broadcasts leave that
+many places (at most half the budget), so a person who reads for a few seconds between taps
+still finds room for the next answer."""
 
 
 class Lane(StrEnum):
@@ -35,8 +47,9 @@ class Lane(StrEnum):
 class Budget(Protocol):
     """Permission to send one message, shared by everything one bot sends."""
 
-    async def acquire(self, lane: Lane) -> None:
-        """Waits until one message may be sent in `lane`."""
+    def sending(self, lane: Lane) -> AbstractAsyncContextManager[None]:
+        """Waits until one message may be sent in `lane`; the block sends it, and its place
+        is counted until a window after the block ends."""
         ...
 
 
@@ -51,12 +64,36 @@ class MemoryBudget:
         self._limit = {Lane.REPLY: per_second, Lane.BROADCAST: per_second - reply_reserve}
         self._window = window
         self._spacing = window / self._limit[Lane.BROADCAST]
-        self._granted: deque[float] = deque()
+        self._granted: deque[float] = deque()  # when each send of the last window completed
+        self._in_flight = 0  # sends granted and not yet completed
+        self._replies: deque[float] = deque()  # when each recent reply was granted
+        self._recent = REPLY_MEMORY * window
+        self._headroom_cap = self._limit[Lane.BROADCAST] // 2
         self._waiting: dict[Lane, deque[asyncio.Future[None]]] = {lane: deque() for lane in Lane}
         self._paced_until: float | None = None
         self._timer: asyncio.TimerHandle | None = None
 
+    @asynccontextmanager
+    async def sending(self, lane: Lane) -> AsyncIterator[None]:
+        await self._acquire(lane)
+        try:
+            yield
+        finally:
+            self._complete()
+
     async def acquire(self, lane: Lane) -> None:
+        """A place for a send that completes at once (the place is held for a window)."""
+        async with self.sending(lane):
+            pass
+
+    def _complete(self) -> None:
+        """A granted send has completed: its place is held for one more window."""
+        loop = asyncio.get_running_loop()
+        self._in_flight -= 1
+        self._granted.append(loop.time())
+        self._rearm(loop)
+
+    async def _acquire(self, lane: Lane) -> None:
         loop = asyncio.get_running_loop()
         if not self._queued_ahead(lane) and self._take(lane, loop.time()):
             return
@@ -69,6 +106,8 @@ class MemoryBudget:
             if waiter.cancelled() and waiter in self._waiting[lane]:
                 self._waiting[lane].remove(waiter)
                 self._rearm(loop)
+            elif waiter.done() and not waiter.cancelled():
+                self._complete()  # granted as it was given up: the place is not kept forever
             raise
 
     def _queued_ahead(self, lane: Lane) -> bool:
@@ -80,18 +119,29 @@ class MemoryBudget:
     def _take(self, lane: Lane, now: float) -> bool:
         """Grants one send in `lane` at `now` if the window and the pace allow it."""
         self._expire(now)
-        if len(self._granted) >= self._limit[lane]:
+        if len(self._granted) + self._in_flight >= self._cap(lane):
             return False
         if lane is Lane.BROADCAST:
             if self._waiting[Lane.REPLY] or self._paced_from() > now:
                 return False
             self._paced_until = max(self._paced_until or now, now) + self._spacing
-        self._granted.append(now)
+        elif lane is Lane.REPLY:
+            self._replies.append(now)
+        self._in_flight += 1
         return True
 
+    def _cap(self, lane: Lane, replies: int | None = None) -> int:
+        """How many places of the window `lane` may fill: broadcasts leave the reserve and as
+        many as recent replies (at most half the budget)."""
+        if lane is Lane.REPLY:
+            return self._limit[Lane.REPLY]
+        recent = len(self._replies) if replies is None else replies
+        return self._limit[Lane.BROADCAST] - min(recent, self._headroom_cap)
+
     def _expire(self, now: float) -> None:
-        while self._granted and self._granted[0] <= now - self._window:
-            self._granted.popleft()
+        for log, span in ((self._granted, self._window), (self._replies, self._recent)):
+            while log and log[0] <= now - span:
+                log.popleft()
 
     def _paced_from(self) -> float:
         """The first instant the pace allows another broadcast."""
@@ -132,6 +182,24 @@ class MemoryBudget:
         else:
             return None
         self._expire(now)
-        over = len(self._granted) - self._limit[lane]
-        when = self._granted[over] + self._window if over >= 0 else now
-        return max(when, self._paced_from()) if lane is Lane.BROADCAST else when
+        when = self._room_at(lane, now)
+        if when is None or lane is Lane.REPLY:
+            return when
+        return max(when, self._paced_from())
+
+    def _room_at(self, lane: Lane, now: float) -> float | None:
+        """When the window will first have room for `lane`, as its entries expire; None when
+        sends in flight alone fill it (the next completion re-arms)."""
+        occupied, replies = len(self._granted) + self._in_flight, len(self._replies)
+        if occupied < self._cap(lane):
+            return now
+        forgetting = self._replies if lane is Lane.BROADCAST else ()
+        expiries = sorted(
+            [(at + self._window, 1, 0) for at in self._granted]
+            + [(at + self._recent, 0, 1) for at in forgetting]
+        )
+        for when, freed, forgotten in expiries:
+            occupied, replies = occupied - freed, replies - forgotten
+            if occupied < self._cap(lane, replies):
+                return when
+        return None

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from bot import zones
+from bot import places, zones
 
 MAX_CHOICES = 5
 # A place this many times bigger than any namesake in another zone is the one people mean
@@ -200,6 +200,10 @@ def from_fields(parts: Iterable[str]) -> str | None:
 
 
 def picked(parts: tuple[str, ...], country: str | None) -> str | None:
-    """The zone a tapped button names, one offered for a typed place (as its `fields`); a
-    suggestion's number is the caller's (it knows the list it showed)."""
+    """The zone a tapped zone button names: the number of one of the country's suggestions
+    (`places.zone_choices`, the list onboarding and /settings show), or one offered for a
+    typed place (as its `fields`)."""
+    names = places.zone_choices(country)
+    if parts and parts[0].isdigit() and int(parts[0]) < len(names):
+        return names[int(parts[0])]
     return from_fields(parts)

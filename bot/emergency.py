@@ -18,6 +18,7 @@ from bot.plans import pause_nudges
 from storage.episodes import EpisodeRepository
 from storage.models import Episode, User
 from storage.reminders import ReminderRepository
+from storage.statuses import EpisodeStatus
 from triage.followup import FollowUpState, on_retriage, start_followup
 from triage.levels import Level
 from triage.outcome import Outcome, Reason
@@ -68,7 +69,7 @@ async def _episode(session: AsyncSession, user: User, now: dt.datetime) -> Episo
     if latest is not None and latest.closed_at is None and _followup(latest) is not None:
         return latest
     fresh = await episodes.open(user.id, now)
-    fresh.status = "open"
+    fresh.status = EpisodeStatus.OPEN
     return fresh
 
 

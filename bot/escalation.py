@@ -19,9 +19,9 @@ from bot.catalogue import Catalogue
 from bot.plans import pause_nudges
 from bot.replies import say
 from bot.results import advice_key, driving, reason_phrases
+from storage.checkins import CheckInRepository
 from storage.models import CheckIn, Delivery, Episode, User
 from storage.reminders import ReminderRepository
-from triage.checkin_flow import answers_from
 from triage.escalation import Escalation, escalate, is_due
 from triage.flow import TriageState
 from triage.followup import FollowUpState
@@ -36,7 +36,7 @@ async def escalate_now(
 ) -> Escalation | None:
     """Assesses the check-in's new signs at once and stores the result; None if nothing new."""
     now_local = now.astimezone(zoneinfo.ZoneInfo(user.tz or "UTC")).replace(tzinfo=None)
-    given = answers_from(row.answers)
+    given = CheckInRepository.answers(row)
     if not is_due(given.new_signs, given.status) or not episode.followup:
         return None
     state = FollowUpState.from_json(episode.followup)
@@ -47,11 +47,7 @@ async def escalate_now(
     episode.level = escalation.state.level.value
     episode.reasons = list(dict.fromkeys([*episode.reasons, *escalation.outcome.rule_ids]))
     episode.answers = escalation.answers.to_json()
-    # Once raised during this check-in, it stays so even if the signs are answered again.
-    row.answers = {
-        **row.answers,
-        "escalated": bool(row.answers.get("escalated")) or escalation.rose,
-    }
+    CheckInRepository.note_escalation(row, escalation.rose)
     if escalation.rose:
         await _follow_the_new_level(session, user, row, escalation.state, now)
     log.info(

@@ -7,7 +7,8 @@
 - `/metrics`: Prometheus text (bot/metrics.py), with the gauges read at scrape time.
 
 Webhook replicas serve these beside POST /telegram; workers and polling processes serve them
-on HEALTH_PORT when it is set.
+on HEALTH_PORT when it is set. The routes themselves are bot/health_routes.py, imported only by
+a process that serves HTTP, so a polling bot without HEALTH_PORT never loads aiohttp's server.
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -89,33 +88,3 @@ class Health:
                 LEASES_HELD.set(await leases_held(session, now))
         except Exception as error:  # metrics must answer even while the database does not
             log.info("metrics: database gauges not read: %s", type(error).__name__)
-
-
-def add_routes(server: web.Application, health: Health) -> None:
-    """Adds /healthz, /readyz and /metrics to `server`."""
-
-    async def on_alive(_: web.Request) -> web.Response:
-        return web.json_response({"ok": True})
-
-    async def on_ready(_: web.Request) -> web.Response:
-        found = await health.checks()
-        ready = all(verdict in {"ok", "not run here"} for verdict in found.values())
-        return web.json_response({"ready": ready, "checks": found}, status=200 if ready else 503)
-
-    async def on_metrics(_: web.Request) -> web.Response:
-        await health.refresh_metrics()
-        return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
-
-    server.router.add_get("/healthz", on_alive)
-    server.router.add_get("/readyz", on_ready)
-    server.router.add_get("/metrics", on_metrics)
-
-
-async def serve_health(health: Health, host: str, port: int) -> web.AppRunner:
-    """A small server with only the health routes (workers, polling); cleanup() stops it."""
-    server = web.Application()
-    add_routes(server, health)
-    runner = web.AppRunner(server, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, host, port).start()
-    return runner

@@ -1,8 +1,9 @@
 """Logging set-up: ids only, and secrets redacted.
 
-httpx logs every request URL, and Bot API URLs contain the token, so httpx is quietened to
-WARNING, and every log record, from any logger and for any handler, has each known secret
-replaced as the record is made (a record factory, so handlers added later are covered too).
+HTTP clients may log request URLs, and Bot API URLs contain the token, so httpx and aiohttp's
+client are quietened to WARNING, and every log record, from any logger and for any handler,
+has each known secret replaced as the record is made (a record factory, so handlers added
+later are covered too).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ QUIET = {
     "httpx": logging.WARNING,
     "httpcore": logging.WARNING,
     "aiohttp.access": logging.WARNING,
+    "aiohttp.client": logging.WARNING,
     "apscheduler": logging.WARNING,
     # These DEBUG lines dump every update and message (PTB) or every SQL parameter
     # (aiosqlite, SQLAlchemy): health data.

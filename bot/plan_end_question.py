@@ -17,6 +17,7 @@ from bot.replies import keyboard
 from scheduler.recurrence import next_occurrence
 from storage.models import Delivery, Episode, Reminder
 from storage.reminders import schedule_from_json
+from storage.statuses import DeliveryResponse
 from triage.levels import NUDGE_LEVELS, Level
 from triage.schedule import CHECKIN, PLAN_END
 
@@ -82,7 +83,7 @@ async def _stopped_series(session: AsyncSession, episode_id: int) -> set[int]:
     found = await session.execute(
         select(Reminder.id, Reminder.origin_id)
         .join(Delivery, Delivery.reminder_id == Reminder.id)
-        .where(Reminder.episode_id == episode_id, Delivery.response == "stopped")
+        .where(Reminder.episode_id == episode_id, Delivery.response == DeliveryResponse.STOPPED)
     )
     return {origin or reminder_id for reminder_id, origin in found}
 

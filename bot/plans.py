@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.catalogue import Catalogue
 from storage.models import Delivery, Episode, Reminder, User
 from storage.reminders import ReminderRepository
+from storage.statuses import DeliveryStatus
 from triage.followup import expected_checkins, start_followup
 from triage.levels import NUDGE_LEVELS, Level
 from triage.nudges import PLAN_DAYS, Preferences, plan_nudges
@@ -202,7 +203,7 @@ async def opens_l2_plan(
         .where(
             Reminder.episode_id == episode_id,
             Reminder.kind.not_in((CHECKIN, PLAN_END)),
-            Delivery.status.in_(("pending", "sent")),
+            Delivery.status.in_((DeliveryStatus.PENDING, DeliveryStatus.SENT)),
         )
         .order_by(Delivery.id)
         .limit(1)

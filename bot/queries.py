@@ -14,17 +14,14 @@ import json
 import logging
 from http import HTTPStatus
 
-from telegram.request import HTTPXRequest
-
 from bot.metrics import RATE_LIMITED
+from bot.transport import AiohttpRequest
 
 log = logging.getLogger(__name__)
 
 ANSWER_METHOD = "/answercallbackquery"
 STALE_QUERY = ("query is too old", "query id is invalid")
 ANSWERED = b'{"ok": true, "result": true}'
-POOL_SIZE = 256
-"""python-telegram-bot's default for the sending connection pool."""
 
 
 def is_stale_query(payload: bytes) -> bool:
@@ -36,11 +33,8 @@ def is_stale_query(payload: bytes) -> bool:
     return any(phrase in description for phrase in STALE_QUERY)
 
 
-class TolerantRequest(HTTPXRequest):
-    """PTB's HTTP transport, except that a stale callback query counts as answered."""
-
-    def __init__(self, connection_pool_size: int = POOL_SIZE) -> None:
-        super().__init__(connection_pool_size=connection_pool_size)
+class TolerantRequest(AiohttpRequest):
+    """The bot's HTTP transport, except that a stale callback query counts as answered."""
 
     async def do_request(  # type: ignore[no-untyped-def]
         self, url: str, method: str, *args, **kwargs

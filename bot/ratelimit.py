@@ -61,8 +61,8 @@ class ChatRateLimiter(BaseRateLimiter[Lane]):
         lane = Lane.BROADCAST if rate_limit_args == Lane.BROADCAST else Lane.REPLY
         if lane is Lane.BROADCAST and isinstance(chat_id, int) and chat_id > 0:
             await self._limiter(chat_id).acquire()
-        await self._budget.acquire(lane)
-        return await callback(*args, **kwargs)
+        async with self._budget.sending(lane):  # the place is held until the request ends
+            return await callback(*args, **kwargs)
 
     def _limiter(self, chat_id: int) -> AsyncLimiter:
         limiter = self._chats.pop(chat_id, None) or AsyncLimiter(

@@ -16,7 +16,14 @@ from telegram import Update
 from bot import awaiting
 from bot.awaiting import COUNTRY_ANSWERS, Awaiting
 from bot.deps import BotContext
-from bot.handlers import checkin, common, onboarding, preferences, settings_typed, triage
+from bot.handlers import (
+    checkin,
+    common,
+    onboarding_place,
+    preferences,
+    settings_typed,
+    triage,
+)
 from bot.replies import catalogue, say
 from bot.usecases import settings as settings_usecases
 from bot.usecases.onboarding import is_onboarded
@@ -54,7 +61,7 @@ async def on_text(update: Update, context: BotContext) -> None:
         await on_disease_question(update, context, user)
         return
     if user is not None and not is_onboarded(user):
-        await onboarding.on_text(update, context, user)
+        await onboarding_place.on_text(update, context, user)
         return
     if user is not None and await _awaited(update, context, user, message.text):
         return
@@ -89,7 +96,7 @@ async def on_location(update: Update, context: BotContext) -> None:
     if user is not None and user.awaiting in wanted:
         await settings_typed.on_location(update, context, user)
         return
-    await onboarding.on_location(update, context)
+    await onboarding_place.on_location(update, context)
 
 
 async def on_disease_question(update: Update, context: BotContext, user: User | None) -> None:

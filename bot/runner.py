@@ -12,16 +12,15 @@ import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aiohttp import web
 from telegram.ext import Application, ExtBot
 
 from bot.app import REPLY_RESERVE, build_application
 from bot.budget import Budget
 from bot.config import Settings
 from bot.deps import Deps
-from bot.health import Health, Pulse, PulseSource, add_routes, serve_health
+from bot.health import Health, Pulse, PulseSource
 from bot.heap import freeze_startup
 from bot.menu import publish_menu
 from bot.notifier import TelegramNotifier
@@ -30,7 +29,6 @@ from bot.redaction import describe
 from bot.startup import require_database
 from bot.usecases import checkin
 from bot.wakeup import Wakeup
-from bot.webhook import webhook_app
 from scheduler.clock import Clock, ScaledClock, SystemClock
 from scheduler.dispatcher import Dispatcher
 from scheduler.driver import DispatchDriver
@@ -38,6 +36,9 @@ from scheduler.retention import RetentionJob
 from storage.db import create_engine, is_sqlite, session_factory
 from storage.migrate import upgrade_async
 from storage.ops import run_retention
+
+if TYPE_CHECKING:
+    from aiohttp import web
 
 log = logging.getLogger(__name__)
 
@@ -129,17 +130,13 @@ async def _receiving(
     the block runs. Webhook replicas do not register the webhook: `python -m bot set-webhook`
     does, once per deployment."""
     settings = deps.settings
+    runner: web.AppRunner | None = None
     if mode == Mode.WEBHOOK:
-        assert settings.webhook_secret
-        server = webhook_app(app, deps, settings.webhook_secret)
-        add_routes(server, health)
-        runner = web.AppRunner(server, access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+        runner = await _serve_webhook(app, deps, health)
     elif settings.health_port is not None:
+        from bot.health_routes import serve_health  # aiohttp's server, only where it serves
+
         runner = await serve_health(health, settings.health_host, settings.health_port)
-    else:
-        runner = None
     try:
         if mode == Mode.POLLING:
             async with Poller(app, on_revoked=stop.set).polling():
@@ -149,6 +146,25 @@ async def _receiving(
     finally:
         if runner is not None:
             await runner.cleanup()
+
+
+async def _serve_webhook(
+    app: Application[Any, Any, Any, Any, Any, Any], deps: Deps, health: Health
+) -> web.AppRunner:
+    """POST /telegram and the health routes on the webhook port; returns the aiohttp runner."""
+    from aiohttp import web
+
+    from bot.health_routes import add_routes
+    from bot.webhook import webhook_app
+
+    settings = deps.settings
+    assert settings.webhook_secret
+    server = webhook_app(app, deps, settings.webhook_secret)
+    add_routes(server, health)
+    runner = web.AppRunner(server, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+    return runner
 
 
 def build_dispatcher(bot: ExtBot[Any], deps: Deps) -> Dispatcher:

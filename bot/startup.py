@@ -19,15 +19,12 @@ from collections.abc import Coroutine
 from types import TracebackType
 from typing import Any
 
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram.error import InvalidToken, TelegramError
 
 from bot.config import Settings
 from bot.redaction import api_url_for_logs, database_url_for_logs, describe, scrub
-from storage.migrate import alembic_config, upgrade
+from storage.migrate import head_revision, stamped_revisions, upgrade
 
 log = logging.getLogger(__name__)
 
@@ -56,21 +53,18 @@ async def require_database(engine: AsyncEngine, url: str) -> None:
     shown = database_url_for_logs(url)
     try:
         async with engine.connect() as connection:
-            current = await connection.run_sync(_current_revision)
+            stamped = await stamped_revisions(connection)
     except Exception as exc:  # any failure to reach it means the same: not ready
         raise DatabaseNotReady(
             f"the database {shown} cannot be reached ({type(exc).__name__})"
         ) from None
-    head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
-    if current != head:
+    head = head_revision()
+    if stamped != {head}:
+        current = ", ".join(sorted(stamped)) or "none"
         raise DatabaseNotReady(
-            f"the database {shown} has schema {current or 'none'}, not {head}: "
+            f"the database {shown} has schema {current}, not {head}: "
             "run `python -m bot migrate` first"
         )
-
-
-def _current_revision(connection: Connection) -> str | None:
-    return MigrationContext.configure(connection).get_current_revision()
 
 
 def token_refusal(error: InvalidToken, settings: Settings) -> TokenRevoked:

@@ -12,6 +12,7 @@ from bot.catalogue import Catalogue
 from bot.replies import say
 from storage.episodes import EpisodeRepository
 from storage.models import CheckIn, Episode, TriageSession, User
+from storage.statuses import TriageStatus
 from triage.levels import Level
 from triage.worry import disease_answer, is_repeat_check, repeat_check_answer
 
@@ -49,7 +50,7 @@ async def repeat_check_text(
 async def _last_assessed(session: AsyncSession, user_id: int) -> dt.datetime | None:
     query = (
         select(TriageSession.updated_at)
-        .where(TriageSession.user_id == user_id, TriageSession.status == "finished")
+        .where(TriageSession.user_id == user_id, TriageSession.status == TriageStatus.FINISHED)
         .order_by(TriageSession.updated_at.desc())
         .limit(1)
     )

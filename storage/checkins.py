@@ -115,6 +115,17 @@ class CheckInRepository:
         row.answers = {**row.answers, screen: value}
 
     @staticmethod
+    def note_escalation(row: CheckIn, rose: bool) -> None:
+        """Whether the new signs raised the level during this check-in: once raised, it stays
+        so even if the signs are answered again (read back as `CheckinAnswers.escalated`)."""
+        CheckInRepository.save_answer(row, "escalated", CheckInRepository.escalated(row) or rose)
+
+    @staticmethod
+    def escalated(row: CheckIn) -> bool:
+        """Whether the new signs raised the level during this check-in, however far it got."""
+        return bool(row.answers.get("escalated"))
+
+    @staticmethod
     def answers(row: CheckIn) -> CheckinAnswers:
         """The answers as the follow-up rules take them; ValueError when they are not such."""
         return answers_from(row.answers)

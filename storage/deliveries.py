@@ -16,7 +16,8 @@ from storage.placement import new_reminder, note_due, stop
 from storage.schedules import one_off, schedule_from_json, schedule_to_json
 from storage.statuses import DeliveryResponse
 
-RESPONSES = frozenset(DeliveryResponse)
+RESPONSES = frozenset({DeliveryResponse.DONE, DeliveryResponse.SNOOZED, DeliveryResponse.STOPPED})
+"""A nudge's answers; the plan-end question's are its own use case's."""
 
 
 class UnknownResponse(ValueError):

@@ -1,19 +1,23 @@
 """Running Alembic migrations from code (`python -m bot migrate`, tests, start-up).
 
-Alembic (about 11 MB) is imported only when a migration runs: at start-up a SQLite database
-whose stamped revision is already the newest is left alone without loading it.
+Alembic (about 11 MB) is imported only when a migration runs: the newest revision is read from
+the migration files and a database's own from its `alembic_version` table, so the start-up
+check, the readiness check and a SQLite database already at the newest schema never load it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 import sqlite3
 from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -45,6 +49,7 @@ async def upgrade_async(url: str) -> None:
     await asyncio.to_thread(upgrade, url)
 
 
+@functools.cache
 def head_revision() -> str | None:
     """The newest revision id, read from the migration files' `revision` lines."""
     revisions: set[str] = set()
@@ -54,6 +59,17 @@ def head_revision() -> str | None:
             (replaced if down else revisions).add(revision)
     heads = revisions - replaced
     return heads.pop() if len(heads) == 1 else None
+
+
+async def stamped_revisions(connection: AsyncConnection) -> set[str]:
+    """The revisions a database is stamped with (none before its first migration)."""
+    return await connection.run_sync(_stamped)
+
+
+def _stamped(connection: Connection) -> set[str]:
+    if not inspect(connection).has_table("alembic_version"):
+        return set()
+    return {row[0] for row in connection.execute(text("SELECT version_num FROM alembic_version"))}
 
 
 def _sqlite_is_current(url: str) -> bool:

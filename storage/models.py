@@ -111,7 +111,9 @@ class Episode(Base):
     reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     followup: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(StoredEnum(EpisodeStatus), default=EpisodeStatus.TRIAGE)
+    status: Mapped[EpisodeStatus] = mapped_column(
+        StoredEnum(EpisodeStatus), default=EpisodeStatus.TRIAGE
+    )
 
 
 class TriageSession(Base):
@@ -173,12 +175,12 @@ class Delivery(Base):
     occurrence: Mapped[str] = mapped_column(String(40))
     due_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
-    status: Mapped[str] = mapped_column(StoredEnum(DeliveryStatus))
+    status: Mapped[DeliveryStatus] = mapped_column(StoredEnum(DeliveryStatus))
     # Why it was skipped (paused, blocked, grace, cap) or failed (an error class name).
     reason: Mapped[str | None] = mapped_column(String(40))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
-    response: Mapped[str | None] = mapped_column(StoredEnum(DeliveryResponse))
+    response: Mapped[DeliveryResponse | None] = mapped_column(StoredEnum(DeliveryResponse))
     responded_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
 
@@ -198,7 +200,9 @@ class CheckIn(Base):
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     selection: Mapped[list[Any]] = mapped_column(JSON, default=list)
     level_after: Mapped[str | None] = mapped_column(String(4))
-    status: Mapped[str] = mapped_column(StoredEnum(CheckInStatus), default=CheckInStatus.OPEN)
+    status: Mapped[CheckInStatus] = mapped_column(
+        StoredEnum(CheckInStatus), default=CheckInStatus.OPEN
+    )
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     completed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 

@@ -11,12 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from storage.migrate import alembic_config
+from storage.migrate import head_revision, stamped_revisions
 from storage.models import Reminder
 from storage.retention import DELIVERY_KEEP_DAYS, erase_inactive, prune_deliveries
 from storage.updates import ProcessedUpdateRepository
@@ -50,23 +48,10 @@ async def run_retention(
     return f"{erased} people erased, {pruned} update ids and {forgotten} deliveries forgotten"
 
 
-HEADS: dict[str, tuple[str, ...]] = {}
-
-
-def _head_revisions(url: str) -> tuple[str, ...]:
-    if "heads" not in HEADS:
-        HEADS["heads"] = tuple(ScriptDirectory.from_config(alembic_config(url)).get_heads())
-    return HEADS["heads"]
-
-
 async def schema_is_current(engine: AsyncEngine) -> bool:
     """Whether the database is at the newest migration this code knows."""
-    url = engine.url.render_as_string(hide_password=False)
     async with engine.connect() as connection:
-        current = await connection.run_sync(
-            lambda sync: MigrationContext.configure(sync).get_current_heads()
-        )
-    return set(current) == set(_head_revisions(url))
+        return await stamped_revisions(connection) == {head_revision()}
 
 
 async def dispatch_lag(session: AsyncSession, now: dt.datetime) -> dt.timedelta:

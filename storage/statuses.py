@@ -57,11 +57,13 @@ class DeliveryStatus(StrEnum):
 
 
 class DeliveryResponse(StrEnum):
-    """What the person answered to a delivered nudge."""
+    """What the person answered to a delivered nudge, or to the plan-end question (§3.4)."""
 
     DONE = "done"
     SNOOZED = "snoozed"
     STOPPED = "stopped"
+    KEPT = "kept"  # the plan-end question: yes, keep the nudges weekly
+    DECLINED = "declined"  # the plan-end question: no, let the plan end
 
 
 _E = TypeVar("_E", bound=StrEnum)

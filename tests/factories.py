@@ -29,6 +29,18 @@ def user(user_id: int, at: dt.datetime = NOW, **columns: Any) -> User:
     return User(id=user_id, **(values | columns))
 
 
+def consented_user(user_id: int, at: dt.datetime = NOW, **columns: Any) -> User:
+    """An adult in the UK, onboarded, who consented at `at` to health data and reminders."""
+    consents: dict[str, Any] = {
+        "language": "en",
+        "country": "GB",
+        "adult": True,
+        "consent_health_at": at,
+        "consent_reminders_at": at,
+    }
+    return user(user_id, at, **(consents | columns))
+
+
 def episode(user_id: int, at: dt.datetime = NOW, **columns: Any) -> Episode:
     return Episode(user_id=user_id, opened_at=at, **columns)
 

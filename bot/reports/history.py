@@ -22,14 +22,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.episodes import EpisodeRepository
 from storage.models import CheckIn, Delivery, Episode, Reminder, TriageSession, User
 from storage.reminders import NOT_NUDGES
+from storage.statuses import CheckInStatus, DeliveryResponse, DeliveryStatus, TriageStatus
 from triage.assess import assess
 from triage.levels import Level, highest
 from triage.questions import TriageError
 from triage.rules import ALL_RULES
 
-ANSWERED = "answered"
-FINISHED = "finished"
-SENT = "sent"
 REASON_OF_RULE = {rule.id: rule.reason for rule in ALL_RULES}
 
 
@@ -85,6 +83,10 @@ class Assessment:
     episodes_90d: int = 0
 
 
+MIN_CHECKINS = 2
+"""Check-ins that asked how the twitch is, before /history draws a chart."""
+
+
 @dataclass(frozen=True)
 class History:
     zone: ZoneInfo
@@ -109,6 +111,11 @@ class History:
         """Check-ins that asked how the twitch is."""
         return tuple(point for point in self.checkins if point.status is not None)
 
+    @property
+    def chartable(self) -> bool:
+        """Whether the chart has a line to draw: it takes two check-ins that asked."""
+        return len(self.statuses) >= MIN_CHECKINS
+
 
 def local(moment: dt.datetime, zone: ZoneInfo) -> dt.datetime:
     return moment.astimezone(zone)
@@ -126,12 +133,14 @@ async def load_history(session: AsyncSession, user_id: int, now: dt.datetime) ->
         return None
     checkins = await session.scalars(
         select(CheckIn)
-        .where(CheckIn.episode_id == episode.id, CheckIn.status == ANSWERED)
+        .where(CheckIn.episode_id == episode.id, CheckIn.status == CheckInStatus.ANSWERED)
         .order_by(CheckIn.completed_at, CheckIn.id)
     )
     triages = await session.scalars(
         select(TriageSession)
-        .where(TriageSession.episode_id == episode.id, TriageSession.status == FINISHED)
+        .where(
+            TriageSession.episode_id == episode.id, TriageSession.status == TriageStatus.FINISHED
+        )
         .order_by(TriageSession.updated_at, TriageSession.id)
     )
     deliveries = await session.scalars(
@@ -139,7 +148,7 @@ async def load_history(session: AsyncSession, user_id: int, now: dt.datetime) ->
         .join(Reminder, Reminder.id == Delivery.reminder_id)
         .where(Reminder.episode_id == episode.id, Reminder.kind.not_in(NOT_NUDGES))
         # A snooze's second message is the same nudge again, not another one.
-        .where(Reminder.origin_id.is_(None), Delivery.status == SENT)
+        .where(Reminder.origin_id.is_(None), Delivery.status == DeliveryStatus.SENT)
     )
     rows = Rows(episode, list(triages), list(checkins), list(deliveries))
     return build_history(zone_of(user), rows, now)
@@ -265,9 +274,9 @@ def nudge_days(deliveries: Iterable[Delivery]) -> tuple[NudgeDay, ...]:
 
     A message carrying several nudges counts once, with the answer its buttons gave.
     """
-    answers: dict[tuple[dt.date, int], str | None] = {}
+    answers: dict[tuple[dt.date, int], DeliveryResponse | None] = {}
     for row in deliveries:
-        if row.status != SENT:
+        if row.status != DeliveryStatus.SENT:
             continue
         day = dt.date.fromisoformat(row.occurrence[:10])
         message = row.message_id if row.message_id is not None else -id(row)
@@ -276,6 +285,12 @@ def nudge_days(deliveries: Iterable[Delivery]) -> tuple[NudgeDay, ...]:
     for (day, _), response in answers.items():
         tally.setdefault(day, Counter())[response] += 1
     return tuple(
-        NudgeDay(day, counts.total(), counts["done"], counts["snoozed"], counts["stopped"])
+        NudgeDay(
+            day,
+            counts.total(),
+            counts[DeliveryResponse.DONE],
+            counts[DeliveryResponse.SNOOZED],
+            counts[DeliveryResponse.STOPPED],
+        )
         for day, counts in sorted(tally.items())
     )

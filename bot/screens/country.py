@@ -2,10 +2,10 @@
 or a shared location, at onboarding, in /settings, and once for people stored with the old
 "European Union" region.
 
-| where              | buttons                      | typed name / location handled by       |
-|--------------------|------------------------------|----------------------------------------|
-| onboarding step    | `o:country:<code>`           | onboarding.on_text / on_location       |
-| /settings, EU once | `s:country:<code>[:t]`       | settings.on_text (awaiting "country")  |
+| where              | buttons                | typed name / location handled by (bot/handlers/) |
+|--------------------|------------------------|--------------------------------------------------|
+| onboarding step    | `o:country:<code>`     | onboarding_place.on_text, on_location            |
+| /settings, EU once | `s:country:<code>[:t]` | settings_typed.on_country (awaiting "country")   |
 
 A trailing `t` starts the questionnaire once the country is saved: the person had sent /triage.
 """

@@ -13,13 +13,23 @@ Callback data: `o:<step>:<value>` (a zone may take several fields) and `o:<step>
 
 from __future__ import annotations
 
-from telegram import KeyboardButton, Message, ReplyKeyboardMarkup
+import zoneinfo
+
+from telegram import (
+    CallbackQuery,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
 
 from bot import callbacks, cities, places
 from bot.catalogue import Catalogue
 from bot.countries import LEGACY_EU, OTHER
+from bot.deps import BotContext
 from bot.replies import keyboard, say
 from bot.screens import country
+from bot.screens import triage as triage_screen
 from bot.usecases.onboarding import BACK, PREVIOUS, Step
 from storage.models import User
 
@@ -93,3 +103,62 @@ async def ask_timezone(message: Message, user: User, cat: Catalogue) -> None:
 
 def data(step: Step, *values: object) -> str:
     return callbacks.encode(AREA, step.value, *values)
+
+
+async def show_choice(query: CallbackQuery) -> None:
+    """Leaves the answered question in the chat with the person's choice under it."""
+    message = query.message
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return
+    chosen = next(
+        (
+            button.text
+            for row in message.reply_markup.inline_keyboard
+            for button in row
+            if button.callback_data == query.data
+        ),
+        None,
+    )
+    if chosen is None:
+        await message.edit_reply_markup(reply_markup=None)
+        return
+    await message.edit_text(f"{message.text}\n➜ {chosen}", reply_markup=None)
+
+
+async def after_step(message: Message, context: BotContext, user: User, cat: Catalogue) -> None:
+    """Says what follows the step just answered: the next question, an exit, or done."""
+    step = Step(user.onboarding_step)
+    if step == Step.DECLINED:
+        await message.reply_text(say(cat, "onboarding.declined", user))
+    elif step == Step.UNDER18:
+        await message.reply_text(say(cat, "exit.under18", user))
+    elif step == Step.DONE:
+        await finish(message, context, user, cat)
+    else:
+        await ask(message, user, cat)
+
+
+async def finish(message: Message, context: BotContext, user: User, cat: Catalogue) -> None:
+    """All set: the zone's local time and the reminders' state, then the first question."""
+    assert user.tz
+    local = context.deps.clock.now().astimezone(zoneinfo.ZoneInfo(user.tz))
+    reminders = "on" if user.consent_reminders_at else "off"
+    text = say(
+        cat,
+        "onboarding.done",
+        user,
+        tz=user.tz,
+        local_time=local.strftime("%H:%M"),
+        reminders=cat.text(f"onboarding.done_reminders_{reminders}"),
+    )
+    await message.reply_text(text, reply_markup=ReplyKeyboardRemove())
+    await triage_screen.begin(context.bot, context.deps, message.chat_id, user)
+
+
+async def reshow(message: Message, user: User, cat: Catalogue) -> None:
+    """Shows the current question again after a stale tap or unexpected text."""
+    if user.onboarding_step in (Step.DONE, Step.DECLINED, Step.UNDER18, Step.INTRO):
+        await message.reply_text(say(cat, "error.not_understood", user))
+        return
+    await message.reply_text(say(cat, "error.stale_button", user))
+    await ask(message, user, cat)

@@ -70,6 +70,13 @@ def summary(user: User, now: dt.datetime, following: str) -> str:
     )
 
 
+async def show_summary(bot: Bot, deps: Deps, user: User) -> None:
+    """The summary with the menu under it."""
+    now = deps.clock.now()
+    text = summary(user, now, await usecases.following(deps.sessions, user, now))
+    await bot.send_message(user.chat_id, text, reply_markup=menu(user))
+
+
 def menu(user: User) -> InlineKeyboardMarkup:
     cat = catalogue(user)
     rows = [
@@ -104,6 +111,15 @@ def nudges_markup(cat: Catalogue, rows: list[Reminder]) -> InlineKeyboardMarkup:
         toggle = data("off" if row.active else "on", row.id)
         buttons.append([(label, toggle), (cat.text("settings.nudge_retime"), data("time", row.id))])
     return keyboard(buttons)
+
+
+async def ask_times(bot: Bot, user: User, row: Reminder) -> None:
+    """New times for one nudge series, typed: the question names the times it has now."""
+    schedule, _ = schedule_from_json(row.schedule)
+    cat = catalogue(user)
+    times = ", ".join(hhmm(t) for t in schedule.times)
+    text = cat.text("settings.retime_question", what=what(cat, row.kind), times=times)
+    await bot.send_message(user.chat_id, text)
 
 
 async def ask_zone(bot: Bot, user: User, names: Sequence[str]) -> None:

@@ -28,8 +28,9 @@ from storage.checkins import CheckInRepository, CheckInStatus
 from storage.episodes import EpisodeRepository
 from storage.models import CheckIn, Episode, TriageSession, User
 from storage.reminders import ReminderRepository
+from storage.statuses import EpisodeStatus
 from storage.users import UserRepository
-from triage.checkin_flow import answers_from, assess_after, next_screen
+from triage.checkin_flow import assess_after, next_screen
 from triage.followup import Action, Decision, FollowUpState, on_answers, on_unanswered
 from triage.schedule import CHECKIN
 
@@ -101,9 +102,8 @@ def _expire(
     previous: Sequence[CheckIn], episode: Episode, state: FollowUpState, now_local: dt.datetime
 ) -> FollowUpState:
     """The last check-in went unanswered: count it (F-T4) and close its row."""
-    for row in previous:
-        row.status = CheckInStatus.EXPIRED
-    if any(row.answers.get("escalated") for row in previous):
+    CheckInRepository.expire(previous)
+    if any(CheckInRepository.escalated(row) for row in previous):
         return state  # a new red flag was reported and acted on: not silence
     decision = on_unanswered(state, now_local)
     episode.followup = decision.state.to_json()
@@ -191,13 +191,12 @@ async def _finish(
 ) -> None:
     """Applies the rules and stores everything they changed, in the tap's transaction."""
     state = FollowUpState.from_json(episode.followup)
-    decision = on_answers(state, answers_from(row.answers), local_now(user, now))
-    row.status, row.step, row.completed_at = CheckInStatus.ANSWERED, "done", now
-    row.level_after = decision.state.level.value
+    decision = on_answers(state, CheckInRepository.answers(row), local_now(user, now))
+    CheckInRepository.finish(row, decision.state.level, now)
     episode.followup = decision.state.to_json()
     episode.level = decision.state.level.value
     if Action.CLOSE_EPISODE in decision.actions:
-        episode.closed_at, episode.status = now, "closed"
+        episode.closed_at, episode.status = now, EpisodeStatus.CLOSED
     await _update_reminders(session, user.id, episode.id, row, decision, now)
     tap.decision, tap.episode_id = decision, episode.id
     # The rules fired and the level are health data: they stay in the database.

@@ -93,14 +93,8 @@ def apply(user: User, step: Step, value: str, now: dt.datetime) -> bool:
         user.onboarding_step = Step.COUNTRY if user.adult else Step.UNDER18
     elif step == Step.COUNTRY and country.valid(value):
         set_country(user, value)
-    elif (
-        step == Step.TIMEZONE
-        and value.isdigit()
-        and int(value) < len(names := places.zone_choices(user.country))
-    ):
-        set_zone(user, names[int(value)])
     elif step == Step.TIMEZONE and (zone := cities.picked(tuple(value.split("/")), user.country)):
-        set_zone(user, zone)  # one of the places a typed name could mean
+        set_zone(user, zone)
     else:
         return False
     return True
@@ -147,6 +141,38 @@ async def save_zone(sessions: Sessions, user_id: int, zone: str) -> User:
             set_zone(user, zone)
     log.info("user %s set a time zone", person(user_id))
     return user
+
+
+async def save_pin(
+    sessions: Sessions, user_id: int, zone: str | None
+) -> tuple[User | None, str | None]:
+    """A location shared during onboarding, as the time zone found at it: at the country step
+    it answers both questions (the zone's country and the zone), at the time-zone step the
+    zone. The person, and the catalogue key saying why nothing was saved, or None."""
+    async with sessions.begin() as session:
+        user = await UserRepository(session).get(user_id, for_update=True)
+        if user is None or user.onboarding_step not in (Step.COUNTRY, Step.TIMEZONE):
+            return user, "error.not_understood"
+        what = "chose a country" if user.onboarding_step == Step.COUNTRY else "set a time zone"
+        refusal = _pinned(user, zone)
+    if refusal is None:
+        log.info("user %s %s", person(user_id), what)
+    return user, refusal
+
+
+def _pinned(user: User, zone: str | None) -> str | None:
+    """Applies a pin to the person's step; the catalogue key of the refusal, or None."""
+    if user.onboarding_step == Step.TIMEZONE:
+        if zone is None:
+            return "onboarding.timezone_not_found"
+        set_zone(user, zone)
+        return None
+    code = places.country_of_zone(zone)
+    if code is None or zone is None:
+        return "country.at_sea"
+    set_country(user, code)
+    set_zone(user, zone)
+    return None
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.plan_end_question import continuing, current
 from storage.models import Delivery, Episode, Reminder, User
 from storage.reminders import ReminderRepository, schedule_from_json
+from storage.statuses import DeliveryResponse
 from triage.plan_fit import fit_plan
 from triage.quiet import QuietHours
 from triage.schedule import PLAN_END, LocalSchedule, PlannedNudge
 
 WEEKS = 4
-RESPONSES = {"yes": "kept", "no": "declined"}
+RESPONSES = {"yes": DeliveryResponse.KEPT, "no": DeliveryResponse.DECLINED}
 
 
 def weekly(row: Reminder, last_day: dt.date) -> PlannedNudge:

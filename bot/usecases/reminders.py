@@ -10,9 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from scheduler.policy import SLEEP, quiet_end
 from storage.models import Reminder, User
 from storage.reminders import DeliveryRepository
+from storage.statuses import DeliveryResponse
 from triage.quiet import QuietHours
 
-RESPONSES = {"done": "done", "snooze": "snoozed", "stop": "stopped"}
+RESPONSES = {
+    "done": DeliveryResponse.DONE,
+    "snooze": DeliveryResponse.SNOOZED,
+    "stop": DeliveryResponse.STOPPED,
+}
 SNOOZE = dt.timedelta(hours=1)
 
 

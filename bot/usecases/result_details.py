@@ -19,6 +19,7 @@ from bot.screens.result import PLAN, TIPS, WHY
 from storage.episodes import EpisodeRepository
 from storage.models import Episode, Reminder, TriageSession, User
 from storage.reminders import schedule_from_json
+from storage.statuses import TriageStatus
 from storage.users import UserRepository
 from triage.flow import Finished, TriageState, current_step
 from triage.levels import Level
@@ -50,7 +51,7 @@ async def _detail(
     triage: TriageSession | None,
     detail: str,
 ) -> str | None:
-    if triage is None or triage.user_id != user.id or triage.status != "finished":
+    if triage is None or triage.user_id != user.id or triage.status != TriageStatus.FINISHED:
         return None
     episode = await session.get(Episode, triage.episode_id)
     if episode is None or episode.closed_at is not None:

@@ -7,12 +7,16 @@ import datetime as dt
 import logging
 import zoneinfo
 from dataclasses import replace
+from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import callbacks
+from bot.awaiting import Awaiting
 from bot.replies import catalogue
 from bot.screens.preferences import hhmm, what
+from bot.usecases.onboarding import is_onboarded
+from bot.usecases.preferences import REPLANNED
 from bot.usecases.upcoming import next_reminder
 from scheduler.policy import SLEEP
 from scheduler.recurrence import schedule_from_json, schedule_to_json
@@ -37,6 +41,14 @@ async def store(sessions: Sessions, user_id: int, **values: object) -> User | No
             for name, value in values.items():
                 setattr(user, name, value)
         return user
+
+
+async def with_settings(sessions: Sessions, user_id: int) -> User:
+    """The person tapping a /settings button, or BadCallback for one who has no settings."""
+    user = await store(sessions, user_id)
+    if user is None or not is_onboarded(user):
+        raise callbacks.BadCallback("not a person with settings")
+    return user
 
 
 async def consent_again(sessions: Sessions, now: dt.datetime, user_id: int) -> None:
@@ -85,6 +97,30 @@ async def switch(
         text += "\n" + await next_reminder(session, user, now, cat)
     log.info("user %s turned reminder %s %s", person(user.id), row.id, "on" if on else "off")
     return rows, text
+
+
+class Retime(StrEnum):
+    """How a nudge series gets new times."""
+
+    BEDTIME = "bedtime"  # the bedtime plan's question: N_SLEEP follows the bedtime
+    WORKOUTS = "workouts"  # the workout plan's questions: the warm-up follows the workouts
+    TYPED = "typed"  # times typed for this series alone, awaited from now
+
+
+async def begin_retime(
+    sessions: Sessions, user: User, values: tuple[str, ...]
+) -> tuple[Retime, Reminder]:
+    """A tap on a series' "new time": how its times change, and the series."""
+    async with sessions.begin() as session:
+        row = await _own_series(session, user, values)
+        if row.kind == SLEEP:
+            return Retime.BEDTIME, row
+        if row.kind in REPLANNED:
+            return Retime.WORKOUTS, row
+        stored = await UserRepository(session).get(user.id, for_update=True)
+        assert stored is not None
+        stored.awaiting = Awaiting.RETIME.on(row.id)
+    return Retime.TYPED, row
 
 
 async def retime(

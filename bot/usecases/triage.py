@@ -17,10 +17,11 @@ from bot import worry
 from bot.catalogue import Catalogue
 from bot.plans import describe_plan, pause_nudges, schedule_after_triage
 from bot.replies import catalogue
-from bot.usecases.triage_taps import ABANDONED, ACTIVE, Tap, decide, go_back, past_review
+from bot.usecases.triage_taps import Tap, decide, go_back, past_review
 from storage.episodes import EpisodeRepository
 from storage.models import Episode, TriageSession, User
 from storage.pseudonyms import person
+from storage.statuses import EpisodeStatus, TriageStatus
 from storage.users import UserRepository
 from triage.flow import Finished, TriageState, rerun, start
 from triage.followup import FollowUpState, on_retriage
@@ -166,7 +167,7 @@ async def _record_outcome(
     assert record.level is not None  # a folded record always has the outcome's level
     episode.level, episode.reasons = record.level.value, list(record.reasons)
     episode.onset_date, episode.answers = record.onset, finished.state.to_json()
-    episode.status = "open"
+    episode.status = EpisodeStatus.OPEN
     if not rerun:
         answers = finished.state.answers
         return await schedule_after_triage(session, user, episode, finished.outcome, answers, now)
@@ -186,10 +187,12 @@ async def resume_or_restart(
     async with sessions.begin() as session:
         user = await UserRepository(session).get(telegram_id)
         triage = await EpisodeRepository(session).session_by_id(session_id)
-        usable = user and triage and triage.user_id == user.id and triage.status == ACTIVE
+        usable = (
+            user and triage and triage.user_id == user.id and triage.status == TriageStatus.ACTIVE
+        )
         if usable and choice == "restart":
             assert triage
-            triage.status = ABANDONED
+            triage.status = TriageStatus.ABANDONED
     return user, triage if usable else None
 
 

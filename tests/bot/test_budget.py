@@ -58,6 +58,25 @@ async def test_a_reply_finds_its_place_at_once_while_broadcasts_drain() -> None:
     assert waited < WINDOW / 4
 
 
+async def test_while_a_person_is_active_broadcasts_leave_their_next_replies_room() -> None:
+    budget = MemoryBudget(10, 1, window=WINDOW)
+    loop = asyncio.get_running_loop()
+    storm = [asyncio.create_task(budget.acquire(Lane.BROADCAST)) for _ in range(200)]
+    await asyncio.sleep(1.5 * WINDOW)  # the broadcasts fill every window
+    waits = []
+    for _ in range(8):  # a person's steps: two replies each, then two windows' reading
+        for _ in range(2):
+            asked = loop.time()
+            await budget.acquire(Lane.REPLY)
+            waits.append(loop.time() - asked)
+        await asyncio.sleep(2 * WINDOW)
+    for task in storm:
+        task.cancel()
+    await asyncio.gather(*storm, return_exceptions=True)
+    # The first step finds only the reserve; from the second on, no reply waits for a place.
+    assert sum(1 for wait in waits[2:] if wait > WINDOW / 40) <= 1
+
+
 async def test_waiting_replies_go_before_broadcasts_that_waited_longer() -> None:
     recorder = Recorder(MemoryBudget(4, 1, window=WINDOW))
     broadcasts = [asyncio.create_task(recorder.send(Lane.BROADCAST, n)) for n in range(12)]
@@ -80,6 +99,41 @@ async def test_a_send_given_up_while_waiting_leaves_its_place_to_the_next() -> N
     await recorder.send(Lane.REPLY, 1)
     assert [n for _, _, n in recorder.granted] == [0, 0, 1]
     assert recorder.busiest_window() <= 2
+
+
+async def _arrives_after(budget: MemoryBudget, lane: Lane, latency: float) -> float:
+    """A send that reaches Telegram `latency` after its grant; returns when it arrived."""
+    async with budget.sending(lane):
+        await asyncio.sleep(latency)
+        return asyncio.get_running_loop().time()
+
+
+async def test_a_slow_send_holds_its_place_until_it_arrives_so_no_window_at_telegram_is_over() -> (
+    None
+):
+    # Telegram counts a request when it arrives. A slow one granted first, three quick ones,
+    # then four more as soon as the window allows: counted from their grants, the slow one
+    # would land in the same window as the next four, five in all.
+    budget = MemoryBudget(4, 0, window=WINDOW)
+    slow = asyncio.create_task(_arrives_after(budget, Lane.REPLY, 0.75 * WINDOW))
+    await asyncio.sleep(0)
+    quick = [_arrives_after(budget, Lane.REPLY, 0.0) for _ in range(7)]
+    arrivals = sorted([await slow, *await asyncio.gather(*quick)])
+    busiest = max(sum(1 for u in arrivals if t <= u < t + WINDOW) for t in arrivals)
+    assert busiest <= 4
+
+
+async def test_when_sends_in_flight_fill_the_budget_the_next_waits_a_window_past_one_ending() -> (
+    None
+):
+    budget = MemoryBudget(2, 0, window=WINDOW)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    slow = [asyncio.create_task(_arrives_after(budget, Lane.REPLY, WINDOW / 2)) for _ in range(2)]
+    await asyncio.sleep(0)
+    third = await _arrives_after(budget, Lane.REPLY, 0.0)
+    await asyncio.gather(*slow)
+    assert third - started >= WINDOW / 2 + WINDOW * 0.95
 
 
 @pytest.mark.parametrize(("per_second", "reserve"), [(0, 0), (5, 5), (5, -1)])

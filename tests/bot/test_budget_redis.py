@@ -110,6 +110,52 @@ async def test_reminders_alone_leave_a_reserve_for_replies(prefix: str) -> None:
     assert most_in_any_window(broadcasts, 0.95) <= LIMIT - 2
 
 
+async def test_a_slow_send_holds_its_place_until_it_arrives(prefix: str) -> None:
+    # Telegram counts a send when it arrives: a slow one granted first must not share a second
+    # with the next second's first sends, as it would if counted from its grant.
+    client = Redis.from_url(REDIS_URL)
+    budget = RedisBudget(client, 4, reserve=0, prefix=prefix)
+
+    async def send(latency: float) -> float:
+        async with budget.sending(Lane.REPLY):
+            await asyncio.sleep(latency)
+            return time.time()
+
+    slow = asyncio.create_task(send(0.75))
+    await asyncio.sleep(0.05)
+    arrivals = [await slow, *await asyncio.gather(*(send(0.0) for _ in range(7)))]
+    await client.aclose()
+    assert most_in_any_window(arrivals, 0.95) <= 4
+
+
+async def test_while_a_person_is_active_reminders_leave_their_next_replies_room(
+    prefix: str,
+) -> None:
+    client = Redis.from_url(REDIS_URL)
+    budget = RedisBudget(client, 10, reserve=1, prefix=prefix)
+
+    async def broadcasts() -> None:
+        while True:
+            await budget.acquire(Lane.BROADCAST)
+
+    storm = [asyncio.create_task(broadcasts()) for _ in range(4)]
+    await asyncio.sleep(1.5)  # the reminders fill every second
+    waits = []
+    for _ in range(16):  # a person's steps, two replies each, a quarter second apart, for longer
+        # than the two seconds a waiting reply holds reminders back
+        for _ in range(2):
+            asked = time.monotonic()
+            await budget.acquire(Lane.REPLY)
+            waits.append(time.monotonic() - asked)
+        await asyncio.sleep(0.25)
+    for task in storm:
+        task.cancel()
+    await asyncio.gather(*storm, return_exceptions=True)
+    await client.aclose()
+    # The first step finds only the reserve; from the second on, no reply waits for a place.
+    assert sum(1 for wait in waits[2:] if wait > 0.03) <= 1
+
+
 def test_with_redis_url_set_every_process_sends_through_the_shared_budget() -> None:
     from bot.config import Settings
     from bot.runner import shared_budget

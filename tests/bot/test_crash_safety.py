@@ -21,6 +21,7 @@ from storage.db import create_engine, session_factory
 from storage.migrate import upgrade_async
 from storage.models import Delivery, User
 from storage.reminders import ReminderRepository
+from tests import factories
 from triage.schedule import LocalSchedule, PlannedNudge
 
 TOKEN = "123456:" + "A" * 32
@@ -52,20 +53,12 @@ async def seed(url: str, api: FakeBotApi, people: int = PEOPLE) -> None:
 def _user(user_id: int, now: dt.datetime) -> User:
     # Quiet hours half a day away, so the reminders due now are never held back by them.
     quiet = now + dt.timedelta(hours=12)
-    return User(
+    return factories.consented_user(
+        user_id,
+        now,
+        tz="UTC",
         quiet_start=quiet.strftime("%H:%M"),
         quiet_end=(quiet + dt.timedelta(minutes=1)).strftime("%H:%M"),
-        id=user_id,
-        chat_id=user_id,
-        language="en",
-        onboarding_step="done",
-        country="GB",
-        tz="UTC",
-        adult=True,
-        consent_health_at=now,
-        consent_reminders_at=now,
-        created_at=now,
-        last_seen_at=now,
     )
 
 

@@ -14,7 +14,8 @@ from aiohttp import web
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.health import Health, Pulse, add_routes
+from bot.health import Health, Pulse
+from bot.health_routes import add_routes
 from scheduler.clock import FakeClock
 from storage.db import session_factory
 from tests.conftest import POSTGRES_URL

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from bot.budget import Lane
@@ -15,8 +17,10 @@ class CountingBudget:
     def __init__(self) -> None:
         self.taken: list[Lane] = []
 
-    async def acquire(self, lane: Lane) -> None:
+    @asynccontextmanager
+    async def sending(self, lane: Lane) -> AsyncIterator[None]:
         self.taken.append(lane)
+        yield
 
 
 async def sent(*_: Any, **__: Any) -> bool:

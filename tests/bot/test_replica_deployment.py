@@ -31,8 +31,9 @@ from bot.playground.users import ScriptedUser
 from bot.webhook import PATH
 from scheduler.recurrence import next_occurrence
 from storage.db import create_engine, session_factory
-from storage.models import Delivery, Episode, Reminder
+from storage.models import Delivery, Episode
 from storage.reminders import schedule_to_json
+from tests import factories
 from tests.bot.replica_harness import (
     CAT,
     PATIENCE,
@@ -153,16 +154,13 @@ async def seed_reminders(url: str, api: StampedBotApi, count: int) -> None:
             session.add_all([_user(user_id, now) for user_id in ids])
             await session.flush()
             session.add_all(
-                Reminder(
-                    user_id=user_id,
-                    kind="N_HYDRATE",
+                factories.reminder(
+                    user_id,
+                    None,
+                    now,
                     schedule=schedule_to_json(schedule),
-                    tz="UTC",
                     next_due_at=due.due_at,
                     occurrence=due.key,
-                    active=True,
-                    sent_count=0,
-                    created_at=now,
                     end_date=minute.date(),
                 )
                 for user_id in ids

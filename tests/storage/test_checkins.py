@@ -80,3 +80,16 @@ async def test_saved_answers_that_are_not_a_check_in_are_refused(
         row = await session.get_one(CheckIn, checkin_id)
         with pytest.raises(ValueError):
             CheckInRepository(session).answers(row)
+
+
+async def test_a_level_raised_during_a_check_in_stays_noted_when_its_signs_are_answered_again(
+    sessions: Sessions,
+) -> None:
+    checkin_id = await _opened(sessions)
+    noted = []
+    async with sessions.begin() as session:
+        row = await session.get_one(CheckIn, checkin_id)
+        for rose in (False, True, False):
+            CheckInRepository.note_escalation(row, rose)
+            noted.append(CheckInRepository.answers(row).escalated)
+    assert noted == [False, True, True]

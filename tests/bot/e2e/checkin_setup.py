@@ -12,8 +12,10 @@ from sqlalchemy import select
 from bot.playground.users import ScriptedUser, SentMessage
 from bot.usecases.checkin import PreparedCheckin, prepare_checkin
 from scheduler.ports import Outgoing
-from storage.models import CheckIn, Delivery, Episode, Reminder, User
+from storage.models import CheckIn, Episode, Reminder
 from storage.reminders import ReminderRepository
+from storage.statuses import EpisodeStatus
+from tests import factories
 from tests.bot.e2e.harness import BotRig
 from triage.flow import Finished, advance, start
 from triage.followup import FollowUpState, start_followup
@@ -54,16 +56,16 @@ async def seed_followup(rig: BotRig, person: ScriptedUser, duration: str = "D_3_
     state = start_followup(step.outcome, completed_local)
     assert state.next_checkin is not None
     async with rig.deps.sessions.begin() as session:
-        session.add(_user(person, now))
+        session.add(factories.consented_user(person.user_id, now, chat_id=person.chat_id, tz=ZONE))
         await session.flush()
-        episode = Episode(
-            user_id=person.user_id,
-            opened_at=now,
+        episode = factories.episode(
+            person.user_id,
+            now,
             level=state.level.value,
             reasons=[],
             answers=step.state.to_json(),
             followup=state.to_json(),
-            status="open",
+            status=EpisodeStatus.OPEN,
         )
         session.add(episode)
         await session.flush()
@@ -78,22 +80,6 @@ async def seed_followup(rig: BotRig, person: ScriptedUser, duration: str = "D_3_
         return Seeded(person.user_id, episode.id, checkin.id, nudges[0].id)
 
 
-def _user(person: ScriptedUser, now: dt.datetime) -> User:
-    return User(
-        id=person.user_id,
-        chat_id=person.chat_id,
-        language="en",
-        onboarding_step="done",
-        country="GB",
-        tz=ZONE,
-        adult=True,
-        consent_health_at=now,
-        consent_reminders_at=now,
-        created_at=now,
-        last_seen_at=now,
-    )
-
-
 async def due_checkin(
     rig: BotRig, seeded: Seeded, *, late: bool = False, at_local: dt.datetime | None = None
 ) -> PreparedCheckin | None:
@@ -104,10 +90,10 @@ async def due_checkin(
     due = at_local.replace(tzinfo=ZoneInfo(ZONE))
     rig.clock.set(due.astimezone(dt.UTC))
     async with rig.deps.sessions.begin() as session:
-        delivery = Delivery(
-            reminder_id=seeded.checkin_reminder_id,
+        delivery = factories.delivery(
+            seeded.checkin_reminder_id,
+            due.astimezone(dt.UTC),
             occurrence=at_local.isoformat(timespec="minutes"),
-            due_at=due.astimezone(dt.UTC),
             status="claimed",
             attempts=1,
         )

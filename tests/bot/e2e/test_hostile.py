@@ -70,7 +70,19 @@ async def test_a_button_with_an_id_out_of_range_gets_a_gentle_answer_and_no_erro
     assert errors(caplog) == []
 
 
-@pytest.mark.parametrize("data", ["s:tz:99", "s:tz:99999999999999999999", "s:quiet:9999:0000"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        "s:tz:99",
+        "s:tz:99999999999999999999",
+        "s:quiet:9999:0000",
+        "s:nudges:!",
+        "s:on:99999",
+        "s:off",
+        "s:time:x",
+        "s:unknown",
+    ],
+)
 async def test_a_broken_settings_button_is_answered_once_without_a_traceback(
     rig: BotRig, caplog: pytest.LogCaptureFixture, data: str
 ) -> None:

@@ -20,7 +20,7 @@ from bot.config import Settings
 from bot.playground.session import PLAYGROUND_USER, run_playground
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade_async
-from storage.models import User
+from tests import factories
 from tests.bot.playground.test_terminal import Screen
 from tests.bot.reports import checkins, episode, triages
 
@@ -46,21 +46,7 @@ async def seed_a_fortnight(url: str) -> None:
     engine = create_engine(url)
     now = dt.datetime.now(dt.UTC)
     async with session_factory(engine).begin() as session:
-        session.add(
-            User(
-                id=PLAYGROUND_USER,
-                chat_id=PLAYGROUND_USER,
-                language="en",
-                onboarding_step="done",
-                country="GB",
-                tz="Europe/London",
-                adult=True,
-                consent_health_at=now,
-                consent_reminders_at=now,
-                created_at=now,
-                last_seen_at=now,
-            )
-        )
+        session.add(factories.consented_user(PLAYGROUND_USER, now, tz="Europe/London"))
         await session.flush()
         story = episode()
         story.id, story.user_id = None, PLAYGROUND_USER  # type: ignore[assignment]

@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 from bot.reports.history import History, Rows, build_history
 from storage.models import CheckIn, Delivery, Episode, TriageSession
+from storage.statuses import CheckInStatus, DeliveryStatus, EpisodeStatus, TriageStatus
+from tests import factories
 
 LONDON = ZoneInfo("Europe/London")
 DAY0 = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
@@ -40,31 +42,33 @@ def at(day: int, hour: int = 10, minute: int = 0) -> dt.datetime:
 
 
 def episode() -> Episode:
-    return Episode(
+    return factories.episode(
+        501,
+        DAY0,
         id=1,
-        user_id=501,
-        opened_at=DAY0,
         onset_date=dt.date(2026, 11, 22),
         level="L1",
         reasons=["R-0", "R-R2", "R-R3"],
         answers={"answers": RERUN, "current": None, "episodes_90d": 1},
         followup={"reasons": ["no_red_flags", "more_than_one_place", "longer_than_2_weeks"]},
-        status="open",
+        status=EpisodeStatus.OPEN,
     )
 
 
 def triages() -> list[TriageSession]:
     return [
-        TriageSession(
-            episode_id=1,
-            status="finished",
-            updated_at=DAY0,
+        factories.triage_session(
+            501,
+            1,
+            DAY0,
+            status=TriageStatus.FINISHED,
             answers={"answers": FIRST, "current": None, "episodes_90d": 1},
         ),
-        TriageSession(
-            episode_id=1,
-            status="finished",
-            updated_at=at(12, 10, 5),
+        factories.triage_session(
+            501,
+            1,
+            at(12, 10, 5),
+            status=TriageStatus.FINISHED,
             answers={"answers": RERUN, "current": None, "episodes_90d": 1},
         ),
     ]
@@ -77,12 +81,12 @@ def checkins() -> list[CheckIn]:
         if day == 12:
             answers["new_signs"] = ["N_STIFF"]
         rows.append(
-            CheckIn(
-                episode_id=1,
-                status="answered",
+            factories.checkin(
+                1,
+                at(day),
+                status=CheckInStatus.ANSWERED,
                 answers=answers,
                 level_after=LEVELS[day],
-                created_at=at(day),
                 completed_at=at(day, 10, 2),
             )
         )
@@ -98,11 +102,11 @@ def deliveries() -> list[Delivery]:
                 ["done", "done", "snoozed", None, "stopped"][(day + slot) % 5] if day % 5 else None
             )
             rows.append(
-                Delivery(
-                    reminder_id=1,
+                factories.delivery(
+                    1,
+                    at(day, hour),
                     occurrence=f"{local.isoformat()}T{hour:02}:00",
-                    due_at=at(day, hour),
-                    status="sent" if day != 8 else "skipped",
+                    status=DeliveryStatus.SENT if day != 8 else DeliveryStatus.SKIPPED,
                     response=response,
                 )
             )
