@@ -161,11 +161,11 @@ async def test_a_failing_tick_neither_ends_the_loop_nor_hides_its_age(sessions: 
     class BrokenThenFine(Dispatcher):
         failures = 2
 
-        async def tick(self, batch_done: Callable[[], None] | None = None) -> TickReport:
+        async def tick(self, progress: Callable[[], None] = lambda: None) -> TickReport:
             if self.failures:
                 self.failures -= 1
                 raise RuntimeError("database went away")
-            return await super().tick(batch_done)
+            return await super().tick(progress)
 
     await add_person(sessions, 1, TEN, tz="UTC")
     async with sessions.begin() as session:
@@ -202,7 +202,7 @@ class HeldNotifier(FakeNotifier):
         return await super().send(outgoing)
 
 
-async def test_a_tick_draining_a_long_backlog_shows_the_loop_turning_after_its_first_batch(
+async def test_a_tick_draining_a_long_backlog_shows_the_loop_turning_as_its_sends_are_recorded(
     sessions: Sessions,
 ) -> None:
     clock = FakeClock(TEN)
@@ -212,8 +212,8 @@ async def test_a_tick_draining_a_long_backlog_shows_the_loop_turning_after_its_f
             await ReminderRepository(session).add_nudges(
                 user_id, None, "UTC", [hydrate_at("10:00")], TEN
             )
-    notifier = HeldNotifier(answered=2)  # the first batch goes out; the second is held
-    dispatcher = Dispatcher(sessions, clock, notifier, owner="a", batch_size=2)
+    notifier = HeldNotifier(answered=2)  # half the first batch goes out; the rest is held
+    dispatcher = Dispatcher(sessions, clock, notifier, owner="a", batch_size=4)
     driver = DispatchDriver(dispatcher, clock, idle=dt.timedelta(minutes=10))
     await driver.start()
     try:
@@ -221,7 +221,7 @@ async def test_a_tick_draining_a_long_backlog_shows_the_loop_turning_after_its_f
         deadline = time.monotonic() + 3.0
         while driver.last_tick_at is None and time.monotonic() < deadline:  # noqa: ASYNC110
             await asyncio.sleep(0.01)
-        assert driver.ticks == 0, "the first tick is still draining the backlog"
+        assert driver.ticks == 0, "the first tick is still on its first batch"
         assert driver.last_tick_at is not None
         age = driver.tick_age()
         assert age is not None and age < dt.timedelta(seconds=3)
