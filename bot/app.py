@@ -38,6 +38,8 @@ from bot.deps import CONTEXT_TYPES, KEY, BotContext, Deps
 from bot.fairness import ChatUpdateProcessor
 from bot.handlers import (
     checkin,
+    checkin_now,
+    checkin_rerun,
     common,
     control,
     data,
@@ -51,6 +53,7 @@ from bot.handlers import (
     settings,
     settings_nudges,
     triage,
+    triage_answers,
 )
 from bot.queries import TolerantRequest
 from bot.ratelimit import ChatRateLimiter
@@ -114,13 +117,16 @@ FEATURES = (
     onboarding,
     common,
     triage,
+    triage_answers,
     result_details,
     reminders,
     checkin,
+    checkin_rerun,
     settings_nudges,
     settings,
     preferences,
     control,
+    checkin_now,
 )
 """Feature modules whose commands and buttons are registered, in this order, after the
 safety net and before the catch-all handlers; plan-end answers and the data commands follow."""

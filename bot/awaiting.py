@@ -25,6 +25,12 @@ class Awaiting(StrEnum):
 
 
 COUNTRY_ANSWERS = frozenset({Awaiting.COUNTRY, Awaiting.COUNTRY_THEN_TRIAGE})
+BACK_WORDS = frozenset({"back", "go back", "undo"})
+"""Typed words that do what a Back button does, in a questionnaire or a check-in."""
+
+
+def says_back(text: str) -> bool:
+    return text.strip().lower() in BACK_WORDS
 
 
 def parse(stored: str | None) -> tuple[Awaiting, int | None] | None:

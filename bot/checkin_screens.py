@@ -5,7 +5,8 @@ included, and the callback data their buttons carry. The words come from the cat
 
 Callback data: `c:<checkin>:<screen>:<option>`, `c:<checkin>:habits:<question>:<option>`,
 `c:<checkin>:<screen>:BACK` (the screen before, on every screen after the first), and
-`c:<checkin>:rerun:full|partial|none`. An answer already given is shown ticked.
+`c:<checkin>:rerun:full|partial|none`. An answer already given is shown ticked. `RERUN_ANSWERS`
+tells the re-run offer's data from the screens' (`SCREEN_ANSWERS`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ SKIP = "skip"
 Rows = list[list[tuple[str, str]]]
 RERUN = "rerun"
 BACK = "BACK"
+RERUN_ANSWERS = rf"^c:[^:]*:{RERUN}(:|$)"
+SCREEN_ANSWERS = rf"^c:(?![^:]*:{RERUN}(:|$))"
 
 
 def safety_markup(

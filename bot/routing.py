@@ -14,15 +14,15 @@ from collections.abc import Awaitable, Callable
 from telegram import Update
 
 from bot import awaiting
-from bot.awaiting import COUNTRY_ANSWERS, Awaiting
+from bot.awaiting import COUNTRY_ANSWERS, Awaiting, says_back
 from bot.deps import BotContext
 from bot.handlers import (
-    checkin,
+    checkin_typed,
     common,
     onboarding_place,
     preferences,
     settings_typed,
-    triage,
+    triage_typed,
 )
 from bot.replies import catalogue, say
 from bot.usecases import settings as settings_usecases
@@ -65,10 +65,10 @@ async def on_text(update: Update, context: BotContext) -> None:
         return
     if user is not None and await _awaited(update, context, user, message.text):
         return
-    if user is not None and await triage.on_text(update, context, user):
+    if user is not None and await triage_typed.on_text(update, context, user):
         return
-    back = message.text.strip().lower() in triage.BACK_WORDS
-    if user is not None and back and await checkin.on_typed_back(update, context, user):
+    back = says_back(message.text)
+    if user is not None and back and await checkin_typed.on_typed_back(update, context, user):
         return
     language = update.effective_user.language_code if update.effective_user else None
     await message.reply_text(say(catalogue(user, language), "error.not_understood", user))
@@ -109,7 +109,7 @@ async def on_disease_question(update: Update, context: BotContext, user: User | 
         text = await disease_answer(context.deps.sessions, cat, user)
     await update.effective_message.reply_text(text)
     if user is not None:
-        await triage.on_text_resume(update, context, user)
+        await triage_typed.on_text_resume(update, context, user)
 
 
 async def on_bad_callback(update: Update, context: BotContext) -> None:

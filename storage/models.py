@@ -129,7 +129,9 @@ class TriageSession(Base):
     selection: Mapped[list[Any]] = mapped_column(JSON, default=list)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     version: Mapped[int] = mapped_column(Integer, default=0)
-    status: Mapped[str] = mapped_column(StoredEnum(TriageStatus), default=TriageStatus.ACTIVE)
+    status: Mapped[TriageStatus] = mapped_column(
+        StoredEnum(TriageStatus), default=TriageStatus.ACTIVE
+    )
     # A "could this be ALS/MS..." question typed mid-questionnaire: the result answers it.
     worry_typed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)

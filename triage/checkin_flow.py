@@ -114,3 +114,10 @@ def rerun_questions(actions: frozenset[Action]) -> tuple[str, ...]:
     if Action.RETRIAGE_PARTIAL in actions:
         return RERUN_PARTIAL
     return ()
+
+
+def rerun_offered(actions: frozenset[Action]) -> str | None:
+    """The re-run a check-in's answers offer, by the name its button carries (a key of
+    `RERUNS`); None when none is due."""
+    only = rerun_questions(actions)
+    return next((name for name, questions in RERUNS.items() if only and questions == only), None)

@@ -14,10 +14,15 @@ from telegram import Bot, InlineKeyboardMarkup
 
 from bot import callbacks
 from bot.catalogue import Catalogue
+from bot.deps import Deps
 from bot.replies import keyboard
 from bot.results import compose_result, first_message, tips_message
-from storage.models import User
+from bot.screens.preferences import ask_missing
+from bot.usecases.people import user_of
+from storage.models import TriageSession, User
+from triage.flow import Finished
 from triage.levels import Level
+from triage.nudges import needs_preferences
 from triage.outcome import Outcome
 
 AREA = "v"
@@ -45,6 +50,31 @@ async def send_result(
     text = first_message(cat, user, outcome, worried, now=now)
     markup = buttons(cat, user, session_id, outcome, answers)
     await bot.send_message(chat_id, text, reply_markup=markup)
+
+
+async def send_outcome(
+    bot: Bot,
+    deps: Deps,
+    chat_id: int,
+    cat: Catalogue,
+    user: User,
+    triage: TriageSession,
+    finished: Finished,
+    *,
+    planned: bool,
+) -> None:
+    """The result of a questionnaire just finished, then, when its plan (`planned`) used
+    default times for bedtime or workouts, the question for them, asked once (spec §3.4)."""
+    answers, outcome = finished.state.answers, finished.outcome
+    now, worried = deps.clock.now(), triage.worry_typed
+    await send_result(
+        bot, chat_id, cat, user, triage.id, outcome, worried, answers=answers, now=now
+    )
+    needs = needs_preferences(outcome, answers)
+    if planned and needs:
+        fresh = await user_of(deps.sessions, user.id)
+        assert fresh
+        await ask_missing(bot, fresh, needs)
 
 
 def buttons(

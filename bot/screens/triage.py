@@ -5,6 +5,7 @@ Callback data: `t:<session>:<question>:<option>` (an answer or a tick),
 `t:<session>:<question>:DONE` (finish a multi-select), `t:<session>:<question>:BACK` (the
 question before, its answer still ticked), `t:<session>:resume|restart`, `t:again` and
 `t:sos` (the Emergency help button); the review's are in bot/screens/review.py.
+`ANSWERS` tells an answer's data (three fields or more) from the others (`CHOICES`).
 """
 
 from __future__ import annotations
@@ -19,15 +20,20 @@ from bot.deps import Deps
 from bot.replies import catalogue, keyboard, say
 from bot.screens import review
 from bot.usecases import triage as usecases
-from bot.usecases.triage_taps import BACK, DONE, current_question
+from bot.usecases.triage_taps import BACK, DONE, Tap, current_question
 from storage.models import TriageSession, User
-from triage.flow import TriageState
+from triage.flow import Ask, TriageState
 from triage.questions import MAIN_ORDER, QUESTIONS, Kind, Question
 from triage.review import REVIEW
 
 AREA = "t"
 SOS = "sos"
 AGAIN = "again"
+ANSWERS = r"^t:[^:]*:[^:]*:"
+"""Callback data of an answer, a tick, Done, Back or the review's buttons."""
+CHOICES = r"^t:[^:]*(:[^:]*)?$"
+"""Callback data of the other buttons: Emergency help, go through them anyway, resume or
+restart."""
 
 
 def render(
@@ -46,6 +52,15 @@ def render(
         said = cat.text("back.then_done") if "apply" in asked else cat.text("triage_ui.pick_all")
         lines.append(said)
     return "\n\n".join(lines), keyboard(_rows(cat, triage, question, selection))
+
+
+def in_progress(cat: Catalogue, session_id: int) -> tuple[str, InlineKeyboardMarkup]:
+    """/triage in the middle of a questionnaire: carry on, or start again?"""
+    rows = [
+        [(cat.text("triage_ui.continue"), data(session_id, "resume"))],
+        [(cat.text("triage_ui.restart"), data(session_id, "restart"))],
+    ]
+    return cat.text("triage_ui.in_progress"), keyboard(rows)
 
 
 def _first_list(triage: TriageSession) -> bool:
@@ -139,6 +154,16 @@ async def send_current(
         await send_review(bot, chat_id, user, triage)
         return
     await send_question(bot, chat_id, user, triage, current_question(triage, user, now))
+
+
+async def send_step(bot: Bot, chat_id: int, user: User, tap: Tap, now: dt.datetime) -> None:
+    """The question a tap led to (Back, next, Change), or the session's current one (a
+    question or the review)."""
+    assert tap.session
+    if isinstance(tap.step, Ask):
+        await send_question(bot, chat_id, user, tap.session, tap.step.question)
+        return
+    await send_current(bot, chat_id, user, tap.session, now)
 
 
 async def send_review(bot: Bot, chat_id: int, user: User, triage: TriageSession) -> None:

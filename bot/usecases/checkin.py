@@ -21,7 +21,7 @@ from telegram import InlineKeyboardMarkup
 from bot.checkin_screens import BACK, safety_markup
 from bot.escalation import escalate_now
 from bot.replies import catalogue, say
-from bot.usecases.checkin_taps import Tap, decide, raised
+from bot.usecases.checkin_taps import Tap, TapKind, decide, raised
 from scheduler.clock import Clock
 from scheduler.ports import Outgoing
 from storage.checkins import CheckInRepository, CheckInStatus
@@ -139,7 +139,7 @@ class Answered:
 
     @property
     def moved_reminders(self) -> bool:
-        return self.tap.kind == "finished" or self.tap.escalation is not None
+        return self.tap.kind == TapKind.FINISHED or self.tap.escalation is not None
 
 
 async def answer(
@@ -157,10 +157,11 @@ async def answer(
         row = await checkins.get(checkin_id, for_update=True)
         episode = await checkins.episode(row.episode_id) if row else None
         tap = decide(user, row, episode, screen, options)
-        if tap.kind in ("next", "finished") and assess_after(screen, row.step if row else None):
+        answered = tap.kind in (TapKind.NEXT, TapKind.FINISHED)
+        if answered and assess_after(screen, row.step if row else None):
             assert user and row and episode
             tap = await _assess_at_once(session, user, row, episode, screen, tap, now)
-        if tap.kind == "finished":
+        if tap.kind == TapKind.FINISHED:
             assert user and row and episode
             await _finish(session, user, row, episode, tap, now)
     return Answered(user, tap)
@@ -181,9 +182,9 @@ async def _assess_at_once(
         return tap
     following = next_screen(escalation.state, row.answers, screen)
     if following is None:
-        return raised(tap, "finished", escalation)
+        return raised(tap, TapKind.FINISHED, escalation)
     row.step = following
-    return raised(tap, "next", escalation)
+    return raised(tap, TapKind.NEXT, escalation)
 
 
 async def _finish(

@@ -8,6 +8,7 @@ screen, the end, or a refusal).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from bot.checkin_screens import BACK, DONE, NONE, SKIP
 from storage.checkins import CheckInStatus
@@ -17,11 +18,24 @@ from triage.escalation import Escalation
 from triage.followup import HABITS, RED_FLAG_SIGNS, Decision, FollowUpState
 
 
+class TapKind(StrEnum):
+    """What a check-in tap turned out to be."""
+
+    TICK = "tick"  # an option ticked, or one habit of three answered
+    NEXT = "next"  # an answer, and the next screen
+    BACK = "back"  # the screen before, its answer ticked
+    FINISHED = "finished"  # the last answer: the follow-up rules decide
+    STALE = "stale"  # a button of a screen already answered
+    EMPTY = "empty"  # Done with nothing ticked
+    FOREIGN = "foreign"  # not the person's own check-in
+    CLOSED = "closed"  # the check-in is over
+
+
 @dataclass
 class Tap:
     """What a tap did, decided inside the transaction and acted on after the commit."""
 
-    kind: str  # "tick", "next", "back", "finished", "stale", "closed", "foreign", "empty"
+    kind: TapKind
     row: CheckIn | None = None
     answered: tuple[str, str] | None = None  # (question key, answer label key or text)
     decision: Decision | None = None
@@ -38,21 +52,21 @@ def decide(
     options: tuple[str, ...],
 ) -> Tap:
     if user is None or row is None or episode is None or episode.user_id != user.id:
-        return Tap("foreign")
+        return Tap(TapKind.FOREIGN)
     if row.status != CheckInStatus.OPEN or not episode.followup:
-        return Tap("closed", row)
+        return Tap(TapKind.CLOSED, row)
     if row.step != screen or not options:
-        return Tap("stale", row)
+        return Tap(TapKind.STALE, row)
     state = FollowUpState.from_json(episode.followup)
     try:
         if options[0] == BACK:
             return _back(row, state)
         return STEPS[screen](row, state, options)
     except (KeyError, IndexError, ValueError):
-        return Tap("stale", row)
+        return Tap(TapKind.STALE, row)
 
 
-def raised(tap: Tap, kind: str, escalation: Escalation) -> Tap:
+def raised(tap: Tap, kind: TapKind, escalation: Escalation) -> Tap:
     tap.kind, tap.escalation = kind, escalation
     return tap
 
@@ -63,7 +77,7 @@ def _back(row: CheckIn, state: FollowUpState) -> Tap:
     if previous is None:
         raise ValueError(row.step)
     _go_to(row, previous)
-    return Tap("back", row)
+    return Tap(TapKind.BACK, row)
 
 
 def _go_to(row: CheckIn, screen: str) -> None:
@@ -81,7 +95,7 @@ def _on_safety(row: CheckIn, state: FollowUpState, options: tuple[str, ...]) -> 
     _save(row, "safety", option != NONE)
     label = "checkin.safety.none" if option == NONE else f"option.{option}"
     if option != NONE:
-        return Tap("finished", row, ("checkin.safety.question", label))
+        return Tap(TapKind.FINISHED, row, ("checkin.safety.question", label))
     return _advance(row, state, ("checkin.safety.question", label))
 
 
@@ -102,9 +116,10 @@ def _on_new_signs(row: CheckIn, state: FollowUpState, options: tuple[str, ...]) 
         if option not in RED_FLAG_SIGNS:
             raise ValueError(option)
         row.selection = sorted(set(row.selection) ^ {option})
-        return Tap("tick", row)
+        return Tap(TapKind.TICK, row)
     elif not row.selection and row.answers.get("new_signs") != []:
-        return Tap("empty", row)  # Done with nothing ticked, and "Nothing new" not said before
+        # Done with nothing ticked, and "Nothing new" not said before
+        return Tap(TapKind.EMPTY, row)
     signs = sorted(row.selection)
     _save(row, "new_signs", signs)
     row.selection = []
@@ -115,15 +130,15 @@ def _on_new_signs(row: CheckIn, state: FollowUpState, options: tuple[str, ...]) 
 def _on_habits(row: CheckIn, state: FollowUpState, options: tuple[str, ...]) -> Tap:
     habits = dict(row.answers.get("habits", {}))
     if options[0] == SKIP:
-        return Tap("finished", row, ("checkin.habits.intro", "checkin_ui.skipped"))
+        return Tap(TapKind.FINISHED, row, ("checkin.habits.intro", "checkin_ui.skipped"))
     question, option = options[0], options[1]
     if option not in HABITS[question]:
         raise ValueError(option)
     habits[question] = option
     _save(row, "habits", habits)
     if len(habits) < len(HABITS):
-        return Tap("tick", row)
-    return Tap("finished", row, None)
+        return Tap(TapKind.TICK, row)
+    return Tap(TapKind.FINISHED, row, None)
 
 
 STEPS = {
@@ -144,6 +159,6 @@ def _save(row: CheckIn, key: str, value: object) -> None:
 def _advance(row: CheckIn, state: FollowUpState, answered: tuple[str, str]) -> Tap:
     following = next_screen(state, row.answers, row.step)
     if following is None:
-        return Tap("finished", row, answered)
+        return Tap(TapKind.FINISHED, row, answered)
     _go_to(row, following)
-    return Tap("next", row, answered)
+    return Tap(TapKind.NEXT, row, answered)

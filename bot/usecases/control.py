@@ -1,15 +1,21 @@
 """The person in control of what the bot sends: pausing, resuming, stopping, and a check-in
-asked for now. Each is one transaction."""
+asked for now. Each is one transaction, but a check-in asked for now: its delivery is recorded,
+then its check-in opened as the notifier opens a scheduled one."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import zoneinfo
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.replies import catalogue
+from bot.usecases.checkin import PreparedCheckin, prepare_checkin
 from bot.usecases.upcoming import next_reminder
+from scheduler.clock import Clock
+from scheduler.ports import Outgoing
 from scheduler.recurrence import occurrence_for_key
 from storage.checkins import CheckInRepository
 from storage.episodes import EpisodeRepository
@@ -25,13 +31,23 @@ log = logging.getLogger(__name__)
 Sessions = async_sessionmaker[AsyncSession]
 
 
-async def pause(sessions: Sessions, user_id: int, until: dt.datetime | None, choice: str) -> None:
-    """Reminders and check-ins held until `until` (None: until /resume), as `choice` said."""
+PAUSES = {"day": dt.timedelta(days=1), "week": dt.timedelta(days=7), "open": None}
+"""How long each /pause choice holds reminders; None: until /resume."""
+
+
+async def pause(
+    sessions: Sessions, now: dt.datetime, user_id: int, choice: str
+) -> dt.datetime | None:
+    """Reminders and check-ins held for the length `choice` names; returns until when (None:
+    until /resume)."""
+    length = PAUSES[choice]
+    until = now + length if length is not None else None
     async with sessions.begin() as session:
         stored = await UserRepository(session).get(user_id, for_update=True)
         assert stored is not None
         stored.state, stored.paused_until = UserState.PAUSED, until
     log.info("user %s paused reminders (%s)", person(user_id), choice)
+    return until
 
 
 async def resume(sessions: Sessions, now: dt.datetime, user_id: int) -> str:
@@ -94,6 +110,39 @@ async def _checkin_series(session: AsyncSession, user: User) -> tuple[int, Remin
     return (episode.id, series[-1]) if series else None
 
 
+@dataclass(frozen=True)
+class AskedNow:
+    """A check-in asked for now: its delivery, when it was asked, and its first screen (None
+    when no check-in is due after all)."""
+
+    delivery_id: int
+    at: dt.datetime
+    prepared: PreparedCheckin | None
+
+
+async def checkin_now(
+    sessions: Sessions, clock: Clock, user: User, episode_id: int, reminder: Reminder
+) -> AskedNow:
+    """Records an on-demand delivery of the check-in series and opens its check-in; the
+    answers then move the series on exactly as a scheduled check-in's would."""
+    now = clock.now()
+    delivery_id = await ask_now(sessions, now, reminder.id)
+    local_due = now.astimezone(zoneinfo.ZoneInfo(user.tz or "UTC"))
+    outgoing = Outgoing(
+        delivery_id=delivery_id,
+        reminder_id=reminder.id,
+        user_id=user.id,
+        chat_id=user.chat_id,
+        episode_id=episode_id,
+        kind=CHECKIN,
+        slot=None,
+        local_due=local_due,
+        late=False,
+        sequence=0,
+    )
+    return AskedNow(delivery_id, now, await prepare_checkin(sessions, clock, outgoing))
+
+
 async def ask_now(sessions: Sessions, now: dt.datetime, reminder_id: int) -> int:
     """Records an on-demand delivery of the check-in series; returns its id."""
     async with sessions.begin() as session:
@@ -104,6 +153,7 @@ async def ask_now(sessions: Sessions, now: dt.datetime, reminder_id: int) -> int
 async def asked(
     sessions: Sessions, now: dt.datetime, user_id: int, delivery_id: int, message_id: int
 ) -> None:
+    """The message the check-in asked for now went out as."""
     async with sessions.begin() as session:
         await CheckInRepository(session).mark_sent(delivery_id, now, message_id)
     log.info("user %s asked for a check-in (delivery %s)", person(user_id), delivery_id)

@@ -1,4 +1,4 @@
-"""Questionnaire use cases: opening one, starting it, answering a question, resuming or
+"""Questionnaire use cases: what /triage opens, starting one, answering a question, resuming or
 restarting, going back, and re-asking a running episode's questions. Each is one transaction;
 every answer is saved before the next question is sent, so a restart between two answers
 resumes at the same question.
@@ -10,14 +10,23 @@ import datetime as dt
 import logging
 import zoneinfo
 from dataclasses import dataclass, replace
+from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import worry
 from bot.catalogue import Catalogue
+from bot.countries import needs_country
 from bot.plans import describe_plan, pause_nudges, schedule_after_triage
 from bot.replies import catalogue
-from bot.usecases.triage_taps import Tap, decide, go_back, past_review
+from bot.usecases.onboarding import is_onboarded
+from bot.usecases.triage_taps import (
+    Tap,
+    TapKind,
+    decide,
+    go_back,
+    past_review,
+)
 from storage.episodes import EpisodeRepository
 from storage.models import Episode, TriageSession, User
 from storage.pseudonyms import person
@@ -43,24 +52,47 @@ class Started:
     question: Question
 
 
+class Opening(StrEnum):
+    """What /triage opens, in the order it is checked."""
+
+    NOT_ONBOARDED = "not_onboarded"
+    NO_CONSENT = "no_consent"  # health data not consented to
+    COUNTRY_FIRST = "country_first"  # §0.4 rev 2: the old "European Union" region, asked once
+    IN_PROGRESS = "in_progress"  # carry on, or start again?
+    REPEAT_CHECK = "repeat_check"  # §5.6 rev 2: same advice, what would change it, one tip
+    NEW = "new"
+
+
+@dataclass(frozen=True)
+class Opened:
+    """What /triage opened, for whom, the questionnaire in progress, and the repeated-checking
+    answer."""
+
+    opening: Opening
+    user: User | None
+    active: TriageSession | None = None
+    repeat: str | None = None
+
+
 async def open_questionnaire(
-    sessions: Sessions, telegram_id: int
-) -> tuple[User | None, TriageSession | None]:
-    """/triage: the person and their questionnaire in progress; nothing typed is awaited now."""
+    sessions: Sessions, now: dt.datetime, telegram_id: int, language: str | None
+) -> Opened:
+    """/triage: what it opens for the person; nothing typed is awaited any more."""
     async with sessions.begin() as session:
         user = await UserRepository(session).get(telegram_id)
-        active = await EpisodeRepository(session).active_session(user.id) if user else None
         if user is not None:
             user.awaiting = None  # a command moves on: nothing typed is awaited by /settings
-    return user, active
-
-
-async def repeat_check(
-    sessions: Sessions, cat: Catalogue, user: User, now: dt.datetime
-) -> str | None:
-    """§5.6 rev 2: the answer when a new triage would be repeated checking; None otherwise."""
-    async with sessions.begin() as session:
-        return await worry.repeat_check_text(session, cat, user, now)
+        if user is None or not is_onboarded(user):
+            return Opened(Opening.NOT_ONBOARDED, user)
+        active = await EpisodeRepository(session).active_session(user.id)
+        if user.consent_health_at is None:
+            return Opened(Opening.NO_CONSENT, user)
+        if needs_country(user.country):
+            return Opened(Opening.COUNTRY_FIRST, user)
+        if active is not None:
+            return Opened(Opening.IN_PROGRESS, user, active)
+        repeat = await worry.repeat_check_text(session, catalogue(user, language), user, now)
+    return Opened(Opening.REPEAT_CHECK if repeat else Opening.NEW, user, repeat=repeat)
 
 
 async def begin(sessions: Sessions, now: dt.datetime, user: User) -> Started:
@@ -125,10 +157,10 @@ async def answer(
         user = await UserRepository(session).get(telegram_id)
         triage = await EpisodeRepository(session).session_by_id(session_id)
         tap = decide(user, triage, question_id, option_id, now, wanted)
-        if tap.kind == "review" and await _at_emergency(session, tap):
+        if tap.kind == TapKind.REVIEW and await _at_emergency(session, tap):
             tap = past_review(tap)
         cat = catalogue(user, language)
-        if tap.kind == "finished":
+        if tap.kind == TapKind.FINISHED:
             assert user and tap.session and isinstance(tap.step, Finished)
             tap = await _finish(session, cat, user, tap, now)
     return Answered(user, cat, tap)

@@ -10,28 +10,46 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, replace
+from enum import StrEnum
 
 from storage.models import TriageSession, User
+from storage.statuses import TriageStatus
 from triage.flow import Ask, Finished, Step, TriageState, advance, back, current_step
 from triage.questions import InvalidAnswer, Kind, Question, set_tick
 from triage.review import REVIEW, SEE_RESULT, change, reviews
 
 DONE = "DONE"
 BACK = "BACK"
-ACTIVE, FINISHED, ABANDONED = "active", "finished", "abandoned"
+
+
+class TapKind(StrEnum):
+    """What a questionnaire tap turned out to be."""
+
+    TICK = "tick"  # a multi-select option ticked or unticked
+    NEXT = "next"  # an answer, and the next question
+    BACK = "back"  # the question before, its answer ticked
+    REVIEW = "review"  # the last answer, and every answer on one screen
+    CHANGE = "change"  # "Change N" on the review
+    FINISHED = "finished"  # the outcome
+    STALE = "stale"  # a button of a question already answered
+    EMPTY = "empty"  # Done with nothing ticked
+    FOREIGN = "foreign"  # not the person's own questionnaire
+    CLOSED = "closed"  # the questionnaire is over
 
 
 @dataclass(frozen=True)
 class Tap:
     """What a tap did, decided inside the transaction and acted on after the commit."""
 
-    # "tick", "next", "back", "review", "change", "finished", "stale", "empty", "foreign",
-    # "closed"
-    kind: str
+    kind: TapKind
     session: TriageSession | None = None
     step: Step | None = None
     answered: tuple[str, frozenset[str]] | None = None
     next_steps: str | None = None
+    just_after: bool = False
+    """A stale tap whose question the session answered last, nothing done since: for the
+    retry of a tap a crashed replica saved, the step that followed may never have been sent
+    (bot/takeovers.py)."""
 
 
 def local_today(user: User, now: dt.datetime) -> dt.date:
@@ -57,11 +75,11 @@ def decide(
     (False), so that a retried tap leaves the tick as the first one set it; None (buttons
     sent before ticks carried it) toggles."""
     if user is None or triage is None or triage.user_id != user.id:
-        return Tap("foreign")
-    if triage.status != ACTIVE:
-        return Tap("closed", triage)
+        return Tap(TapKind.FOREIGN)
+    if triage.status != TriageStatus.ACTIVE:
+        return Tap(TapKind.CLOSED, triage)
     if triage.step != question_id:
-        return Tap("stale", triage)
+        return Tap(TapKind.STALE, triage, just_after=right_after(triage, question_id))
     if question_id == REVIEW:
         return _on_review(user, triage, option_id, now)
     state = TriageState.from_json(triage.answers)
@@ -70,7 +88,7 @@ def decide(
     try:
         return _apply(user, triage, state, question, option_id, now, wanted)
     except InvalidAnswer:
-        return Tap("stale", triage)
+        return Tap(TapKind.STALE, triage)
 
 
 def _apply(
@@ -88,9 +106,9 @@ def _apply(
     if question.kind == Kind.MULTI and option_id != DONE:
         triage.selection = sorted(set_tick(question, selection, option_id, wanted))
         _touch(triage, now)
-        return Tap("tick", triage)
+        return Tap(TapKind.TICK, triage)
     if question.kind == Kind.MULTI and not selection:
-        return Tap("empty", triage)
+        return Tap(TapKind.EMPTY, triage)
     answer = selection if question.kind == Kind.MULTI else frozenset({option_id})
     step = advance(state, answer, local_today(user, now))
     triage.answers = step.state.to_json()
@@ -99,23 +117,23 @@ def _apply(
     if reviews(step):
         # Every answer on one screen before the result; an L4 result is never held back.
         triage.step, triage.message_id = REVIEW, None
-        return Tap("review", triage, step, (question.id, answer))
+        return Tap(TapKind.REVIEW, triage, step, (question.id, answer))
     if isinstance(step, Finished):
-        triage.status = FINISHED
-        return Tap("finished", triage, step, (question.id, answer))
+        triage.status = TriageStatus.FINISHED
+        return Tap(TapKind.FINISHED, triage, step, (question.id, answer))
     triage.step = step.question.id
     triage.message_id = None
     # A re-run (F-E2, F-E3 rev 2) shows the previous answer ticked, to confirm or change.
     triage.selection = sorted(step.state.prefilled(step.question.id))
-    return Tap("next", triage, step, (question.id, answer))
+    return Tap(TapKind.NEXT, triage, step, (question.id, answer))
 
 
 def past_review(tap: Tap) -> Tap:
     """The result at once instead of the review: the episode already stands at L4 (an
     emergency said during the questions), and emergency advice is never held back."""
-    assert tap.kind == "review" and tap.session
-    tap.session.status = FINISHED
-    return replace(tap, kind="finished")
+    assert tap.kind == TapKind.REVIEW and tap.session
+    tap.session.status = TriageStatus.FINISHED
+    return replace(tap, kind=TapKind.FINISHED)
 
 
 def _on_review(user: User, triage: TriageSession, option_id: str, now: dt.datetime) -> Tap:
@@ -124,14 +142,14 @@ def _on_review(user: User, triage: TriageSession, option_id: str, now: dt.dateti
     if option_id == SEE_RESULT:
         step = current_step(state, local_today(user, now))
         assert isinstance(step, Finished)
-        triage.status = FINISHED
+        triage.status = TriageStatus.FINISHED
         _touch(triage, now)
-        return Tap("finished", triage, step)
+        return Tap(TapKind.FINISHED, triage, step)
     try:
         ask, ticked = change(state, option_id)
     except InvalidAnswer:
-        return Tap("stale", triage)
-    return _ask_again(triage, ask, ticked, now, "change")
+        return Tap(TapKind.STALE, triage)
+    return _ask_again(triage, ask, ticked, now, TapKind.CHANGE)
 
 
 def go_back(triage: TriageSession, now: dt.datetime) -> Tap:
@@ -139,12 +157,12 @@ def go_back(triage: TriageSession, now: dt.datetime) -> Tap:
     try:
         ask, previous = back(TriageState.from_json(triage.answers))
     except InvalidAnswer:
-        return Tap("stale", triage)
-    return _ask_again(triage, ask, previous, now, "back")
+        return Tap(TapKind.STALE, triage)
+    return _ask_again(triage, ask, previous, now, TapKind.BACK)
 
 
 def _ask_again(
-    triage: TriageSession, ask: Ask, previous: frozenset[str], now: dt.datetime, kind: str
+    triage: TriageSession, ask: Ask, previous: frozenset[str], now: dt.datetime, kind: TapKind
 ) -> Tap:
     triage.answers = ask.state.to_json()
     triage.step = ask.question.id

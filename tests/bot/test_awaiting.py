@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.awaiting import Awaiting, parse
+from bot.awaiting import Awaiting, parse, says_back
 
 
 def test_the_stored_values_are_the_ones_rows_already_hold() -> None:
@@ -27,3 +27,13 @@ def test_each_plain_value_reads_back_as_itself() -> None:
     assert [parse(a.value) for a in Awaiting if a is not Awaiting.RETIME] == [
         (a, None) for a in Awaiting if a is not Awaiting.RETIME
     ]
+
+
+@pytest.mark.parametrize("typed", ["back", " Go back ", "UNDO"])
+def test_back_typed_in_any_case_or_spacing_goes_back(typed: str) -> None:
+    assert says_back(typed)
+
+
+@pytest.mark.parametrize("typed", ["backache", "go", "back pain"])
+def test_words_that_only_contain_back_do_not_go_back(typed: str) -> None:
+    assert not says_back(typed)

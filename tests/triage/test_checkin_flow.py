@@ -16,6 +16,7 @@ from triage.checkin_flow import (
     assess_after,
     next_screen,
     previous_screen,
+    rerun_offered,
     rerun_questions,
 )
 from triage.escalation import escalate
@@ -108,3 +109,9 @@ def test_f_e2_reruns_q2_to_q10_and_f_e3_reruns_q2_q5_q6_q7() -> None:
     assert RERUN_FULL[0] == "Q2_AREA" and RERUN_FULL[-1] == "Q10_CONTEXT"
     assert rerun_questions(frozenset({Action.RETRIAGE_PARTIAL})) == RERUN_PARTIAL
     assert rerun_questions(frozenset()) == ()
+
+
+def test_the_rerun_offered_is_named_as_its_button_says_and_none_without_one() -> None:
+    assert rerun_offered(frozenset({Action.RETRIAGE_FULL})) == "full"
+    assert rerun_offered(frozenset({Action.RETRIAGE_PARTIAL, Action.PAUSE_NUDGES})) == "partial"
+    assert rerun_offered(frozenset({Action.PAUSE_NUDGES})) is None
