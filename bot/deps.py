@@ -16,6 +16,7 @@ from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 from bot.config import Settings
 from bot.hints import CountryHints
+from bot.takeovers import Takeovers
 from scheduler.clock import Clock
 
 KEY = "deps"
@@ -28,6 +29,7 @@ class Deps:
     settings: Settings
     wake: Callable[[], None] = field(default=lambda: None)
     hints: CountryHints = field(default_factory=CountryHints)
+    takeovers: Takeovers = field(default_factory=Takeovers)
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

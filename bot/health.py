@@ -2,7 +2,8 @@
 
 - `/healthz`: the process is alive (answers without touching anything).
 - `/readyz`: the database answers, its schema is the newest this code knows, and the reminder
-  dispatcher (where this process runs one) completed a tick within twice its idle interval.
+  dispatcher (where this process runs one) made progress within twice its idle interval: a
+  tick, a batch, or sends recorded (scheduler/driver.py), so draining a storm is not a stall.
   503 with the failing check's name otherwise; never any person's data.
 - `/metrics`: Prometheus text (bot/metrics.py), with the gauges read at scrape time.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
@@ -11,6 +12,9 @@ from bot.callbacks import encode
 from bot.catalogue import Catalogue, catalogue_for
 from storage.models import User
 from triage.wording import clinician
+
+if TYPE_CHECKING:
+    from bot.deps import BotContext
 
 
 def catalogue(user: User | None, language_code: str | None = None) -> Catalogue:
@@ -70,6 +74,21 @@ def answer_only(key: str, *, show_alert: bool = False) -> Callable[..., Awaitabl
     ) -> None:
         assert update.callback_query
         await update.callback_query.answer(cat.text(key), show_alert=show_alert)
+
+    return answer
+
+
+def moved_on(key: str) -> Callable[..., Awaitable[None]]:
+    """A tap on a question already answered: only the notice `key`. Not even that for the
+    retry of a tap a crashed replica saved (bot/takeovers.py): that is no second tap of the
+    person's."""
+
+    async def answer(
+        update: Update, context: BotContext, _user: object, cat: Catalogue, *_: object
+    ) -> None:
+        assert update.callback_query
+        retry = context.deps.takeovers.includes(update)
+        await update.callback_query.answer(None if retry else cat.text(key))
 
     return answer
 

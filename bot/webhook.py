@@ -6,14 +6,17 @@ that one replica processes it even when Telegram's retry reaches two replicas at
 | claim  | what happens                                  | answer                        |
 |--------|-----------------------------------------------|-------------------------------|
 | taken  | process (renewing the lease); mark processed  | 200                           |
+| taken over | the retry of a crashed replica's update: as taken, noted (bot/takeovers.py) | 200 |
 | taken, transient failure (database) | release the claim | 503: Telegram retries later   |
 | busy   | another replica is on it, lease not expired   | 503: Telegram retries later   |
 | done   | a retry of a processed update                 | 200                           |
 | claim fails (database unreachable) | nothing processed | 503                           |
 
 A replica killed mid-update leaves its claim; once the lease runs out, Telegram's next retry
-takes it over. The answer comes only after processing, so a crash before it means a retry.
-A transient failure is not apologised for: the retry gives the person their answer.
+takes it over, and its handlers know it: a tap the dead replica already applied is not
+answered as a person's second tap (no "moved on", no second copy of the question). The
+answer comes only after processing, so a crash before it means a retry. A transient
+failure is not apologised for: the retry gives the person their answer.
 """
 
 from __future__ import annotations
@@ -160,10 +163,13 @@ async def _handle(
     if claim == Claim.BUSY:
         log.info("update %s is being processed elsewhere", update_id)
         return "busy"
+    if claim == Claim.TAKEN_OVER:
+        log.info("update %s taken over from a replica that stopped renewing its claim", update_id)
     started = time.perf_counter()
     try:
-        async with _renewing(deps, update_id, owner):
-            await _in_turn(app, update)
+        with deps.takeovers.noting(update_id, claim == Claim.TAKEN_OVER):
+            async with _renewing(deps, update_id, owner):
+                await _in_turn(app, update)
     finally:
         failure = failures.pop(update_id, None)
     HANDLER_SECONDS.observe(time.perf_counter() - started)

@@ -34,7 +34,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -93,14 +93,17 @@ class Dispatcher:
         async with self._sessions.begin() as session:
             return await leases.release_owned(session, self._owner)
 
-    async def tick(self) -> TickReport:
-        """Claim and send everything due now, batch after batch."""
+    async def tick(self, progress: Callable[[], None] = lambda: None) -> TickReport:
+        """Claim and send everything due now, batch after batch. `progress` is called each
+        time sends are recorded and after each batch, so a long backlog, or a batch held back
+        by the shared budget, still shows the dispatcher turning."""
         report = TickReport()
         while self._claiming:
             now = self._clock.now()
             rows = await self._claim(now)
             if rows:
-                report += await self._dispatch(rows, now)
+                report += await self._dispatch(rows, now, progress)
+            progress()
             if len(rows) < self._claim_limit:
                 return report
         return report
@@ -120,7 +123,9 @@ class Dispatcher:
 
     # -- 2. decide and record ---------------------------------------------------------------
 
-    async def _dispatch(self, claimed: list[Row | Move], now: dt.datetime) -> TickReport:
+    async def _dispatch(
+        self, claimed: list[Row | Move], now: dt.datetime, progress: Callable[[], None]
+    ) -> TickReport:
         rows = [row for row in claimed if isinstance(row, Row)]
         ended = [move for move in claimed if isinstance(move, Move)]
         async with self._sessions.begin() as session:
@@ -133,12 +138,16 @@ class Dispatcher:
         sends = [job for job in jobs if isinstance(job.decision, Send)]
         held = [j.row.id for job in sends for j in (job, *job.merged)]
         async with self._renewing(held):
-            report = await self._send_all(sends, chats, now)
+            report = await self._send_all(sends, chats, now, progress)
         skipped = sum(isinstance(job.decision, Skip) for job in jobs)
         return report + TickReport(skipped=skipped)
 
     async def _send_all(
-        self, sends: list[Job], chats: dict[int, Recipient], now: dt.datetime
+        self,
+        sends: list[Job],
+        chats: dict[int, Recipient],
+        now: dt.datetime,
+        progress: Callable[[], None],
     ) -> TickReport:
         """Sends concurrently and records each result as soon as it is back.
 
@@ -155,6 +164,7 @@ class Dispatcher:
                 outcomes = [(tasks[task], task.result()) for task in finished]
                 async with self._sessions.begin() as session:
                     report += await self._recorder.record(session, outcomes, now)
+                progress()
         finally:
             for task in pending:  # shutting down: sends not begun stay pending, for a retry
                 task.cancel()

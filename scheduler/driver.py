@@ -15,7 +15,9 @@ task that ends any other way is started again by `_supervise`.
 
 `wake(due)` after a commit that wrote a reminder due before the next tick the loop is waiting
 for ticks at once; one due no sooner changes nothing. `last_tick_at` (real time) and
-`tick_age()` tell health checks whether it is still turning.
+`tick_age()` tell health checks whether it is still turning: they move as a tick's sends are
+recorded and after each batch, not only at its end, so a storm of thousands of due reminders
+(sent as fast as the shared budget allows) does not read as a stall.
 """
 
 from __future__ import annotations
@@ -89,7 +91,8 @@ class DispatchDriver:
         self._wake.set()
 
     def tick_age(self) -> dt.timedelta | None:
-        """Real time since the last tick completed; None before the first one."""
+        """Real time since the dispatcher last made progress (sends recorded, a batch or a
+        tick completed); None before the first."""
         if self._ticked_mono is None:
             return None
         return dt.timedelta(seconds=time.monotonic() - self._ticked_mono)
@@ -111,7 +114,7 @@ class DispatchDriver:
         self._armed = None  # during a tick every wake-up counts
         self._wake.clear()
         try:
-            report = await self._dispatcher.tick()
+            report = await self._dispatcher.tick(progress=self._beat)
             delay = await self._delay()
             if delay <= 0 and report == TickReport():
                 delay = IDLE_FLOOR  # due work this tick could not take: do not spin
@@ -121,10 +124,15 @@ class DispatchDriver:
                 "dispatch tick failed (%s); retrying after the idle interval", type(error).__name__
             )
             delay = self.idle.total_seconds()
-        self._ticked_mono = time.monotonic()
-        self.last_tick_at = dt.datetime.now(dt.UTC)
+        self._beat()
         self.ticks += 1
         return delay
+
+    def _beat(self) -> None:
+        """Records that the loop turned: as a tick's sends are recorded, after each of its
+        batches and at its end, so a worker draining a long backlog is seen as ready."""
+        self._ticked_mono = time.monotonic()
+        self.last_tick_at = dt.datetime.now(dt.UTC)
 
     async def _wait(self, delay: float) -> None:
         if delay <= 0 or self._stopping:

@@ -39,7 +39,7 @@ from bot.catalogue import Catalogue
 from bot.checkin_screens import SCREEN_ANSWERS, render
 from bot.deps import BotContext
 from bot.escalation import advice
-from bot.replies import NOT_YOURS, NOTHING_TICKED, answer_only, catalogue, edit, keyboard
+from bot.replies import NOT_YOURS, NOTHING_TICKED, answer_only, catalogue, edit, keyboard, moved_on
 from bot.screens.checkin import answered, habits_record, rerun_rows, summary
 from bot.usecases import checkin
 from bot.usecases.checkin_taps import Tap, TapKind
@@ -77,7 +77,7 @@ def reply_to(kind: TapKind) -> Reply:
         case TapKind.FINISHED:
             return _on_finished
         case TapKind.STALE:
-            return answer_only("checkin_ui.moved_on")
+            return moved_on("checkin_ui.moved_on")
         case TapKind.CLOSED:
             return answer_only("checkin_ui.finished", show_alert=True)
         case TapKind.FOREIGN:

@@ -53,8 +53,14 @@ async def on_button(update: Update, context: BotContext) -> None:
         d.sessions, d.clock.now(), update.effective_user.id, update.effective_chat.id, step, value
     )
     cat = catalogue(user)
+    taken_over = d.takeovers.includes(update)
     if not applied and user.onboarding_step == Step.DONE:
-        await _where_now(message, context, query, user, cat)
+        await _where_now(message, context, query, user, cat, taken_over=taken_over)
+    elif not applied and taken_over:
+        # The retry of a tap a crashed replica saved: no second tap of the person's.
+        await query.answer()
+        if usecases.right_after(user, step, value):
+            await ask(message, user, cat)
     elif not applied:
         await query.answer(cat.text("error.stale_button_alert"))
         await reshow(message, user, cat)
@@ -70,6 +76,8 @@ async def _where_now(
     query: CallbackQuery,
     user: User,
     cat: Catalogue,
+    *,
+    taken_over: bool,
 ) -> None:
     """A tap on a step already answered, after onboarding is done (a second tap, or a retry
     of one whose reply never went out): the questionnaire where it stands.
@@ -77,15 +85,19 @@ async def _where_now(
     When no questionnaire was ever begun, the update that finished onboarding was cut off
     before it could begin one: "All set" and the first question come now. (A replica renews
     its claim while it works, so the retry never runs beside a live original.) Once anything
-    is answered or ticked, the person has the questionnaire: the tap only gets a short note."""
+    is answered or ticked, the person has the questionnaire: the tap only gets a short note,
+    and the retry of a tap a crashed replica saved (`taken_over`, bot/takeovers.py) not even
+    that."""
     progress = await usecases.in_progress(context.deps.sessions, user.id)
     if not progress.begun:
         await query.answer()
         await finish(message, context, user, cat)
     elif progress.active is not None and progress.untouched:
-        await query.answer(cat.text("triage_ui.moved_on"))
+        await query.answer(None if taken_over else cat.text("triage_ui.moved_on"))
         now, chat = context.deps.clock.now(), user.chat_id
         await triage_screen.send_current(context.bot, chat, user, progress.active, now)
+    elif taken_over:
+        await query.answer()
     elif progress.active is not None:
         await query.answer(cat.text("error.stale_button_alert"))
     else:

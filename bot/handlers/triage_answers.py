@@ -100,19 +100,18 @@ async def _on_finished(
     await edit(query.message, shown, None)
     # The level and the rules that set it are health data: they stay in the database.
     log.info("triage session %s finished", tap.session.id)
-    planned = bool(tap.next_steps)
-    await send_outcome(
-        context.bot, context.deps, chat.id, cat, user, tap.session, tap.step, planned=planned
-    )
+    bot, deps, planned = context.bot, context.deps, bool(tap.next_steps)
+    await send_outcome(bot, deps, chat.id, cat, user, tap.session, tap.step, planned=planned)
 
 
 async def _on_stale(
     update: Update, context: BotContext, user: User | None, cat: Catalogue, tap: Tap
 ) -> None:
-    query = update.callback_query
+    query, retry = update.callback_query, context.deps.takeovers.includes(update)
     assert query and user and tap.session
-    await query.answer(cat.text("triage_ui.moved_on"))
-    await _send_step(update, context, user, tap)
+    await query.answer(None if retry else cat.text("triage_ui.moved_on"))
+    if not retry or tap.just_after:  # a crashed replica's tap: see bot/takeovers.py
+        await _send_step(update, context, user, tap)
 
 
 async def _on_back(

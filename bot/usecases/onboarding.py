@@ -100,6 +100,15 @@ def apply(user: User, step: Step, value: str, now: dt.datetime) -> bool:
     return True
 
 
+def right_after(user: User, step: str, value: str) -> bool:
+    """Whether the person stands at the step a tap on `step` (with `value`) leads to: for the
+    retry of a tap whose replica crashed after saving it, the next question may never have
+    been sent. A person who has answered anything since has it."""
+    if value == BACK:
+        return PREVIOUS.get(Step(step)) == user.onboarding_step
+    return PREVIOUS.get(Step(user.onboarding_step)) == step
+
+
 def set_country(user: User, value: str) -> None:
     user.country = country.stored(value)
     user.onboarding_step = Step.TIMEZONE

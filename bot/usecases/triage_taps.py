@@ -46,6 +46,10 @@ class Tap:
     step: Step | None = None
     answered: tuple[str, frozenset[str]] | None = None
     next_steps: str | None = None
+    just_after: bool = False
+    """A stale tap whose question the session answered last, nothing done since: for the
+    retry of a tap a crashed replica saved, the step that followed may never have been sent
+    (bot/takeovers.py)."""
 
 
 def local_today(user: User, now: dt.datetime) -> dt.date:
@@ -75,7 +79,7 @@ def decide(
     if triage.status != TriageStatus.ACTIVE:
         return Tap(TapKind.CLOSED, triage)
     if triage.step != question_id:
-        return Tap(TapKind.STALE, triage)
+        return Tap(TapKind.STALE, triage, just_after=right_after(triage, question_id))
     if question_id == REVIEW:
         return _on_review(user, triage, option_id, now)
     state = TriageState.from_json(triage.answers)
@@ -171,3 +175,19 @@ def _ask_again(
 def _touch(triage: TriageSession, now: dt.datetime) -> None:
     triage.version += 1
     triage.updated_at = now
+
+
+def right_after(triage: TriageSession, question_id: str) -> bool:
+    """Whether the session stands where answering `question_id` left it, with nothing
+    answered or ticked since: `question_id` is its last answer, and what it asks now (a
+    question, or the review) shows no tick but a re-run's prefill.
+
+    For the retry of a tap whose replica crashed after saving it: the question that followed
+    may never have been sent. Once the person has done anything since, they have it."""
+    state = TriageState.from_json(triage.answers)
+    try:
+        last, _ = back(state)
+    except InvalidAnswer:
+        return False
+    untouched = triage.selection == sorted(state.prefilled(triage.step))
+    return last.question.id == question_id and untouched

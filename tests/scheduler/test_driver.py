@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
+from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -160,11 +161,11 @@ async def test_a_failing_tick_neither_ends_the_loop_nor_hides_its_age(sessions: 
     class BrokenThenFine(Dispatcher):
         failures = 2
 
-        async def tick(self) -> TickReport:
+        async def tick(self, progress: Callable[[], None] = lambda: None) -> TickReport:
             if self.failures:
                 self.failures -= 1
                 raise RuntimeError("database went away")
-            return await super().tick()
+            return await super().tick(progress)
 
     await add_person(sessions, 1, TEN, tz="UTC")
     async with sessions.begin() as session:
@@ -185,3 +186,48 @@ async def test_a_failing_tick_neither_ends_the_loop_nor_hides_its_age(sessions: 
     age = driver.tick_age()
     assert age is not None and age < dt.timedelta(seconds=3)
     assert driver.ticks >= 3
+
+
+class HeldNotifier(FakeNotifier):
+    """A Telegram that stops answering after `answered` sends, until `go` is set."""
+
+    def __init__(self, answered: int) -> None:
+        super().__init__()
+        self.answered = answered
+        self.go = asyncio.Event()
+
+    async def send(self, outgoing: Outgoing) -> SendResult:
+        if len(self.sent) >= self.answered:
+            await self.go.wait()
+        return await super().send(outgoing)
+
+
+async def test_a_tick_draining_a_long_backlog_shows_the_loop_turning_as_its_sends_are_recorded(
+    sessions: Sessions,
+) -> None:
+    clock = FakeClock(TEN)
+    for user_id in range(1, 7):
+        await add_person(sessions, user_id, TEN, tz="UTC")
+        async with sessions.begin() as session:
+            await ReminderRepository(session).add_nudges(
+                user_id, None, "UTC", [hydrate_at("10:00")], TEN
+            )
+    notifier = HeldNotifier(answered=2)  # half the first batch goes out; the rest is held
+    dispatcher = Dispatcher(sessions, clock, notifier, owner="a", batch_size=4)
+    driver = DispatchDriver(dispatcher, clock, idle=dt.timedelta(minutes=10))
+    await driver.start()
+    try:
+        await wait_for_sends(notifier, 2, limit=3.0)
+        deadline = time.monotonic() + 3.0
+        while driver.last_tick_at is None and time.monotonic() < deadline:  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+        assert driver.ticks == 0, "the first tick is still on its first batch"
+        assert driver.last_tick_at is not None
+        age = driver.tick_age()
+        assert age is not None and age < dt.timedelta(seconds=3)
+        notifier.go.set()
+        await wait_for_sends(notifier, 6, limit=3.0)
+    finally:
+        notifier.go.set()
+        await driver.stop()
+    assert len(notifier.sent) == 6

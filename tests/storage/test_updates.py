@@ -38,14 +38,26 @@ async def test_twenty_simultaneous_claims_leave_exactly_one_owner(
     assert results.count(Claim.BUSY) == 19
 
 
-async def test_a_claim_whose_lease_ran_out_is_taken_over_by_the_retry(
+async def test_a_claim_whose_lease_ran_out_is_taken_over_by_the_retry_which_is_told_so(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     assert await claim(sessions, "crashed") == Claim.TAKEN
-    assert await claim(sessions, "retry", NOW + LEASE + dt.timedelta(seconds=1)) == Claim.TAKEN
+    later = NOW + LEASE + dt.timedelta(seconds=1)
+    assert await claim(sessions, "retry", later) == Claim.TAKEN_OVER
+    assert await claim(sessions, "another", later) == Claim.BUSY
     async with sessions() as session:
         row = await session.get(ProcessedUpdate, 7)
     assert row is not None and row.owner == "retry"
+
+
+async def test_twenty_retries_racing_for_a_crashed_claim_leave_exactly_one_taking_it_over(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    assert await claim(sessions, "crashed") == Claim.TAKEN
+    later = NOW + LEASE + dt.timedelta(seconds=1)
+    results = await asyncio.gather(*(claim(sessions, f"r{n}", later) for n in range(20)))
+    assert results.count(Claim.TAKEN_OVER) == 1
+    assert results.count(Claim.BUSY) == 19
 
 
 async def test_a_processed_update_is_done_even_after_the_lease(
@@ -64,7 +76,7 @@ async def test_a_released_claim_can_be_taken_at_once(
     assert await claim(sessions, "a") == Claim.TAKEN
     async with sessions.begin() as session:
         await ProcessedUpdateRepository(session).release(7, "a")
-    assert await claim(sessions, "b") == Claim.TAKEN
+    assert await claim(sessions, "b") == Claim.TAKEN  # a fresh claim: nothing was done
 
 
 async def test_pruning_forgets_what_was_processed_or_abandoned_a_day_ago_and_keeps_the_rest(

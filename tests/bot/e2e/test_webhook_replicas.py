@@ -41,7 +41,9 @@ class Replicas:
         return sum(INTRO in (m.text or "") for m in self.api.messages(user_id))
 
 
-async def start_replicas(stack: AsyncExitStack, api: FakeBotApi, url: str, n: int) -> Replicas:
+async def start_replicas(
+    stack: AsyncExitStack, api: FakeBotApi, url: str, n: int, secret: str = SECRET
+) -> Replicas:
     clock = FakeClock(START)
     settings = Settings.from_mapping({"TELEGRAM_API_URL": api.root_url, "DATABASE_URL": url})
     urls, all_deps = [], []
@@ -51,7 +53,7 @@ async def start_replicas(stack: AsyncExitStack, api: FakeBotApi, url: str, n: in
         deps = Deps(sessions=session_factory(engine), clock=clock, settings=settings)
         app = build_application(api.token, deps)
         await stack.enter_async_context(app)
-        runner = web.AppRunner(webhook_app(app, deps, SECRET, owner=f"replica-{index}"))
+        runner = web.AppRunner(webhook_app(app, deps, secret, owner=f"replica-{index}"))
         await runner.setup()
         stack.push_async_callback(runner.cleanup)
         site = web.TCPSite(runner, "127.0.0.1", 0)
