@@ -13,10 +13,10 @@ from typing import Any, assert_never
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
-from bot import callbacks
+from bot import callbacks, retries
 from bot.catalogue import Catalogue
 from bot.deps import BotContext
-from bot.replies import NOT_YOURS, NOTHING_TICKED, answer_only, edit
+from bot.replies import NOT_YOURS, NOTHING_TICKED, edit
 from bot.screens import triage as screen
 from bot.screens.result import send_outcome
 from bot.usecases import triage as usecases
@@ -57,13 +57,13 @@ def reply_to(kind: TapKind) -> Reply:
         case TapKind.FINISHED:
             return _on_finished
         case TapKind.STALE:
-            return _on_stale
+            return retries.on_stale
         case TapKind.EMPTY:
             return NOTHING_TICKED
         case TapKind.FOREIGN:
             return NOT_YOURS
         case TapKind.CLOSED:
-            return answer_only("triage_ui.finished_session", show_alert=True)
+            return retries.on_closed
         case _:
             assert_never(kind)
 
@@ -86,7 +86,7 @@ async def _on_next(
     assert query and user and tap.session and tap.answered
     record = screen.answered(cat, user, *tap.answered)
     await asyncio.gather(query.answer(), edit(query.message, record, None))
-    await _send_step(update, context, user, tap)  # the next question, or the review
+    await retries.send_step(update, context, user, tap)  # the next question, or the review
 
 
 async def _on_finished(
@@ -104,16 +104,6 @@ async def _on_finished(
     await send_outcome(bot, deps, chat.id, cat, user, tap.session, tap.step, planned=planned)
 
 
-async def _on_stale(
-    update: Update, context: BotContext, user: User | None, cat: Catalogue, tap: Tap
-) -> None:
-    query, retry = update.callback_query, context.deps.takeovers.includes(update)
-    assert query and user and tap.session
-    await query.answer(None if retry else cat.text("triage_ui.moved_on"))
-    if not retry or tap.just_after:  # a crashed replica's tap: see bot/takeovers.py
-        await _send_step(update, context, user, tap)
-
-
 async def _on_back(
     update: Update, context: BotContext, user: User | None, cat: Catalogue, tap: Tap
 ) -> None:
@@ -121,7 +111,7 @@ async def _on_back(
     assert query and user
     await query.answer()
     await edit(query.message, f"{_text(query.message)}\n{cat.text('back.went_back')}", None)
-    await _send_step(update, context, user, tap)
+    await retries.send_step(update, context, user, tap)
 
 
 async def _on_change(
@@ -131,13 +121,7 @@ async def _on_change(
     query = update.callback_query
     assert query and user
     await asyncio.gather(query.answer(), edit(query.message, _text(query.message), None))
-    await _send_step(update, context, user, tap)
-
-
-async def _send_step(update: Update, context: BotContext, user: User, tap: Tap) -> None:
-    assert update.effective_chat
-    chat, now = update.effective_chat.id, context.deps.clock.now()
-    await screen.send_step(context.bot, chat, user, tap, now)
+    await retries.send_step(update, context, user, tap)
 
 
 def _text(message: object) -> str:

@@ -25,6 +25,7 @@ from bot.usecases.triage_taps import (
     TapKind,
     decide,
     go_back,
+    local_today,
     past_review,
 )
 from storage.episodes import EpisodeRepository
@@ -32,7 +33,7 @@ from storage.models import Episode, TriageSession, User
 from storage.pseudonyms import person
 from storage.statuses import EpisodeStatus, TriageStatus
 from storage.users import UserRepository
-from triage.flow import Finished, TriageState, rerun, start
+from triage.flow import Finished, TriageState, current_step, rerun, start
 from triage.followup import FollowUpState, on_retriage
 from triage.levels import Level
 from triage.questions import InvalidAnswer, Question
@@ -163,7 +164,22 @@ async def answer(
         if tap.kind == TapKind.FINISHED:
             assert user and tap.session and isinstance(tap.step, Finished)
             tap = await _finish(session, cat, user, tap, now)
+        elif tap.kind == TapKind.CLOSED and tap.just_after and user is not None:
+            tap = await _finished_as_stored(session, user, tap, now)
     return Answered(user, cat, tap)
+
+
+async def _finished_as_stored(session: AsyncSession, user: User, tap: Tap, now: dt.datetime) -> Tap:
+    """The result a finished session gave, at its episode's level: for the retry of the
+    finishing tap of a replica that crashed, which may have died before sending it."""
+    assert tap.session
+    state = TriageState.from_json(tap.session.answers)
+    step = current_step(state, local_today(user, now))
+    episode = await session.get(Episode, tap.session.episode_id)
+    if not isinstance(step, Finished) or episode is None:
+        return replace(tap, just_after=False)
+    stored = Level(episode.level) if episode.level else None
+    return replace(tap, step=as_shown(step, stored))
 
 
 async def _at_emergency(session: AsyncSession, tap: Tap) -> bool:

@@ -47,9 +47,10 @@ class Tap:
     answered: tuple[str, frozenset[str]] | None = None
     next_steps: str | None = None
     just_after: bool = False
-    """A stale tap whose question the session answered last, nothing done since: for the
-    retry of a tap a crashed replica saved, the step that followed may never have been sent
-    (bot/takeovers.py)."""
+    """A stale tap whose question the session answered last, nothing done since, or a tap on
+    a finished session on the step that finished it: for the retry of a tap a crashed
+    replica saved, the step that followed (the result, for the latter) may never have been
+    sent (bot/takeovers.py)."""
 
 
 def local_today(user: User, now: dt.datetime) -> dt.date:
@@ -77,7 +78,8 @@ def decide(
     if user is None or triage is None or triage.user_id != user.id:
         return Tap(TapKind.FOREIGN)
     if triage.status != TriageStatus.ACTIVE:
-        return Tap(TapKind.CLOSED, triage)
+        finishing = triage.status == TriageStatus.FINISHED and triage.step == question_id
+        return Tap(TapKind.CLOSED, triage, just_after=finishing)
     if triage.step != question_id:
         return Tap(TapKind.STALE, triage, just_after=right_after(triage, question_id))
     if question_id == REVIEW:

@@ -156,3 +156,48 @@ async def test_the_retry_of_an_onboarding_tap_saved_but_never_followed_asks_the_
     assert newcomer.count(REMINDERS) == 1
     assert newcomer.person.callback_answers[answers:] == [""]
     assert newcomer.count(STALE_NOTICE) == 0
+
+
+async def _to_the_review(chat: Chat) -> None:
+    """From the first question's tick to the review of a calm eyelid twitch."""
+    for label in (DONE, EYELID, DONE):
+        await chat.tap(label)
+    singles = ("option.D_LT3D", "option.B_LOW", "option.T_SAME")
+    multis = ("option.N_NONE", "option.S_NONE", None, "option.TR_SCREENS", "option.X_NONE")
+    for key in singles:
+        await chat.tap(CAT.text(key))
+    for key in multis:
+        if key is None:
+            await chat.tap(CAT.text("option.C1_2"))  # Q8 is a single choice
+            continue
+        await chat.tap(CAT.text(key))
+        await chat.tap(DONE)
+    assert chat.count(CAT.text("review.title")) == 1
+
+
+async def test_the_retry_of_see_my_result_saved_but_never_answered_sends_the_result_once(
+    chat: Chat,
+) -> None:
+    await _to_the_review(chat)
+    chat.telegram.api.set_down(True)  # the replica finishes the questionnaire, then dies mute
+    finish = await chat.tap(CAT.text("review.see_result"))
+    chat.telegram.api.set_down(False)
+    assert chat.count("Result:") == 0
+    answers = len(chat.person.callback_answers)
+    await chat.retry_after_a_crash(finish)
+    await wait_for_message(chat.telegram, chat.person, "Result:", 0)
+    assert chat.count("Result:") == 1
+    assert chat.person.callback_answers[answers:] == [""]
+
+
+async def test_a_second_tap_on_see_my_result_only_says_the_questionnaire_is_finished(
+    chat: Chat,
+) -> None:
+    await _to_the_review(chat)
+    await chat.tap(CAT.text("review.see_result"))
+    answers = len(chat.person.callback_answers)
+    review = next(m for m in sent(chat.person) if CAT.text("review.title") in (m.text or ""))
+    await chat.person.tap(CAT.text("review.see_result"), message=review)
+    await chat.telegram.settled()
+    assert chat.person.callback_answers[answers:] == [CAT.text("triage_ui.finished_session")]
+    assert chat.count("Result:") == 1
