@@ -67,18 +67,8 @@ BUDGET = int(os.environ.get("REPLICA_TEST_BUDGET", "200"))
 messages, five minutes at Telegram's 30 a second, so the default is larger; the storm of
 reminders still fills the shared bucket (its busiest second in Redis is the budget itself).
 At a small size, 30 (Telegram's own figure) keeps the bucket full with the reminders alone."""
-TRANSIT = 0.25
-"""Seconds a send may take from its grant (in Redis) to its arrival at the stand-in, on a
-busy machine: sends are counted in windows this much shorter than a second, from `WARMING`
-seconds into the storm (a worker just started opens its connections to Telegram while holding
-grants, and its first sends arrive bunched: the grants themselves, read from Redis, are
-counted over the whole run)."""
-ARRIVAL_SLACK = 1.5
-"""How far bunched arrivals at the stand-in may go past the budget on a machine this busy
-(measured: up to 1.4 times in a quarter-second-short window); five processes each keeping
-its own budget would send five times it."""
 WARMING = 2.0
-"""Seconds from the workers' first send to the moment sends are counted at the stand-in."""
+"""Seconds into the storm before the worker's kill is armed, so it falls mid-storm."""
 FIRST_REMINDER = 3_000_000
 MULTI = {"Q1_EMERGENCY", "Q2_AREA", "Q6_NERVE", "Q7_EYE_BODY", "Q9_TRIGGERS", "Q10_CONTEXT"}
 CALM = {
@@ -313,7 +303,7 @@ async def test_replicas_and_workers_with_duplicates_and_kills_serve_everyone_wit
             phases = {"ready": time.monotonic() - started}
             assert await api.wait_until(lambda: bool(api.reached), PATIENCE)
             await asyncio.sleep(WARMING)
-            warm, storm = time.monotonic(), len(api.reached)
+            storm = len(api.reached)
             assert storm < REMINDERS * 4 // 5, "the storm was over before the kill was due"
             worker_kill = Kill(
                 processes[3],
@@ -344,23 +334,22 @@ async def test_replicas_and_workers_with_duplicates_and_kills_serve_everyone_wit
         "\n\n".join(f"{p.user_id}\n{p.format_transcript()}" for p in people)
     )
     reminder_duplicates = sum(n - 1 for n in reminders_received(api))
-    sends = [at for at in api.sends() if at >= warm]
-    most, most_less_transit = busiest(sends), busiest(sends, 1 - TRANSIT)
-    most_granted = busiest(list(grants.values()))
+    sends = api.sends()
+    most, most_granted = busiest(sends), busiest(list(grants.values()))
     doubled = [r for person in people for r in repeats(person)]
     print(
         f"\n{PEOPLE} people, {REMINDERS} reminders in {time.monotonic() - started:.1f}s"
         f" ({ {name: round(at, 1) for name, at in phases.items()} }); sends {len(sends)},"
-        f" busiest second {most}, busiest {1 - TRANSIT:.2f}s {most_less_transit}, once"
-        f" warm; in Redis {len(grants)} grants, busiest second {most_granted};"
+        f" busiest second at the stand-in {most}; in Redis {len(grants)} grants, busiest"
+        f" second {most_granted};"
         f" updates cut off {len(cut_off)}, repeated replies {len(doubled)}; reminders in flight"
         f" {reminder_in_flight}, duplicates {reminder_duplicates}; answers {dict(telegram.answers)}"
     )
     assert reminder_duplicates <= reminder_in_flight
     assert most_granted <= BUDGET
-    # The stand-in sees sends only after their trip from a busy process: bunched arrivals
-    # may exceed the budget a little, never the several budgets of separate processes.
-    assert most_less_transit <= BUDGET * ARRIVAL_SLACK
+    # A send holds its place in the shared budget until it has arrived (bot/budget_redis.py),
+    # so where Telegram counts, at the stand-in, no second holds more than the budget either.
+    assert most <= BUDGET
     check_everyone_served(telegram, cut_off, list(zip(people, outcomes, strict=True)))
     for n, (person, text) in enumerate(zip(people, outcomes, strict=True)):
         level = LEVELS[n % len(LEVELS)][1]
