@@ -23,10 +23,8 @@ from triage.followup import FollowUpState, on_retriage, start_followup
 from triage.levels import Level
 from triage.outcome import Outcome, Reason
 from triage.quiet import QuietHours
+from triage.rerun import EMERGENCY_REASON, EMERGENCY_RULE_ID
 from triage.schedule import CHECKIN
-
-RULE_ID = "F-E1"
-REASON = "emergency_sign"
 
 
 @dataclass(frozen=True)
@@ -38,10 +36,12 @@ class Recorded:
 async def confirm_typed_emergency(session: AsyncSession, user: User, now: dt.datetime) -> Recorded:
     """Raises the person's episode to L4 (F-E1) and plans its one check-in."""
     local = now.astimezone(zoneinfo.ZoneInfo(user.tz or "UTC")).replace(tzinfo=None)
-    outcome = Outcome(Level.L4, (Reason(RULE_ID, REASON, Level.L4),), onset_date=local.date())
+    outcome = Outcome(
+        Level.L4, (Reason(EMERGENCY_RULE_ID, EMERGENCY_REASON, Level.L4),), onset_date=local.date()
+    )
     episode = await _episode(session, user, now)
     episode.level = Level.L4.value
-    episode.reasons = list(dict.fromkeys([*episode.reasons, RULE_ID]))
+    episode.reasons = list(dict.fromkeys([*episode.reasons, EMERGENCY_RULE_ID]))
     episode.onset_date = episode.onset_date or local.date()
     state = _followup(episode)
     quiet = QuietHours.parse(user.quiet_start, user.quiet_end)

@@ -12,6 +12,11 @@ from dataclasses import dataclass, replace
 
 from triage.flow import Finished
 from triage.levels import Level, highest
+from triage.outcome import Reason
+from triage.rules import RULES
+
+EMERGENCY_RULE_ID, EMERGENCY_REASON = "F-E1", "emergency_sign"
+"""F-E1: an emergency reported outside the questions raises the episode to L4."""
 
 
 @dataclass(frozen=True)
@@ -36,11 +41,29 @@ def fold(record: EpisodeRecord, finished: Finished) -> EpisodeRecord:
     )
 
 
-def as_shown(finished: Finished, stored: Level | None) -> Finished:
-    """The result at the episode's level when that stands higher than the answers score."""
+def as_shown(
+    finished: Finished, stored: Level | None, stored_reasons: tuple[str, ...] = ()
+) -> Finished:
+    """The result at the episode's level when that stands higher than the answers score,
+    led by the stored reasons that set that level, so its advice can name what it was."""
     if stored is None or stored <= finished.outcome.level:
         return finished
-    return replace(finished, outcome=replace(finished.outcome, level=stored))
+    held = tuple(
+        reason
+        for rule_id in stored_reasons
+        if (reason := reason_of(rule_id)) is not None and reason.level == stored
+    )
+    outcome = finished.outcome
+    return replace(finished, outcome=replace(outcome, level=stored, reasons=held + outcome.reasons))
+
+
+def reason_of(rule_id: str) -> Reason | None:
+    """The reason an urgency rule (§3.2, or F-E1 for an emergency typed or told at a
+    check-in) gives, as the episode stores only rule ids."""
+    if rule_id == EMERGENCY_RULE_ID:
+        return Reason(rule_id, EMERGENCY_REASON, Level.L4)
+    rule = next((rule for rule in RULES if rule.id == rule_id), None)
+    return Reason(rule.id, rule.reason, rule.level) if rule else None
 
 
 def pauses_nudges(level: Level) -> bool:

@@ -179,7 +179,7 @@ async def _finished_as_stored(session: AsyncSession, user: User, tap: Tap, now: 
     if not isinstance(step, Finished) or episode is None:
         return replace(tap, just_after=False)
     stored = Level(episode.level) if episode.level else None
-    return replace(tap, step=as_shown(step, stored))
+    return replace(tap, step=as_shown(step, stored, tuple(episode.reasons)))
 
 
 async def _at_emergency(session: AsyncSession, tap: Tap) -> bool:
@@ -196,7 +196,8 @@ async def _finish(
     assert episode is not None
     plan = await _record_outcome(session, user, episode, tap.step, now)
     ticked = frozenset().union(*tap.step.state.answers.values())
-    shown = as_shown(tap.step, Level(episode.level) if episode.level else None)
+    stored = Level(episode.level) if episode.level else None
+    shown = as_shown(tap.step, stored, tuple(episode.reasons))
     return replace(tap, step=shown, next_steps=describe_plan(cat, *plan, ticked))
 
 

@@ -8,6 +8,9 @@ from bot.catalogue import catalogue_for
 from bot.results import compose_result
 from storage.models import User
 from triage.assess import assess
+from triage.flow import Finished, TriageState
+from triage.levels import Level
+from triage.rerun import as_shown
 
 CAT = catalogue_for("en")
 CALM = {
@@ -78,3 +81,15 @@ def test_r_u10_result_adds_the_line_about_fits_confusion_and_seeing_things() -> 
     first = compose_result(CAT, user, outcome)[0]
     assert "seeing or hearing things that aren't there, call 999" in first
     assert "drink" not in first.split(CAT.text("reason.possible_alcohol_withdrawal"))[-1]
+
+
+def test_a_rerun_held_at_its_episode_level_names_what_set_that_level() -> None:
+    # A calm re-run of an episode that stands at L2 for weakness: the advice, which says
+    # "you mentioned {reason}", names the weakness rather than leaving a gap.
+    calm = dict(CALM, Q6_NERVE={"N_NONE"})
+    outcome = assess({qid: frozenset(picks) for qid, picks in calm.items()}, dt.date(2026, 11, 25))
+    held = as_shown(Finished(outcome, TriageState({}, None, 1)), Level.L2, ("R-S1",)).outcome
+    user = User(id=1, chat_id=1, country="GB", consent_reminders_at=None)
+    advice = compose_result(CAT, user, held)[1].split("\n\n")[0]
+    assert CAT.text("reason.weakness") in advice
+    assert "mentioned ," not in advice

@@ -51,3 +51,15 @@ def test_the_result_is_shown_at_the_episode_level_when_that_stands_higher() -> N
 
 def test_nudges_pause_from_l3() -> None:
     assert [pauses_nudges(level) for level in Level] == [False, False, False, True, True]
+
+
+def test_a_held_level_is_led_by_the_stored_reasons_that_set_it() -> None:
+    shown = as_shown(finished(Level.L0, "R-N0"), Level.L2, ("R-R1", "R-S1"))
+    assert shown.outcome.level == Level.L2
+    assert shown.outcome.reasons[0] == Reason("R-S1", "weakness", Level.L2)
+    assert [r.rule_id for r in shown.outcome.reasons] == ["R-S1", "R-N0"]  # R-R1 is L1
+
+
+def test_an_emergency_told_outside_the_questions_is_a_stored_reason_too() -> None:
+    shown = as_shown(finished(Level.L1, "R-R1"), Level.L4, ("F-E1",))
+    assert shown.outcome.reasons[0] == Reason("F-E1", "emergency_sign", Level.L4)
