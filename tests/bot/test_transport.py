@@ -94,3 +94,19 @@ async def test_a_refused_connection_is_a_network_error() -> None:
         with pytest.raises(NetworkError) as raised:
             await request.do_request(f"http://127.0.0.1:{port}/getMe", "POST", _data(a=1))
     assert not isinstance(raised.value, TimedOut)
+
+
+async def test_a_proxy_named_in_the_environment_carries_the_requests(
+    server: tuple[str, Seen], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The server stands in for the proxy: a request for another host arrives at it.
+    url, seen = server
+    monkeypatch.setenv("HTTP_PROXY", url)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    async with AiohttpRequest() as request:
+        code, _ = await request.do_request(
+            "http://api.telegram.invalid/sendMessage", "POST", _data(chat_id=7, text="Hi")
+        )
+    assert code == 200
+    assert seen == [{"chat_id": "7", "text": "Hi"}]
