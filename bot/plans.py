@@ -31,6 +31,9 @@ BECAUSE: Mapping[str, tuple[str, ...]] = {"N_HYDRATE_PLUS": ("TR_SWEAT", "TR_EXE
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
+NAMED_SKIPS = 3
+"""The most days a plan line names that a series leaves out; more are counted."""
+
 def preferences(user: User) -> Preferences:
     """The person's bedtime and workout choices, or the spec's defaults."""
     defaults = Preferences()
@@ -121,14 +124,21 @@ def describe_plan(
 
 
 def _skips(cat: Catalogue, items: list[PlannedNudge]) -> str:
-    """ " (not on Fri 27 Nov)" for the days a full plan leaves a series out."""
+    """ " (not on Fri 27 Nov)" for the days a full plan leaves a series out; past
+    `NAMED_SKIPS` days, how many ("not on 6 of its days"), not a list of dates."""
     notes = []
     timed = len(items) > 1
     for item in items:
-        if item.schedule.skip:
-            days = _join([d.strftime("%a %d %b") for d in sorted(item.schedule.skip)])
-            at = _join([t.strftime("%H:%M") for t in item.schedule.times])
-            notes.append(cat.text("plan.skips_at" if timed else "plan.skips", days=days, at=at))
+        skip = sorted(item.schedule.skip)
+        if not skip:
+            continue
+        at = _join([t.strftime("%H:%M") for t in item.schedule.times])
+        if len(skip) > NAMED_SKIPS:
+            key = "plan.skips_count_at" if timed else "plan.skips_count"
+            notes.append(cat.text(key, count=len(skip), at=at))
+            continue
+        days = _join([d.strftime("%a %d %b") for d in skip])
+        notes.append(cat.text("plan.skips_at" if timed else "plan.skips", days=days, at=at))
     return f" ({'; '.join(notes)})" if notes else ""
 
 
