@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 
 from bot.catalogue import catalogue_for
+from bot.replies import say_for
 from bot.results import compose_result
 from bot.screens.checkin import summary
 from storage.models import User
@@ -126,3 +127,12 @@ def test_check_in_words_name_the_doctor_as_people_in_that_country_do(
     assert word in text
     if country == "US":
         assert "GP" not in text
+
+
+@pytest.mark.parametrize(
+    "key", ["disease_question", "exit.known_condition", "repeat_check.would_change.L0"]
+)
+def test_the_persons_own_doctor_is_named_in_their_countrys_words(key: str) -> None:
+    uk, us = say_for(CAT, key, "GB"), say_for(CAT, key, "US")
+    assert "GP" in uk
+    assert "GP" not in us and "doctor" in us
