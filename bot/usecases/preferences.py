@@ -20,8 +20,7 @@ from storage.preferences import PlanRepository
 from storage.pseudonyms import person
 from storage.users import UserRepository
 from triage.assess import assess
-from triage.flow import TriageState
-from triage.followup import FollowUpState, expected_checkins
+from triage.followup import expected_checkins
 from triage.questions import InvalidAnswer
 from triage.schedule import PlannedNudge
 
@@ -87,14 +86,13 @@ async def _planned(
     session: AsyncSession, row: Reminder, start: dt.date, user: User
 ) -> tuple[PlannedNudge, ...]:
     episode = await EpisodeRepository(session).get(row.episode_id) if row.episode_id else None
-    if episode is None or not episode.answers:
+    state = episode.answers if episode is not None else None
+    if episode is None or state is None:
         return ()
-    state = TriageState.from_json(episode.answers)
     try:
         outcome = assess(state.answers, start, state.episodes_90d)
     except InvalidAnswer:
         log.warning("episode %s has answers the rules refuse; not re-planned", episode.id)
         return ()
-    followup = FollowUpState.from_json(episode.followup) if episode.followup else None
-    checkins = expected_checkins(followup) if followup else ()
+    checkins = expected_checkins(episode.followup) if episode.followup else ()
     return fitted_plan(outcome, state.answers, user, start, checkins)

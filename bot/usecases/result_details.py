@@ -21,7 +21,7 @@ from storage.models import Episode, Reminder, TriageSession, User
 from storage.reminders import schedule_from_json
 from storage.statuses import TriageStatus
 from storage.users import UserRepository
-from triage.flow import Finished, TriageState, current_step
+from triage.flow import Finished, current_step
 from triage.levels import Level
 from triage.outcome import Outcome
 from triage.schedule import CHECKIN, PlannedNudge
@@ -56,7 +56,7 @@ async def _detail(
     episode = await session.get(Episode, triage.episode_id)
     if episode is None or episode.closed_at is not None:
         return None
-    state = TriageState.from_json(triage.answers)
+    state = triage.answers
     finished = current_step(state, _local(user, triage.updated_at).date())
     if not isinstance(finished, Finished):
         return None
