@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import JSON, ColumnElement, TypeDecorator, type_coerce
 
+from storage.schedules import ReminderSchedule, schedule_from_json, schedule_to_json
 from triage.flow import TriageState
 from triage.followup_state import FollowUpState
 
@@ -58,6 +59,11 @@ def triage_state(*, optional: bool = False) -> CoreJson[TriageState]:
 def followup_state() -> CoreJson[FollowUpState]:
     """An episode's follow-up (triage.followup_state.FollowUpState); `{}` before it starts."""
     return CoreJson(FollowUpState.to_json, FollowUpState.from_json, optional=True)
+
+
+def reminder_schedule() -> CoreJson[ReminderSchedule]:
+    """A reminder's schedule and slot (storage.schedules)."""
+    return CoreJson(schedule_to_json, schedule_from_json)
 
 
 def as_stored(column: ColumnElement[Any]) -> ColumnElement[Any]:

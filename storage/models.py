@@ -3,7 +3,8 @@
 SQLite drops the zone on the way back, so `UtcDateTime` re-attaches UTC on load. Closed sets
 are stored with `StoredEnum` (storage.statuses), which reads back members of the set; the
 status columns the edge still assigns plain strings to are annotated `str` until it assigns
-members. JSON columns that hold a core value (`TriageState`, `FollowUpState`) are typed as it
+members. JSON columns that hold a core value (`TriageState`, `FollowUpState`, a reminder's
+schedule) are typed as it
 (storage.columns) and assigned whole.
 """
 
@@ -28,7 +29,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from storage.columns import followup_state, nothing, triage_state
+from storage.columns import followup_state, nothing, reminder_schedule, triage_state
+from storage.schedules import ReminderSchedule
 from storage.statuses import (
     CheckInStatus,
     DeliveryResponse,
@@ -158,7 +160,7 @@ class Reminder(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     episode_id: Mapped[int | None] = mapped_column(ForeignKey("episodes.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(32))
-    schedule: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    schedule: Mapped[ReminderSchedule] = mapped_column(reminder_schedule())
     tz: Mapped[str] = mapped_column(String(64))
     next_due_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     # The wall-time key ("YYYY-MM-DDTHH:MM") of the occurrence `next_due_at` stands for;

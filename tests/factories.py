@@ -11,11 +11,13 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.models import CheckIn, Delivery, Episode, Reminder, TriageSession, User
+from storage.schedules import ReminderSchedule
 from storage.statuses import DeliveryStatus, UserState
 from triage.flow import start
+from triage.schedule import LocalSchedule
 
 NOW = dt.datetime(2026, 6, 1, 6, 0, tzinfo=dt.UTC)
-DAILY_AT_TEN = {"times": ["10:00"], "start": "2026-01-01", "end": None, "slot": None}
+DAILY_AT_TEN = ReminderSchedule(LocalSchedule(times=(dt.time(10),), start=dt.date(2026, 1, 1)))
 
 
 def user(user_id: int, at: dt.datetime = NOW, **columns: Any) -> User:

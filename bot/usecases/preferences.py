@@ -13,11 +13,11 @@ from bot.plans import DAY_NAMES, fitted_plan, preferences
 from bot.replies import catalogue
 from bot.screens.preferences import DEFAULT_DAYS, hhmm
 from bot.usecases.upcoming import next_reminder
-from scheduler.recurrence import schedule_from_json, schedule_to_json
 from storage.episodes import EpisodeRepository
 from storage.models import Reminder, User
 from storage.preferences import PlanRepository
 from storage.pseudonyms import person
+from storage.schedules import ReminderSchedule
 from storage.users import UserRepository
 from triage.assess import assess
 from triage.followup import expected_checkins
@@ -73,11 +73,11 @@ async def replan(session: AsyncSession, user: User, now: dt.datetime) -> list[Re
     rows = [row for row in await plans.series(user.id) if row.kind in REPLANNED]
     moved = []
     for row in rows:
-        schedule, slot = schedule_from_json(row.schedule)
+        schedule, slot = row.schedule
         fresh = await _planned(session, row, schedule.start, user)
         match = next((p for p in fresh if p.nudge_id == row.kind and p.slot == slot), None)
         if match is not None:
-            await plans.retime(row, schedule_to_json(match.schedule, slot), now)
+            await plans.retime(row, ReminderSchedule(match.schedule, slot), now)
             moved.append(row)
     return moved
 

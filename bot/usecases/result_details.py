@@ -18,7 +18,6 @@ from bot.results import tips_message, why_message
 from bot.screens.result import PLAN, TIPS, WHY
 from storage.episodes import EpisodeRepository
 from storage.models import Episode, Reminder, TriageSession, User
-from storage.reminders import schedule_from_json
 from storage.statuses import TriageStatus
 from storage.users import UserRepository
 from triage.flow import Finished, current_step
@@ -90,7 +89,7 @@ async def _running_plan(
     rows = (await session.execute(query.order_by(Reminder.id))).scalars().all()
     planned, checkins = [], []
     for row in rows:
-        schedule, slot = schedule_from_json(row.schedule)
+        schedule, slot = row.schedule
         if row.kind == CHECKIN and schedule.dates:
             checkins.append(dt.datetime.combine(schedule.dates[0], schedule.times[0]))
         elif row.kind.startswith("N_"):
