@@ -49,7 +49,7 @@ async def confirm_typed_emergency(session: AsyncSession, user: User, now: dt.dat
         state = start_followup(outcome, local, quiet)  # the check-in keeps out of their night
     else:
         state = on_retriage(state, outcome, local)
-    episode.followup = state.to_json()
+    episode.followup = state
     await pause_nudges(session, user.id)
     checkin_at = None
     if user.consent_reminders_at is not None and user.tz is not None and state.next_checkin:
@@ -74,10 +74,8 @@ async def _episode(session: AsyncSession, user: User, now: dt.datetime) -> Episo
 
 
 def _followup(episode: Episode) -> FollowUpState | None:
-    if not episode.followup:
-        return None
-    state = FollowUpState.from_json(episode.followup)
-    return None if state.closed else state
+    state = episode.followup
+    return None if state is None or state.closed else state
 
 
 async def _plan_checkin(

@@ -39,14 +39,13 @@ async def escalate_now(
     given = CheckInRepository.answers(row)
     if not is_due(given.new_signs, given.status) or not episode.followup:
         return None
-    state = FollowUpState.from_json(episode.followup)
-    previous = TriageState.from_json(episode.answers) if episode.answers else TriageState({}, None)
-    escalation = escalate(state, previous, given.new_signs, given.status, now_local)
+    previous = episode.answers or TriageState({}, None)
+    escalation = escalate(episode.followup, previous, given.new_signs, given.status, now_local)
     assert escalation is not None
-    episode.followup = escalation.state.to_json()
+    episode.followup = escalation.state
     episode.level = escalation.state.level.value
     episode.reasons = list(dict.fromkeys([*episode.reasons, *escalation.outcome.rule_ids]))
-    episode.answers = escalation.answers.to_json()
+    episode.answers = escalation.answers
     CheckInRepository.note_escalation(row, escalation.rose)
     if escalation.rose:
         await _follow_the_new_level(session, user, row, escalation.state, now)

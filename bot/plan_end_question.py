@@ -16,7 +16,6 @@ from bot.catalogue import Catalogue
 from bot.replies import keyboard
 from scheduler.recurrence import next_occurrence
 from storage.models import Delivery, Episode, Reminder
-from storage.reminders import schedule_from_json
 from storage.statuses import DeliveryResponse
 from triage.levels import NUDGE_LEVELS, Level
 from triage.schedule import CHECKIN, PLAN_END
@@ -89,10 +88,10 @@ async def _stopped_series(session: AsyncSession, episode_id: int) -> set[int]:
 
 
 def _repeating(row: Reminder) -> bool:
-    schedule, _ = schedule_from_json(row.schedule)
+    schedule = row.schedule.schedule
     return schedule.dates is None
 
 
 def _ran_out(row: Reminder, now: dt.datetime) -> bool:
-    schedule, _ = schedule_from_json(row.schedule)
+    schedule = row.schedule.schedule
     return next_occurrence(schedule, row.tz, now) is None

@@ -34,6 +34,7 @@ DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 NAMED_SKIPS = 3
 """The most days a plan line names that a series leaves out; more are counted."""
 
+
 def preferences(user: User) -> Preferences:
     """The person's bedtime and workout choices, or the spec's defaults."""
     defaults = Preferences()
@@ -93,7 +94,7 @@ async def schedule_after_triage(
         planned = fitted_plan(outcome, answers, user, local.date(), checkins)
         await reminders.add_nudges(user.id, episode.id, user.tz, planned, now)
         await _ask_at_plan_end(reminders, user, episode, planned, local.date(), now)
-    episode.followup = followup.to_json()
+    episode.followup = followup
     if followup.next_checkin is not None:
         await reminders.add_checkin(user.id, episode.id, user.tz, followup.next_checkin, now)
     return planned, followup.next_checkin

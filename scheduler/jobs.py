@@ -19,8 +19,8 @@ from scheduler.recurrence import (
     Occurrence,
     next_occurrence,
     occurrence_for_key,
-    schedule_from_json,
 )
+from storage.schedules import ReminderSchedule
 from triage.schedule import CHECKIN
 
 
@@ -32,7 +32,7 @@ class Row:
     user_id: int
     episode_id: int | None
     kind: str
-    schedule: dict[str, Any]
+    schedule: ReminderSchedule
     tz: str
     next_due_at: dt.datetime
     occurrence: Occurrence
@@ -68,7 +68,7 @@ def row_from(m: Any) -> Row | Move:
     if key is not None:
         occurrence: Occurrence | None = occurrence_for_key(key, tz)
     else:
-        schedule, _ = schedule_from_json(m["schedule"])
+        schedule = m["schedule"].schedule
         occurrence = next_occurrence(schedule, tz, since - dt.timedelta(microseconds=1))
         if occurrence is None and m["kind"] == CHECKIN:
             # A check-in is always sent (spec §4, DESIGN decision 6): one re-placed after its
@@ -105,7 +105,7 @@ def anchor(row: Row) -> dt.datetime:
 
 
 def slot(row: Row) -> str | None:
-    return schedule_from_json(row.schedule)[1]
+    return row.schedule.slot
 
 
 def is_today(when: dt.datetime, person: Person, now: dt.datetime) -> bool:
@@ -122,7 +122,7 @@ def advance(
     """The row moved to the occurrence after the one it stood for (None: series over)."""
     if next_schedule is not None and now is not None:
         return Move(row.id, next_occurrence(next_schedule, row.tz, now), sent)
-    schedule, _ = schedule_from_json(row.schedule)
+    schedule = row.schedule.schedule
     return Move(row.id, next_occurrence(schedule, row.tz, row.occurrence.due_at), sent)
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from scheduler.jobs import Job, Move, Row, row_from
 from scheduler.policy import Defer
 from storage.models import Reminder
+from storage.schedules import ReminderSchedule
 
 REMINDERS = cast(Table, Reminder.__table__)
 # `active = 1`, not a bare `active`: SQLite uses the (active, next_due_at) index only for an
@@ -165,7 +166,7 @@ async def defer(session: AsyncSession, owner: str, jobs: list[Job]) -> None:
     )
 
 
-async def reschedule(session: AsyncSession, row_id: int, schedule: dict[str, object]) -> None:
+async def reschedule(session: AsyncSession, row_id: int, schedule: ReminderSchedule) -> None:
     """Store the schedule a sender handed back for the row's following occurrences."""
     await session.execute(
         update(REMINDERS).where(REMINDERS.c.id == row_id).values(schedule=schedule)

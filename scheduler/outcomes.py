@@ -18,8 +18,8 @@ from scheduler import leases, records
 from scheduler.jobs import Job, advance, slot
 from scheduler.policy import gives_up, retry_delay
 from scheduler.ports import Blocked, RetryAfter, SendResult, Sent
-from scheduler.recurrence import schedule_to_json
 from storage.pseudonyms import person
+from storage.schedules import ReminderSchedule
 from storage.statuses import DeliveryStatus
 
 log = logging.getLogger(__name__)
@@ -108,5 +108,5 @@ async def _mark_sent(
     for m in job.merged:
         settled.moves.append(advance(m.row, 1))
     if sent.next_schedule is not None:
-        schedule = schedule_to_json(sent.next_schedule, slot(job.row))
+        schedule = ReminderSchedule(sent.next_schedule, slot(job.row))
         await leases.reschedule(session, job.row.id, schedule)

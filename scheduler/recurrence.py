@@ -25,17 +25,13 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
-from storage.schedules import schedule_from_json, schedule_to_json
 from triage.schedule import LocalSchedule
 
-# The JSON shape of `reminders.schedule` belongs to storage; it is part of this API too.
 __all__ = [
     "Occurrence",
     "next_occurrence",
     "occurrence_for_key",
     "resolve_wall",
-    "schedule_from_json",
-    "schedule_to_json",
 ]
 
 KEY_FORMAT = "%Y-%m-%dT%H:%M"

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Delivery, Reminder
 from storage.placement import new_reminder, note_due, stop
-from storage.schedules import one_off, schedule_from_json, schedule_to_json
+from storage.schedules import ReminderSchedule, one_off
 from storage.statuses import DeliveryResponse
 
 RESPONSES = frozenset({DeliveryResponse.DONE, DeliveryResponse.SNOOZED, DeliveryResponse.STOPPED})
@@ -73,12 +73,12 @@ class DeliveryRepository:
         source = await self._session.get_one(Reminder, delivery.reminder_id)
         series = source.origin_id or source.id
         at_local = _wall(now + delay, source.tz)
-        _, slot = schedule_from_json(source.schedule)
+        slot = source.schedule.slot
         copy = new_reminder(
             source.user_id,
             source.episode_id,
             source.kind,
-            schedule_to_json(one_off(at_local), slot),
+            ReminderSchedule(one_off(at_local), slot),
             source.tz,
             now,
         )
@@ -92,7 +92,7 @@ class DeliveryRepository:
         """The series and its siblings: the same nudge and slot of the same plan, kept as
         rows of their own when they skip different days (`triage.plan_fit`)."""
         series = await self._session.get_one(Reminder, series_id)
-        _, slot = schedule_from_json(series.schedule)
+        slot = series.schedule.slot
         siblings = await self._session.scalars(
             select(Reminder).where(
                 Reminder.user_id == series.user_id,
@@ -101,7 +101,7 @@ class DeliveryRepository:
                 Reminder.origin_id.is_(None),
             )
         )
-        return [row.id for row in siblings if schedule_from_json(row.schedule)[1] == slot]
+        return [row.id for row in siblings if row.schedule.slot == slot]
 
     async def _series_id(self, reminder_id: int) -> int:
         origin = await self._session.scalar(

@@ -1,7 +1,7 @@
 """Episodes and triage sessions. Never commits: the caller owns the transaction.
 
-The JSON columns are handed out and taken as the core's types: an episode's follow-up as
-`FollowUpState`, its assessed answers and a session's progress as `TriageState`.
+The JSON columns hold the core's types (storage.columns): an episode's follow-up is a
+`FollowUpState`, its assessed answers and a session's progress are `TriageState`s.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import Episode, TriageSession
 from storage.statuses import EpisodeStatus, TriageStatus
 from triage.flow import TriageState
-from triage.followup import FollowUpState
 
 
 class EpisodeRepository:
@@ -25,7 +24,7 @@ class EpisodeRepository:
 
     async def open(self, user_id: int, now: dt.datetime) -> Episode:
         episode = Episode(
-            user_id=user_id, opened_at=now, status=EpisodeStatus.TRIAGE, reasons=[], answers={}
+            user_id=user_id, opened_at=now, status=EpisodeStatus.TRIAGE, reasons=[], answers=None
         )
         self.session.add(episode)
         await self.session.flush()
@@ -69,7 +68,7 @@ class EpisodeRepository:
         return (await self.session.execute(query)).scalar_one_or_none()
 
     async def start_session(
-        self, user_id: int, episode_id: int, step: str, answers: dict[str, object], now: dt.datetime
+        self, user_id: int, episode_id: int, step: str, answers: TriageState, now: dt.datetime
     ) -> TriageSession:
         triage = TriageSession(
             user_id=user_id,
@@ -85,39 +84,6 @@ class EpisodeRepository:
         self.session.add(triage)
         await self.session.flush()
         return triage
-
-    async def start_triage(
-        self, user_id: int, episode_id: int, step: str, state: TriageState, now: dt.datetime
-    ) -> TriageSession:
-        """A new active triage session at `step`, holding `state`."""
-        return await self.start_session(user_id, episode_id, step, state.to_json(), now)
-
-    @staticmethod
-    def progress(triage: TriageSession) -> TriageState:
-        """A session's answers so far; InvalidAnswer when the saved progress is not a state."""
-        return TriageState.from_json(triage.answers)
-
-    @staticmethod
-    def save_progress(triage: TriageSession, state: TriageState) -> None:
-        triage.answers = state.to_json()
-
-    @staticmethod
-    def assessed(episode: Episode) -> TriageState:
-        """The answers the episode was assessed on."""
-        return TriageState.from_json(episode.answers)
-
-    @staticmethod
-    def save_assessed(episode: Episode, state: TriageState) -> None:
-        episode.answers = state.to_json()
-
-    @staticmethod
-    def followup(episode: Episode) -> FollowUpState | None:
-        """The episode's follow-up, or None before its triage has finished."""
-        return FollowUpState.from_json(episode.followup) if episode.followup else None
-
-    @staticmethod
-    def save_followup(episode: Episode, state: FollowUpState) -> None:
-        episode.followup = state.to_json()
 
     async def session_by_id(self, session_id: int) -> TriageSession | None:
         query = select(TriageSession).where(TriageSession.id == session_id).with_for_update()

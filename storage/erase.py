@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, Table, delete, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.columns import as_stored
 from storage.models import Base, User
 from storage.pseudonyms import person
 
@@ -61,7 +62,7 @@ async def collect(session: AsyncSession, user_id: int) -> dict[str, list[Mapping
     tables = person_tables()
     found: dict[str, list[Mapping[str, Any]]] = {}
     for table in tables:
-        query = select(table).where(_about(table, user_id, tables))
+        query = select(*map(as_stored, table.columns)).where(_about(table, user_id, tables))
         query = query.order_by(*table.primary_key.columns)
         found[table.name] = [dict(row._mapping) for row in await session.execute(query)]
     return found

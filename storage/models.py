@@ -3,7 +3,9 @@
 SQLite drops the zone on the way back, so `UtcDateTime` re-attaches UTC on load. Closed sets
 are stored with `StoredEnum` (storage.statuses), which reads back members of the set; the
 status columns the edge still assigns plain strings to are annotated `str` until it assigns
-members.
+members. JSON columns that hold a core value (`TriageState`, `FollowUpState`, a reminder's
+schedule) are typed as it
+(storage.columns) and assigned whole.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from storage.columns import followup_state, nothing, reminder_schedule, triage_state
+from storage.schedules import ReminderSchedule
 from storage.statuses import (
     CheckInStatus,
     DeliveryResponse,
@@ -36,6 +40,8 @@ from storage.statuses import (
     TriageStatus,
 )
 from storage.statuses import UserState as UserState  # re-exported: the edge reads it here
+from triage.flow import TriageState
+from triage.followup_state import FollowUpState
 from triage.quiet import DEFAULT_END, DEFAULT_START
 
 QUIET_START = DEFAULT_START.isoformat(timespec="minutes")
@@ -109,8 +115,14 @@ class Episode(Base):
     onset_date: Mapped[dt.date | None] = mapped_column(Date)
     level: Mapped[str | None] = mapped_column(String(4))
     reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    followup: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The answers the episode was assessed on; None (stored `{}`) before its triage finished.
+    answers: Mapped[TriageState | None] = mapped_column(
+        triage_state(optional=True), nullable=False, default=nothing
+    )
+    # None (stored `{}`) until the triage has finished and the follow-up begun.
+    followup: Mapped[FollowUpState | None] = mapped_column(
+        followup_state(), nullable=False, default=nothing
+    )
     status: Mapped[EpisodeStatus] = mapped_column(
         StoredEnum(EpisodeStatus), default=EpisodeStatus.TRIAGE
     )
@@ -125,7 +137,7 @@ class TriageSession(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     episode_id: Mapped[int] = mapped_column(ForeignKey("episodes.id", ondelete="CASCADE"))
     step: Mapped[str] = mapped_column(String(32))
-    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    answers: Mapped[TriageState] = mapped_column(triage_state())
     selection: Mapped[list[Any]] = mapped_column(JSON, default=list)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     version: Mapped[int] = mapped_column(Integer, default=0)
@@ -148,7 +160,7 @@ class Reminder(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     episode_id: Mapped[int | None] = mapped_column(ForeignKey("episodes.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(32))
-    schedule: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    schedule: Mapped[ReminderSchedule] = mapped_column(reminder_schedule())
     tz: Mapped[str] = mapped_column(String(64))
     next_due_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     # The wall-time key ("YYYY-MM-DDTHH:MM") of the occurrence `next_due_at` stands for;

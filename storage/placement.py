@@ -19,6 +19,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Reminder
+from storage.schedules import ReminderSchedule
 
 DUE_KEY = "reminders_due_from"
 """`Session.info` key: the earliest instant a reminder written in the transaction is due from."""
@@ -42,7 +43,7 @@ def new_reminder(
     user_id: int,
     episode_id: int | None,
     kind: str,
-    schedule: dict[str, object],
+    schedule: ReminderSchedule,
     tz: str,
     now: dt.datetime,
 ) -> Reminder:

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Reminder
 from storage.placement import note_due, unplaced
+from storage.schedules import ReminderSchedule
 from triage.schedule import CHECKIN, NOT_NUDGES
 
 
@@ -50,7 +51,7 @@ class PlanRepository:
         query = select(Reminder).where(Reminder.user_id == user_id, Reminder.active)
         return list(await self._session.scalars(query.order_by(Reminder.id)))
 
-    async def retime(self, row: Reminder, schedule: dict[str, object], now: dt.datetime) -> None:
+    async def retime(self, row: Reminder, schedule: ReminderSchedule, now: dt.datetime) -> None:
         """New local times for a series; a running one is placed again from `now`."""
         values: dict[str, Any] = {"schedule": schedule}
         if row.active:

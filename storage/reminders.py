@@ -16,9 +16,8 @@ from storage.deliveries import DeliveryRepository as DeliveryRepository
 from storage.models import Reminder, User
 from storage.placement import DUE_KEY as DUE_KEY
 from storage.placement import count, new_reminder, note_due, stop, unplaced
+from storage.schedules import ReminderSchedule
 from storage.schedules import one_off as one_off
-from storage.schedules import schedule_from_json as schedule_from_json
-from storage.schedules import schedule_to_json as schedule_to_json
 from storage.statuses import UserState
 from triage.schedule import CHECKIN, PlannedNudge
 from triage.schedule import NOT_NUDGES as NOT_NUDGES
@@ -43,7 +42,7 @@ class ReminderRepository:
         """One unplaced reminder per planned nudge (spec §3.4)."""
         rows = [
             new_reminder(
-                user_id, episode_id, p.nudge_id, schedule_to_json(p.schedule, p.slot), tz, now
+                user_id, episode_id, p.nudge_id, ReminderSchedule(p.schedule, p.slot), tz, now
             )
             for p in planned
         ]
@@ -60,7 +59,7 @@ class ReminderRepository:
     ) -> Reminder:
         """A check-in at a local wall time (spec §4.1); the sender hands back the next one."""
         row = new_reminder(
-            user_id, episode_id, CHECKIN, schedule_to_json(one_off(at_local)), tz, now
+            user_id, episode_id, CHECKIN, ReminderSchedule(one_off(at_local)), tz, now
         )
         self._session.add(row)
         note_due(self._session, now)
@@ -77,7 +76,7 @@ class ReminderRepository:
         now: dt.datetime,
     ) -> Reminder:
         """A single message of `kind` at a local wall time (the day-14 plan question)."""
-        row = new_reminder(user_id, episode_id, kind, schedule_to_json(one_off(at_local)), tz, now)
+        row = new_reminder(user_id, episode_id, kind, ReminderSchedule(one_off(at_local)), tz, now)
         row.end_date = at_local.date()
         self._session.add(row)
         note_due(self._session, now)
@@ -94,7 +93,7 @@ class ReminderRepository:
         await self._session.execute(
             update(Reminder)
             .where(Reminder.id == reminder_id)
-            .values(schedule=schedule_to_json(one_off(at_local)), **unplaced(now, self._session))
+            .values(schedule=ReminderSchedule(one_off(at_local)), **unplaced(now, self._session))
         )
 
     async def deactivate(

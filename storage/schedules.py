@@ -1,15 +1,25 @@
-"""The `reminders.schedule` JSON column as the core's `LocalSchedule` and its slot."""
+"""The `reminders.schedule` JSON column: the core's `LocalSchedule` and the plan slot it fills."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import NamedTuple
 
 from triage.schedule import LocalSchedule
 
 
-def schedule_to_json(schedule: LocalSchedule, slot: str | None = None) -> dict[str, object]:
+class ReminderSchedule(NamedTuple):
+    """What a reminder row's `schedule` holds: when it fires, and the slot of the plan it
+    fills ("warm-up", "cool-down"...; None for a reminder outside a plan's slots)."""
+
+    schedule: LocalSchedule
+    slot: str | None = None
+
+
+def schedule_to_json(value: ReminderSchedule) -> dict[str, object]:
     """The JSON stored in `reminders.schedule`."""
+    schedule, slot = value
     data: dict[str, object] = {
         "times": [t.isoformat(timespec="minutes") for t in schedule.times],
         "start": schedule.start.isoformat(),
@@ -23,7 +33,7 @@ def schedule_to_json(schedule: LocalSchedule, slot: str | None = None) -> dict[s
     return data
 
 
-def schedule_from_json(data: Mapping[str, object]) -> tuple[LocalSchedule, str | None]:
+def schedule_from_json(data: Mapping[str, object]) -> ReminderSchedule:
     """The inverse of `schedule_to_json`: the schedule and its slot."""
     times, weekdays, dates = data["times"], data.get("weekdays"), data.get("dates")
     end, slot = data.get("end"), data.get("slot")
@@ -37,7 +47,7 @@ def schedule_from_json(data: Mapping[str, object]) -> tuple[LocalSchedule, str |
         else None,
         skip=frozenset(dt.date.fromisoformat(str(d)) for d in _items(data.get("skip"))),
     )
-    return schedule, str(slot) if slot is not None else None
+    return ReminderSchedule(schedule, str(slot) if slot is not None else None)
 
 
 def one_off(at_local: dt.datetime) -> LocalSchedule:

@@ -11,10 +11,13 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.models import CheckIn, Delivery, Episode, Reminder, TriageSession, User
+from storage.schedules import ReminderSchedule
 from storage.statuses import DeliveryStatus, UserState
+from triage.flow import start
+from triage.schedule import LocalSchedule
 
 NOW = dt.datetime(2026, 6, 1, 6, 0, tzinfo=dt.UTC)
-DAILY_AT_TEN = {"times": ["10:00"], "start": "2026-01-01", "end": None, "slot": None}
+DAILY_AT_TEN = ReminderSchedule(LocalSchedule(times=(dt.time(10),), start=dt.date(2026, 1, 1)))
 
 
 def user(user_id: int, at: dt.datetime = NOW, **columns: Any) -> User:
@@ -48,7 +51,13 @@ def episode(user_id: int, at: dt.datetime = NOW, **columns: Any) -> Episode:
 def triage_session(
     user_id: int, episode_id: int, at: dt.datetime = NOW, **columns: Any
 ) -> TriageSession:
-    values: dict[str, Any] = {"step": "done", "created_at": at, "updated_at": at}
+    """A triage session holding a fresh interview's answers (none yet)."""
+    values: dict[str, Any] = {
+        "step": "done",
+        "answers": start().state,
+        "created_at": at,
+        "updated_at": at,
+    }
     return TriageSession(user_id=user_id, episode_id=episode_id, **(values | columns))
 
 

@@ -187,19 +187,18 @@ def build_history(zone: ZoneInfo, rows: Rows, now: dt.datetime) -> History:
 
 def _assessment(row: TriageSession, zone: ZoneInfo) -> Assessment:
     state = row.answers
-    answers = state.get("answers", {})
     return Assessment(
         at=local(row.updated_at, zone),
-        answers={qid: tuple(picks) for qid, picks in answers.items()},
-        episodes_90d=int(state.get("episodes_90d", 0)),
+        answers={qid: tuple(sorted(picks)) for qid, picks in state.answers.items()},
+        episodes_90d=state.episodes_90d,
     )
 
 
 def _fallback(episode: Episode, zone: ZoneInfo) -> tuple[Assessment, ...]:
     """An episode whose triage session is gone still has its last answers."""
-    answers = episode.answers.get("answers", {})
+    answers = episode.answers.answers if episode.answers else {}
     at = local(episode.opened_at, zone)
-    return (Assessment(at, {qid: tuple(picks) for qid, picks in answers.items()}),)
+    return (Assessment(at, {qid: tuple(sorted(picks)) for qid, picks in answers.items()}),)
 
 
 def _point(row: CheckIn, zone: ZoneInfo) -> CheckinPoint:
@@ -220,7 +219,7 @@ def _point(row: CheckIn, zone: ZoneInfo) -> CheckinPoint:
 def _reasons(episode: Episode) -> tuple[str, ...]:
     """Reason codes: the episode's fired rules, then any the follow-up added (F-E4)."""
     codes = [REASON_OF_RULE[rid] for rid in episode.reasons if rid in REASON_OF_RULE]
-    codes += [str(code) for code in episode.followup.get("reasons", [])]
+    codes += [str(code) for code in (episode.followup.reasons if episode.followup else ())]
     return tuple(dict.fromkeys(codes))
 
 

@@ -13,7 +13,6 @@ from bot import callbacks
 from bot.catalogue import Catalogue
 from bot.replies import keyboard
 from storage.models import TriageSession
-from triage.flow import TriageState
 from triage.questions import MAIN_ORDER, QUESTIONS
 from triage.review import REVIEW, SEE_RESULT, lines
 
@@ -23,7 +22,7 @@ PER_ROW = 5  # "Change N" buttons in a row: two rows hold all ten questions
 
 def render(cat: Catalogue, triage: TriageSession) -> tuple[str, InlineKeyboardMarkup]:
     """The review's text and keyboard for the session's answers."""
-    shown = lines(TriageState.from_json(triage.answers).answers)
+    shown = lines(triage.answers.answers)
     text = [cat.text("review.title")]
     changes = []
     for question_id, options in shown:

@@ -26,7 +26,6 @@ from bot.replies import catalogue, keyboard, say
 from bot.screens import country
 from bot.screens.preferences import hhmm, what
 from bot.usecases import settings as usecases
-from scheduler.recurrence import schedule_from_json
 from storage.models import Reminder, User
 
 AREA = "s"
@@ -104,7 +103,7 @@ def menu(user: User) -> InlineKeyboardMarkup:
 def nudges_markup(cat: Catalogue, rows: list[Reminder]) -> InlineKeyboardMarkup:
     buttons = []
     for row in rows:
-        schedule, _ = schedule_from_json(row.schedule)
+        schedule = row.schedule.schedule
         times = ", ".join(hhmm(t) for t in schedule.times)
         key = "settings.nudge_on" if row.active else "settings.nudge_off"
         label = cat.text(key, what=what(cat, row.kind), times=times)
@@ -115,7 +114,7 @@ def nudges_markup(cat: Catalogue, rows: list[Reminder]) -> InlineKeyboardMarkup:
 
 async def ask_times(bot: Bot, user: User, row: Reminder) -> None:
     """New times for one nudge series, typed: the question names the times it has now."""
-    schedule, _ = schedule_from_json(row.schedule)
+    schedule = row.schedule.schedule
     cat = catalogue(user)
     times = ", ".join(hhmm(t) for t in schedule.times)
     text = cat.text("settings.retime_question", what=what(cat, row.kind), times=times)

@@ -22,7 +22,7 @@ from bot.screens import review
 from bot.usecases import triage as usecases
 from bot.usecases.triage_taps import BACK, DONE, Tap, current_question
 from storage.models import TriageSession, User
-from triage.flow import Ask, TriageState
+from triage.flow import Ask
 from triage.questions import MAIN_ORDER, QUESTIONS, Kind, Question
 from triage.review import REVIEW
 
@@ -65,7 +65,7 @@ def in_progress(cat: Catalogue, session_id: int) -> tuple[str, InlineKeyboardMar
 
 def _first_list(triage: TriageSession) -> bool:
     """No multi-select question answered yet in this questionnaire."""
-    answered = TriageState.from_json(triage.answers).answers
+    answered = triage.answers.answers
     return not any(QUESTIONS[q].kind == Kind.MULTI for q in answered if q in QUESTIONS)
 
 
@@ -90,7 +90,7 @@ def _rows(
     if question.kind == Kind.MULTI:
         rows.append([(cat.text("triage_ui.done"), data(triage.id, question.id, DONE))])
     sos = (cat.text("triage_ui.emergency_button"), callbacks.encode(AREA, SOS))
-    if TriageState.from_json(triage.answers).answers:
+    if triage.answers.answers:
         rows.append([(cat.text("back.button"), data(triage.id, question.id, BACK)), sos])
     else:
         rows.append([sos])

@@ -92,10 +92,8 @@ async def _running(checkins: CheckInRepository, episode_id: int | None) -> Episo
 
 
 def _followup(episode: Episode | None) -> FollowUpState | None:
-    if episode is None or not episode.followup:
-        return None
-    state = FollowUpState.from_json(episode.followup)
-    return None if state.closed else state
+    state = episode.followup if episode is not None else None
+    return None if state is None or state.closed else state
 
 
 def _expire(
@@ -106,7 +104,7 @@ def _expire(
     if any(CheckInRepository.escalated(row) for row in previous):
         return state  # a new red flag was reported and acted on: not silence
     decision = on_unanswered(state, now_local)
-    episode.followup = decision.state.to_json()
+    episode.followup = decision.state
     return decision.state
 
 
@@ -191,10 +189,11 @@ async def _finish(
     session: AsyncSession, user: User, row: CheckIn, episode: Episode, tap: Tap, now: dt.datetime
 ) -> None:
     """Applies the rules and stores everything they changed, in the tap's transaction."""
-    state = FollowUpState.from_json(episode.followup)
+    state = episode.followup
+    assert state is not None  # a check-in is only asked during a follow-up
     decision = on_answers(state, CheckInRepository.answers(row), local_now(user, now))
     CheckInRepository.finish(row, decision.state.level, now)
-    episode.followup = decision.state.to_json()
+    episode.followup = decision.state
     episode.level = decision.state.level.value
     if Action.CLOSE_EPISODE in decision.actions:
         episode.closed_at, episode.status = now, EpisodeStatus.CLOSED

@@ -57,7 +57,7 @@ def decide(
         return Tap(TapKind.CLOSED, row)
     if row.step != screen or not options:
         return Tap(TapKind.STALE, row)
-    state = FollowUpState.from_json(episode.followup)
+    state = episode.followup
     try:
         if options[0] == BACK:
             return _back(row, state)

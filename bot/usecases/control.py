@@ -24,7 +24,6 @@ from storage.preferences import PlanRepository
 from storage.pseudonyms import person
 from storage.reminders import ReminderRepository
 from storage.users import UserRepository
-from triage.followup import FollowUpState
 from triage.schedule import CHECKIN
 
 log = logging.getLogger(__name__)
@@ -103,7 +102,7 @@ async def _checkin_series(session: AsyncSession, user: User) -> tuple[int, Remin
     episode = await EpisodeRepository(session).latest(user.id)
     if episode is None or episode.closed_at is not None or not episode.followup:
         return None
-    if FollowUpState.from_json(episode.followup).closed:
+    if episode.followup.closed:
         return None
     rows = await ReminderRepository(session).for_user(user.id)
     series = [r for r in rows if r.kind == CHECKIN and r.active and r.episode_id == episode.id]

@@ -190,7 +190,5 @@ async def in_progress(sessions: Sessions, user_id: int) -> Progress:
         episodes = EpisodeRepository(session)
         active = await episodes.active_session(user_id)
         begun = active is not None or await episodes.latest(user_id) is not None
-        untouched = (
-            active is not None and not active.selection and not episodes.progress(active).answers
-        )
+        untouched = active is not None and not active.selection and not active.answers.answers
         return Progress(active, begun, untouched)

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.plan_end_question import continuing, current
 from storage.models import Delivery, Episode, Reminder, User
-from storage.reminders import ReminderRepository, schedule_from_json
+from storage.reminders import ReminderRepository
 from storage.statuses import DeliveryResponse
 from triage.plan_fit import fit_plan
 from triage.quiet import QuietHours
@@ -25,7 +25,7 @@ RESPONSES = {"yes": DeliveryResponse.KEPT, "no": DeliveryResponse.DECLINED}
 
 def weekly(row: Reminder, last_day: dt.date) -> PlannedNudge:
     """A series continued once a week for four weeks after `last_day`, at its own times."""
-    schedule, slot = schedule_from_json(row.schedule)
+    schedule, slot = row.schedule
     weekday = last_day.weekday()
     if schedule.weekdays is not None and weekday not in schedule.weekdays:
         weekday = min(schedule.weekdays)
@@ -94,7 +94,7 @@ async def _answer(
     delivery.response, delivery.responded_at = RESPONSES[choice], now
     if choice == "no":
         return Answer("declined")
-    last_day, _ = schedule_from_json(row.schedule)
+    last_day = row.schedule.schedule
     lighter = [
         weekly(r, last_day.start) for r in await continuing(session, row.episode_id or 0, now)
     ]

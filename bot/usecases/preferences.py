@@ -13,15 +13,14 @@ from bot.plans import DAY_NAMES, fitted_plan, preferences
 from bot.replies import catalogue
 from bot.screens.preferences import DEFAULT_DAYS, hhmm
 from bot.usecases.upcoming import next_reminder
-from scheduler.recurrence import schedule_from_json, schedule_to_json
 from storage.episodes import EpisodeRepository
 from storage.models import Reminder, User
 from storage.preferences import PlanRepository
 from storage.pseudonyms import person
+from storage.schedules import ReminderSchedule
 from storage.users import UserRepository
 from triage.assess import assess
-from triage.flow import TriageState
-from triage.followup import FollowUpState, expected_checkins
+from triage.followup import expected_checkins
 from triage.questions import InvalidAnswer
 from triage.schedule import PlannedNudge
 
@@ -74,11 +73,11 @@ async def replan(session: AsyncSession, user: User, now: dt.datetime) -> list[Re
     rows = [row for row in await plans.series(user.id) if row.kind in REPLANNED]
     moved = []
     for row in rows:
-        schedule, slot = schedule_from_json(row.schedule)
+        schedule, slot = row.schedule
         fresh = await _planned(session, row, schedule.start, user)
         match = next((p for p in fresh if p.nudge_id == row.kind and p.slot == slot), None)
         if match is not None:
-            await plans.retime(row, schedule_to_json(match.schedule, slot), now)
+            await plans.retime(row, ReminderSchedule(match.schedule, slot), now)
             moved.append(row)
     return moved
 
@@ -87,14 +86,13 @@ async def _planned(
     session: AsyncSession, row: Reminder, start: dt.date, user: User
 ) -> tuple[PlannedNudge, ...]:
     episode = await EpisodeRepository(session).get(row.episode_id) if row.episode_id else None
-    if episode is None or not episode.answers:
+    state = episode.answers if episode is not None else None
+    if episode is None or state is None:
         return ()
-    state = TriageState.from_json(episode.answers)
     try:
         outcome = assess(state.answers, start, state.episodes_90d)
     except InvalidAnswer:
         log.warning("episode %s has answers the rules refuse; not re-planned", episode.id)
         return ()
-    followup = FollowUpState.from_json(episode.followup) if episode.followup else None
-    checkins = expected_checkins(followup) if followup else ()
+    checkins = expected_checkins(episode.followup) if episode.followup else ()
     return fitted_plan(outcome, state.answers, user, start, checkins)

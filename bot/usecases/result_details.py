@@ -18,10 +18,9 @@ from bot.results import tips_message, why_message
 from bot.screens.result import PLAN, TIPS, WHY
 from storage.episodes import EpisodeRepository
 from storage.models import Episode, Reminder, TriageSession, User
-from storage.reminders import schedule_from_json
 from storage.statuses import TriageStatus
 from storage.users import UserRepository
-from triage.flow import Finished, TriageState, current_step
+from triage.flow import Finished, current_step
 from triage.levels import Level
 from triage.outcome import Outcome
 from triage.schedule import CHECKIN, PlannedNudge
@@ -56,7 +55,7 @@ async def _detail(
     episode = await session.get(Episode, triage.episode_id)
     if episode is None or episode.closed_at is not None:
         return None
-    state = TriageState.from_json(triage.answers)
+    state = triage.answers
     finished = current_step(state, _local(user, triage.updated_at).date())
     if not isinstance(finished, Finished):
         return None
@@ -90,7 +89,7 @@ async def _running_plan(
     rows = (await session.execute(query.order_by(Reminder.id))).scalars().all()
     planned, checkins = [], []
     for row in rows:
-        schedule, slot = schedule_from_json(row.schedule)
+        schedule, slot = row.schedule
         if row.kind == CHECKIN and schedule.dates:
             checkins.append(dt.datetime.combine(schedule.dates[0], schedule.times[0]))
         elif row.kind.startswith("N_"):

@@ -19,11 +19,11 @@ from bot.usecases.onboarding import is_onboarded
 from bot.usecases.preferences import REPLANNED
 from bot.usecases.upcoming import next_reminder
 from scheduler.policy import SLEEP
-from scheduler.recurrence import schedule_from_json, schedule_to_json
 from storage.models import Reminder, User
 from storage.preferences import PlanRepository
 from storage.pseudonyms import person
 from storage.reminders import ReminderRepository
+from storage.schedules import ReminderSchedule
 from storage.users import UserRepository
 from triage.quiet import QuietHours
 from triage.quiet_choice import QuietRefusal, refusal
@@ -129,8 +129,8 @@ async def retime(
     """New local times for one nudge series; nothing typed is awaited any more."""
     async with sessions.begin() as session:
         row = await _own_series(session, user, (str(reminder_id),))
-        schedule, slot = schedule_from_json(row.schedule)
-        fresh = schedule_to_json(replace(schedule, times=tuple(times)), slot)
+        schedule, slot = row.schedule
+        fresh = ReminderSchedule(replace(schedule, times=tuple(times)), slot)
         await PlanRepository(session).retime(row, fresh, now)
         stored = await UserRepository(session).get(user.id, for_update=True)
         assert stored is not None
@@ -186,7 +186,7 @@ def _reminder_times(rows: list[Reminder]) -> set[dt.time]:
     times: set[dt.time] = set()
     for row in rows:
         if row.kind != SLEEP:
-            times.update(schedule_from_json(row.schedule)[0].times)
+            times.update(row.schedule.schedule.times)
     return times
 
 

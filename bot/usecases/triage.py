@@ -33,8 +33,8 @@ from storage.models import Episode, TriageSession, User
 from storage.pseudonyms import person
 from storage.statuses import EpisodeStatus, TriageStatus
 from storage.users import UserRepository
-from triage.flow import Finished, TriageState, current_step, rerun, start
-from triage.followup import FollowUpState, on_retriage
+from triage.flow import Finished, current_step, rerun, start
+from triage.followup import on_retriage
 from triage.levels import Level
 from triage.questions import InvalidAnswer, Question
 from triage.rerun import EpisodeRecord, as_shown, fold, pauses_nudges
@@ -104,9 +104,7 @@ async def begin(sessions: Sessions, now: dt.datetime, user: User) -> Started:
         ask = start(episodes_90d=previous + 1)
         await episodes.close_open(user.id, now)
         episode = await episodes.open(user.id, now)
-        triage = await episodes.start_session(
-            user.id, episode.id, ask.question.id, ask.state.to_json(), now
-        )
+        triage = await episodes.start_session(user.id, episode.id, ask.question.id, ask.state, now)
     log.info(
         "user %s started triage session %s (episode %s)", person(user.id), triage.id, episode.id
     )
@@ -122,14 +120,13 @@ async def begin_rerun(
         episodes = EpisodeRepository(session)
         episode = await episodes.get(episode_id)
         assert episode is not None and episode.user_id == user.id
-        previous = TriageState.from_json(episode.answers)
+        previous = episode.answers
+        assert previous is not None  # only an assessed episode is re-run
         try:
             ask = rerun(previous.answers, only, episodes_90d=previous.episodes_90d)
         except InvalidAnswer:
             return None
-        triage = await episodes.start_session(
-            user.id, episode.id, ask.question.id, ask.state.to_json(), now
-        )
+        triage = await episodes.start_session(user.id, episode.id, ask.question.id, ask.state, now)
         triage.selection = sorted(ask.state.prefilled(ask.question.id))
     log.info("user %s re-triage session %s (episode %s)", person(user.id), triage.id, episode_id)
     return Started(triage, ask.question)
@@ -173,7 +170,7 @@ async def _finished_as_stored(session: AsyncSession, user: User, tap: Tap, now: 
     """The result a finished session gave, at its episode's level: for the retry of the
     finishing tap of a replica that crashed, which may have died before sending it."""
     assert tap.session
-    state = TriageState.from_json(tap.session.answers)
+    state = tap.session.answers
     step = current_step(state, local_today(user, now))
     episode = await session.get(Episode, tap.session.episode_id)
     if not isinstance(step, Finished) or episode is None:
@@ -215,14 +212,15 @@ async def _record_outcome(
     record = fold(stored, finished)
     assert record.level is not None  # a folded record always has the outcome's level
     episode.level, episode.reasons = record.level.value, list(record.reasons)
-    episode.onset_date, episode.answers = record.onset, finished.state.to_json()
+    episode.onset_date, episode.answers = record.onset, finished.state
     episode.status = EpisodeStatus.OPEN
     if not rerun:
         answers = finished.state.answers
         return await schedule_after_triage(session, user, episode, finished.outcome, answers, now)
     local = now.astimezone(zoneinfo.ZoneInfo(user.tz or "UTC")).replace(tzinfo=None)
-    state = on_retriage(FollowUpState.from_json(episode.followup), finished.outcome, local)
-    episode.followup = state.to_json()
+    assert episode.followup is not None  # a re-run refines an episode already followed up
+    state = on_retriage(episode.followup, finished.outcome, local)
+    episode.followup = state
     if pauses_nudges(state.level):
         await pause_nudges(session, user.id)
     return (), None

@@ -59,7 +59,7 @@ def local_today(user: User, now: dt.datetime) -> dt.date:
 
 def current_question(triage: TriageSession, user: User, now: dt.datetime) -> Question:
     """The question the session waits on."""
-    step = current_step(TriageState.from_json(triage.answers), local_today(user, now))
+    step = current_step(triage.answers, local_today(user, now))
     assert isinstance(step, Ask)
     return step.question
 
@@ -84,7 +84,7 @@ def decide(
         return Tap(TapKind.STALE, triage, just_after=right_after(triage, question_id))
     if question_id == REVIEW:
         return _on_review(user, triage, option_id, now)
-    state = TriageState.from_json(triage.answers)
+    state = triage.answers
     assert state.current is not None
     question = current_question(triage, user, now)
     try:
@@ -113,7 +113,7 @@ def _apply(
         return Tap(TapKind.EMPTY, triage)
     answer = selection if question.kind == Kind.MULTI else frozenset({option_id})
     step = advance(state, answer, local_today(user, now))
-    triage.answers = step.state.to_json()
+    triage.answers = step.state
     triage.selection = []
     _touch(triage, now)
     if reviews(step):
@@ -140,7 +140,7 @@ def past_review(tap: Tap) -> Tap:
 
 def _on_review(user: User, triage: TriageSession, option_id: str, now: dt.datetime) -> Tap:
     """ "See my result" finishes as the last answer would have; "Change N" asks N again."""
-    state = TriageState.from_json(triage.answers)
+    state = triage.answers
     if option_id == SEE_RESULT:
         step = current_step(state, local_today(user, now))
         assert isinstance(step, Finished)
@@ -157,7 +157,7 @@ def _on_review(user: User, triage: TriageSession, option_id: str, now: dt.dateti
 def go_back(triage: TriageSession, now: dt.datetime) -> Tap:
     """The previous question again, its earlier answer ticked; nothing is lost."""
     try:
-        ask, previous = back(TriageState.from_json(triage.answers))
+        ask, previous = back(triage.answers)
     except InvalidAnswer:
         return Tap(TapKind.STALE, triage)
     return _ask_again(triage, ask, previous, now, TapKind.BACK)
@@ -166,7 +166,7 @@ def go_back(triage: TriageSession, now: dt.datetime) -> Tap:
 def _ask_again(
     triage: TriageSession, ask: Ask, previous: frozenset[str], now: dt.datetime, kind: TapKind
 ) -> Tap:
-    triage.answers = ask.state.to_json()
+    triage.answers = ask.state
     triage.step = ask.question.id
     triage.selection = sorted(previous)
     triage.message_id = None
@@ -186,7 +186,7 @@ def right_after(triage: TriageSession, question_id: str) -> bool:
 
     For the retry of a tap whose replica crashed after saving it: the question that followed
     may never have been sent. Once the person has done anything since, they have it."""
-    state = TriageState.from_json(triage.answers)
+    state = triage.answers
     try:
         last, _ = back(state)
     except InvalidAnswer:

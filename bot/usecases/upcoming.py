@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.catalogue import Catalogue
 from bot.screens.preferences import what
 from scheduler.policy import SLEEP, quiet_end
-from scheduler.recurrence import next_occurrence, schedule_from_json
+from scheduler.recurrence import next_occurrence
 from storage.models import Reminder, User, UserState
 from storage.preferences import PlanRepository
 from triage.quiet import QuietHours
@@ -42,7 +42,7 @@ def _next_due(row: Reminder, user: User, now: dt.datetime) -> dt.datetime | None
     hours (N_SLEEP excepted, spec §3.4)."""
     if row.occurrence is not None and row.next_due_at is not None:
         return max(row.next_due_at, now)
-    schedule, _ = schedule_from_json(row.schedule)
+    schedule = row.schedule.schedule
     found = next_occurrence(schedule, row.tz, now - dt.timedelta(microseconds=1))
     if found is None:
         return None

@@ -32,7 +32,7 @@ from bot.webhook import PATH
 from scheduler.recurrence import next_occurrence
 from storage.db import create_engine, session_factory
 from storage.models import Delivery, Episode
-from storage.reminders import schedule_to_json
+from storage.schedules import ReminderSchedule
 from tests import factories
 from tests.bot.replica_harness import (
     CAT,
@@ -148,7 +148,7 @@ async def seed_reminders(url: str, api: StampedBotApi, count: int) -> None:
                     user_id,
                     None,
                     now,
-                    schedule=schedule_to_json(schedule),
+                    schedule=ReminderSchedule(schedule),
                     next_due_at=due.due_at,
                     occurrence=due.key,
                     end_date=minute.date(),

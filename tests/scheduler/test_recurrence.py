@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from scheduler.recurrence import next_occurrence, schedule_from_json, schedule_to_json
+from scheduler.recurrence import next_occurrence
+from storage.schedules import ReminderSchedule, schedule_from_json, schedule_to_json
 from triage.schedule import LocalSchedule
 
 UTC = dt.UTC
@@ -185,7 +186,7 @@ def test_local_time_is_in_the_person_zone() -> None:
     ],
 )
 def test_schedules_survive_the_json_round_trip(schedule: LocalSchedule) -> None:
-    assert schedule_from_json(schedule_to_json(schedule, slot="cool-down")) == (
+    assert schedule_from_json(schedule_to_json(ReminderSchedule(schedule, "cool-down"))) == (
         schedule,
         "cool-down",
     )

@@ -38,13 +38,12 @@ async def _episode(sessions: Sessions) -> int:
 async def test_a_saved_follow_up_comes_back_as_the_same_state(sessions: Sessions) -> None:
     episode_id = await _episode(sessions)
     async with sessions.begin() as session:
-        repository = EpisodeRepository(session)
         episode = await session.get_one(Episode, episode_id)
-        assert repository.followup(episode) is None  # its triage has not finished yet
-        repository.save_followup(episode, FOLLOWUP)
+        assert episode.followup is None  # its triage has not finished yet
+        episode.followup = FOLLOWUP
     async with sessions() as session:
         episode = await session.get_one(Episode, episode_id)
-        assert EpisodeRepository(session).followup(episode) == FOLLOWUP
+        assert episode.followup == FOLLOWUP
 
 
 async def test_a_triage_in_progress_and_the_assessed_answers_come_back_as_states(
@@ -54,13 +53,12 @@ async def test_a_triage_in_progress_and_the_assessed_answers_come_back_as_states
     asked = advance(start().state, frozenset({"E_NONE"}), TODAY)
     async with sessions.begin() as session:
         repository = EpisodeRepository(session)
-        triage = await repository.start_triage(7, episode_id, "Q2", asked.state, NOW)
-        repository.save_assessed(await session.get_one(Episode, episode_id), asked.state)
+        triage = await repository.start_session(7, episode_id, "Q2", asked.state, NOW)
+        (await session.get_one(Episode, episode_id)).answers = asked.state
     async with sessions() as session:
-        repository = EpisodeRepository(session)
         triage = await session.get_one(TriageSession, triage.id)
-        assert repository.progress(triage) == asked.state
-        assert repository.assessed(await session.get_one(Episode, episode_id)) == asked.state
+        assert triage.answers == asked.state
+        assert (await session.get_one(Episode, episode_id)).answers == asked.state
         assert triage.status is TriageStatus.ACTIVE
 
 

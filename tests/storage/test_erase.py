@@ -31,7 +31,7 @@ async def seed_person(
     """One person with a row in every table that can hold their data; returns their keys."""
     person = factories.user(user_id, at, language="en", country="GB", tz="Europe/London")
     await factories.add(session, person)
-    episode = factories.episode(user_id, at, level="L0", reasons=["R-0"], answers={})
+    episode = factories.episode(user_id, at, level="L0", reasons=["R-0"], answers=None)
     await factories.add(session, episode)
     triage = factories.triage_session(user_id, episode.id, at)
     series = factories.reminder(user_id, episode.id, at)

@@ -47,7 +47,7 @@ async def test_a_planned_nudge_becomes_a_row_waiting_to_be_placed(
         ("N_HYDRATE", True, NOW, None),
         ("N_WARMUP", True, NOW, None),
     ]
-    assert rows[1].schedule["slot"] == "warm-up" and rows[1].end_date == dt.date(2026, 6, 14)
+    assert rows[1].schedule.slot == "warm-up" and rows[1].end_date == dt.date(2026, 6, 14)
     async with sessions() as session:
         assert await ReminderRepository(session).earliest_due() == NOW
 
@@ -60,7 +60,8 @@ async def test_a_check_in_is_a_one_off_at_its_local_wall_time(
             person, 3, "Europe/Berlin", wall("2026-06-03T10:00"), NOW
         )
     assert row.kind == "CHECKIN"
-    assert (row.schedule["times"], row.schedule["dates"]) == (["10:00"], ["2026-06-03"])
+    schedule = row.schedule.schedule
+    assert (schedule.times, schedule.dates) == ((dt.time(10),), (dt.date(2026, 6, 3),))
 
 
 async def test_deactivating_by_kind_stops_only_those_and_counts_them(
@@ -107,8 +108,8 @@ async def test_changing_zone_keeps_the_local_times_and_replaces_the_rows(
     async with sessions.begin() as session:
         await ReminderRepository(session).change_zone(person, "Asia/Kolkata", NOW)
         [row] = await ReminderRepository(session).for_user(person)
-    assert (row.tz, row.occurrence, row.next_due_at, row.schedule["times"]) == (
-        "Asia/Kolkata", None, NOW, ["10:00", "15:00"],
+    assert (row.tz, row.occurrence, row.next_due_at, row.schedule.schedule.times) == (
+        "Asia/Kolkata", None, NOW, (dt.time(10), dt.time(15)),
     )  # fmt: skip
 
 
@@ -121,7 +122,8 @@ async def test_rescheduling_a_check_in_moves_it_and_none_stops_it(
         await repo.reschedule_checkin(row.id, wall("2026-06-04T18:30"), NOW)
         [moved] = await repo.for_user(person)
         await session.refresh(moved)
-        assert moved.schedule["dates"] == ["2026-06-04"] and moved.schedule["times"] == ["18:30"]
+        schedule = moved.schedule.schedule
+        assert (schedule.dates, schedule.times) == ((dt.date(2026, 6, 4),), (dt.time(18, 30),))
         await repo.reschedule_checkin(row.id, None, NOW)
         await session.refresh(moved)
         assert moved.active is False
@@ -163,10 +165,11 @@ async def test_snooze_adds_a_one_off_copy_an_hour_later_in_local_time(
         rows = await ReminderRepository(session).for_user(person)
         delivery = await DeliveryRepository(session).get(delivery_id)
     copy = rows[1]
-    assert (copy.origin_id, copy.kind, copy.schedule["times"], copy.schedule["dates"]) == (
-        series, "N_HYDRATE", ["09:02"], ["2026-06-01"],
+    once = copy.schedule.schedule
+    assert (copy.origin_id, copy.kind, once.times, once.dates) == (
+        series, "N_HYDRATE", (dt.time(9, 2),), (dt.date(2026, 6, 1),),
     )  # fmt: skip
-    assert rows[0].schedule["times"] == ["10:00", "15:00"]
+    assert rows[0].schedule.schedule.times == (dt.time(10), dt.time(15))
     assert delivery is not None and delivery.response == "snoozed"
 
 

@@ -63,8 +63,8 @@ async def seed_followup(rig: BotRig, person: ScriptedUser, duration: str = "D_3_
             now,
             level=state.level.value,
             reasons=[],
-            answers=step.state.to_json(),
-            followup=state.to_json(),
+            answers=step.state,
+            followup=state,
             status=EpisodeStatus.OPEN,
         )
         session.add(episode)
@@ -128,7 +128,8 @@ async def send_checkin(rig: BotRig, person: ScriptedUser, seeded: Seeded) -> Sen
 async def followup(rig: BotRig, seeded: Seeded) -> FollowUpState:
     async with rig.deps.sessions() as session:
         episode = await session.get_one(Episode, seeded.episode_id)
-        return FollowUpState.from_json(episode.followup)
+        assert episode.followup is not None
+        return episode.followup
 
 
 async def reminder(rig: BotRig, reminder_id: int) -> Reminder:

@@ -98,9 +98,8 @@ async def test_gone_says_so_and_checks_once_more_a_week_later(rig: BotRig) -> No
         answered_on.date() + dt.timedelta(days=7), dt.time(10)
     )
     checkin_row = await reminder(rig, seeded.checkin_reminder_id)
-    assert checkin_row.active and checkin_row.schedule["dates"] == [
-        state.next_checkin.date().isoformat()
-    ]
+    assert checkin_row.active
+    assert checkin_row.schedule.schedule.dates == (state.next_checkin.date(),)
     assert (await reminder(rig, seeded.nudge_reminder_id)).active
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bot.playground.users import ScriptedUser
 from bot.runner import build_dispatcher
 from scheduler.policy import is_nudge
-from scheduler.recurrence import next_occurrence, schedule_from_json
+from scheduler.recurrence import next_occurrence
 from storage.models import Reminder
 from tests.bot.e2e.fortnight_people import CHECKIN_OPENING, answer_checkin, drain, onboard_in_zone
 from tests.bot.e2e.harness import BotRig
@@ -48,7 +48,7 @@ async def planned_times(rig: BotRig, until: dt.datetime) -> set[dt.datetime]:
     for row in rows:
         if not is_nudge(row.kind) or row.origin_id is not None:
             continue
-        schedule, _ = schedule_from_json(row.schedule)
+        schedule = row.schedule.schedule
         after = dt.datetime(2026, 11, 25, tzinfo=dt.UTC)
         while (due := next_occurrence(schedule, row.tz, after)) and due.due_at <= until:
             found.add(due.due_at.astimezone(ZoneInfo(ZONE)).replace(tzinfo=None))

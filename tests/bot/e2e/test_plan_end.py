@@ -15,10 +15,12 @@ from bot.playground.users import ScriptedUser, SentMessage
 from bot.runner import build_dispatcher
 from bot.usecases import plan_end
 from storage.models import Reminder
+from storage.schedules import ReminderSchedule
 from tests.bot.e2e.fortnight_people import CHECKIN_OPENING, answer_checkin, drain, local_stamp
 from tests.bot.e2e.harness import BotRig
 from tests.bot.e2e.steps import onboard, read_until
 from tests.bot.e2e.test_triage import CALM, walk
+from triage.schedule import LocalSchedule
 
 CAT = catalogue_for(None)
 QUESTION = CAT.text("plan_end.question")
@@ -197,14 +199,14 @@ def test_the_weekly_version_keeps_a_weekday_series_on_one_of_its_own_days() -> N
     row = Reminder(
         kind="N_EYE_BREAK",
         tz=ZONE,
-        schedule={
-            "times": ["11:00"],
-            "start": "2026-11-30",
-            "end": "2026-12-11",
-            "weekdays": [0, 1, 2, 3, 4],
-            "dates": None,
-            "slot": None,
-        },
+        schedule=ReminderSchedule(
+            LocalSchedule(
+                times=(dt.time(11),),
+                start=dt.date(2026, 11, 30),
+                end=dt.date(2026, 12, 11),
+                weekdays=frozenset({0, 1, 2, 3, 4}),
+            )
+        ),
     )
     lighter = plan_end.weekly(row, saturday)
     assert lighter.schedule.weekdays == frozenset({0})  # Mondays, not a weekend day

@@ -8,7 +8,6 @@ import datetime as dt
 import pytest
 
 from bot.times import parse_time
-from scheduler.recurrence import schedule_from_json
 from tests.bot.e2e.harness import BotRig
 from tests.bot.e2e.steps import read_until
 from tests.bot.e2e.test_settings import at, planned_person, rows, user_row
@@ -20,7 +19,7 @@ EXERCISE = {**CALM, "Q9_TRIGGERS": ["TR_SLEEP", "TR_EXERCISE"]}
 async def times_of(rig: BotRig, kind: str) -> list[tuple[list[str], list[int] | None]]:
     found = []
     for row in await rows(rig, kind):
-        schedule, _ = schedule_from_json(row.schedule)
+        schedule = row.schedule.schedule
         weekdays = sorted(schedule.weekdays) if schedule.weekdays is not None else None
         found.append(([t.strftime("%H:%M") for t in schedule.times], weekdays))
     return found

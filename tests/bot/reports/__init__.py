@@ -15,6 +15,9 @@ from bot.reports.history import History, Rows, build_history
 from storage.models import CheckIn, Delivery, Episode, TriageSession
 from storage.statuses import CheckInStatus, DeliveryStatus, EpisodeStatus, TriageStatus
 from tests import factories
+from triage.flow import TriageState
+from triage.followup_state import FollowUpState
+from triage.levels import Level
 
 LONDON = ZoneInfo("Europe/London")
 DAY0 = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
@@ -41,6 +44,11 @@ def at(day: int, hour: int = 10, minute: int = 0) -> dt.datetime:
     return DAY0.replace(hour=hour, minute=minute) + dt.timedelta(days=day)
 
 
+def assessed(answers: dict[str, list[str]]) -> TriageState:
+    """A finished triage with these answers, the person's second episode in 90 days."""
+    return TriageState({qid: frozenset(picks) for qid, picks in answers.items()}, None, 1)
+
+
 def episode() -> Episode:
     return factories.episode(
         501,
@@ -49,8 +57,14 @@ def episode() -> Episode:
         onset_date=dt.date(2026, 11, 22),
         level="L1",
         reasons=["R-0", "R-R2", "R-R3"],
-        answers={"answers": RERUN, "current": None, "episodes_90d": 1},
-        followup={"reasons": ["no_red_flags", "more_than_one_place", "longer_than_2_weeks"]},
+        answers=assessed(RERUN),
+        followup=FollowUpState(
+            level=Level.L1,
+            reasons=("no_red_flags", "more_than_one_place", "longer_than_2_weeks"),
+            onset_date=dt.date(2026, 11, 22),
+            opened=DAY0.date(),
+            level_since=at(14).date(),
+        ),
         status=EpisodeStatus.OPEN,
     )
 
@@ -62,14 +76,14 @@ def triages() -> list[TriageSession]:
             1,
             DAY0,
             status=TriageStatus.FINISHED,
-            answers={"answers": FIRST, "current": None, "episodes_90d": 1},
+            answers=assessed(FIRST),
         ),
         factories.triage_session(
             501,
             1,
             at(12, 10, 5),
             status=TriageStatus.FINISHED,
-            answers={"answers": RERUN, "current": None, "episodes_90d": 1},
+            answers=assessed(RERUN),
         ),
     ]
 
