@@ -13,10 +13,27 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.models import CheckIn, Delivery, Episode, Reminder, TriageSession, User
 from storage.schedules import ReminderSchedule
 from storage.statuses import DeliveryStatus, UserState
-from triage.flow import start
+from triage.flow import TriageState, start
 from triage.schedule import LocalSchedule
 
 NOW = dt.datetime(2026, 6, 1, 6, 0, tzinfo=dt.UTC)
+CALM_ANSWERS = TriageState(
+    {
+        "Q1_EMERGENCY": frozenset({"E_NONE"}),
+        "Q2_AREA": frozenset({"A_EYELID"}),
+        "Q3_DURATION": frozenset({"D_LT3D"}),
+        "Q4_BOTHER": frozenset({"B_LOW"}),
+        "Q5_CHANGE": frozenset({"T_SAME"}),
+        "Q6_NERVE": frozenset({"N_NONE"}),
+        "Q7_EYE_BODY": frozenset({"S_NONE"}),
+        "Q8_CAFFEINE": frozenset({"C0"}),
+        "Q9_TRIGGERS": frozenset({"TR_NONE"}),
+        "Q10_CONTEXT": frozenset({"X_NONE"}),
+    },
+    None,
+    1,
+)
+"""A finished questionnaire of a calm eyelid twitch: no rule above L0 fires."""
 DAILY_AT_TEN = ReminderSchedule(LocalSchedule(times=(dt.time(10),), start=dt.date(2026, 1, 1)))
 
 

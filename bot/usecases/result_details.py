@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from dataclasses import replace
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -22,7 +21,7 @@ from storage.statuses import TriageStatus
 from storage.users import UserRepository
 from triage.flow import Finished, current_step
 from triage.levels import Level
-from triage.outcome import Outcome
+from triage.rerun import as_shown
 from triage.schedule import CHECKIN, PlannedNudge
 
 
@@ -59,7 +58,8 @@ async def _detail(
     finished = current_step(state, _local(user, triage.updated_at).date())
     if not isinstance(finished, Finished):
         return None
-    outcome = _at_stored_level(finished.outcome, episode)
+    stored = Level(episode.level) if episode.level else None
+    outcome = as_shown(finished, stored, tuple(episode.reasons)).outcome
     if detail == WHY:
         return why_message(cat, user, outcome, answers=state.answers, now=triage.updated_at)
     if detail == TIPS:
@@ -69,12 +69,6 @@ async def _detail(
         planned, checkin = await _running_plan(session, episode)
         return describe_plan(cat, planned, checkin, ticked) or cat.text("triage_ui.next_one_off")
     return None
-
-
-def _at_stored_level(outcome: Outcome, episode: Episode) -> Outcome:
-    """The episode's level when it stands higher (F-N1): the advice never reads lower."""
-    stored = Level(episode.level) if episode.level else outcome.level
-    return replace(outcome, level=stored) if stored > outcome.level else outcome
 
 
 async def _running_plan(
