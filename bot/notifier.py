@@ -21,7 +21,7 @@ from telegram.ext import ExtBot
 from bot import callbacks, plan_end_question, plans
 from bot.budget import Lane
 from bot.catalogue import Catalogue, catalogue_for
-from bot.replies import keyboard
+from bot.replies import keyboard, say_for
 from bot.sound import silent
 from scheduler.clock import Clock
 from scheduler.ports import Blocked, Failed, Outgoing, SendResult, Sent
@@ -52,7 +52,7 @@ def nudge_text(cat: Catalogue, outgoing: Outgoing) -> str:
     variants = cat.variants(f"nudge.{outgoing.kind}.{outgoing.slot or 'default'}")
     if not variants:
         variants = cat.variants(f"nudge.{outgoing.kind}.default")
-    return cat.text(variants[outgoing.sequence % len(variants)])
+    return say_for(cat, variants[outgoing.sequence % len(variants)], outgoing.country)
 
 
 def nudge_message(cat: Catalogue, outgoing: Outgoing) -> tuple[str, InlineKeyboardMarkup]:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.catalogue import Catalogue
+from bot.replies import doctor_words
 from storage.models import Delivery, Episode, Reminder, User
 from storage.reminders import ReminderRepository
 from storage.statuses import DeliveryStatus
@@ -105,10 +106,12 @@ def describe_plan(
     planned: tuple[PlannedNudge, ...],
     checkin: dt.datetime | None,
     ticked: frozenset[str] = frozenset(),
+    country: str | None = None,
 ) -> str | None:
     """ "A water check at 10:00 and 15:00, for two weeks" ... and when the first check-in is;
-    a line's reason names only options in `ticked`."""
+    a line's reason names only options in `ticked`; the person's doctor in `country`'s word."""
     lines = [cat.text("triage_ui.next_plan")]
+    doctor = doctor_words(cat, country)
     for nudge_id, items in _by_nudge(planned).items():
         times = sorted({t for item in items for t in item.schedule.times})
         days = [d for item in items for d in _days(item)]
@@ -116,6 +119,7 @@ def describe_plan(
             f"plan.{nudge_id}",
             times=_join([t.strftime("%H:%M") for t in times]),
             days=_join(days),
+            **doctor,
         )
         lines.append("• " + line + _because(cat, nudge_id, ticked) + _skips(cat, items))
     if checkin is not None:

@@ -32,10 +32,17 @@ def say_for(cat: Catalogue, key: str, country: str | None, /, **values: object) 
     fallback text when None)."""
     services = cat.services(country)
     services["crisis"] = services["crisis"].format(emergency=services["emergency"])
+    return cat.text(key, **{**services, **doctor_words(cat, country), **values})
+
+
+def doctor_words(cat: Catalogue, country: str | None) -> dict[str, str]:
+    """`gp` and `gp_practice`: the word for a person's own doctor and their practice in
+    their country ("GP" and "GP surgery" in the UK, "doctor" elsewhere; spec §4.4)."""
     doctor = clinician(country).value
-    services["gp"] = cat.text(f"clinician.{doctor}.word")
-    services["gp_practice"] = cat.text(f"clinician.{doctor}.practice")
-    return cat.text(key, **{**services, **values})
+    return {
+        "gp": cat.text(f"clinician.{doctor}.word"),
+        "gp_practice": cat.text(f"clinician.{doctor}.practice"),
+    }
 
 
 SAFETY_AREA = "x"

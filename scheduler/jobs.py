@@ -128,12 +128,13 @@ def advance(
 
 @dataclass(frozen=True)
 class Recipient:
-    """Where a person's messages go, in which language and with what sound, read once per
-    batch."""
+    """Where a person's messages go, in which language, with what sound and in which
+    country's words (the word for their doctor), read once per batch."""
 
     chat_id: int
     language: str | None = None
     ring_nudges: bool = False
+    country: str | None = None
 
 
 def outgoing(job: Job, to: Recipient) -> Outgoing:
@@ -154,4 +155,5 @@ def outgoing(job: Job, to: Recipient) -> Outgoing:
         merged=tuple(outgoing(m, to) for m in job.merged),
         language=to.language,
         ring_nudges=to.ring_nudges,
+        country=to.country,
     )

@@ -30,6 +30,7 @@ class Outgoing:
     merged: tuple[Outgoing, ...] = ()
     language: str | None = None
     ring_nudges: bool = False
+    country: str | None = None
 
 
 @dataclass(frozen=True)

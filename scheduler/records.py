@@ -41,6 +41,7 @@ async def people(
             u.chat_id,
             u.language,
             u.ring_nudges,
+            u.country,
             u.tz,
             u.state,
             u.paused_until,
@@ -51,7 +52,9 @@ async def people(
     found: dict[int, Person] = {}
     chats: dict[int, Recipient] = {}
     for m in result.mappings():
-        chats[m["id"]] = Recipient(m["chat_id"], m["language"], bool(m["ring_nudges"]))
+        chats[m["id"]] = Recipient(
+            m["chat_id"], m["language"], bool(m["ring_nudges"]), m["country"]
+        )
         found[m["id"]] = Person(
             tz=m["tz"] or "UTC",
             state=m["state"],

@@ -67,7 +67,9 @@ async def _detail(
     if detail == PLAN:
         ticked = frozenset().union(*state.answers.values())
         planned, checkin = await _running_plan(session, episode)
-        return describe_plan(cat, planned, checkin, ticked) or cat.text("triage_ui.next_one_off")
+        return describe_plan(cat, planned, checkin, ticked, user.country) or cat.text(
+            "triage_ui.next_one_off"
+        )
     return None
 
 

@@ -195,7 +195,7 @@ async def _finish(
     ticked = frozenset().union(*tap.step.state.answers.values())
     stored = Level(episode.level) if episode.level else None
     shown = as_shown(tap.step, stored, tuple(episode.reasons))
-    return replace(tap, step=shown, next_steps=describe_plan(cat, *plan, ticked))
+    return replace(tap, step=shown, next_steps=describe_plan(cat, *plan, ticked, user.country))
 
 
 async def _record_outcome(

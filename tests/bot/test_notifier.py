@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from bot.catalogue import catalogue_for
 from bot.notifier import nudge_message, nudge_text
@@ -38,3 +39,13 @@ def test_a_digest_says_each_nudge_once_with_the_three_buttons() -> None:
     assert "💧" in text and "👀" in text
     labels = [button.text for row in markup.inline_keyboard for button in row]
     assert labels == ["Done ✔", "Snooze 1 h", "Stop these reminders"]
+
+
+def test_a_nudge_names_the_persons_doctor_in_their_countrys_words() -> None:
+    def talk(country: str, sequence: int) -> str:
+        item = Outgoing(1, 1, 7, 7, None, "N_MED_TALK", None, WHEN, False, sequence)
+        return nudge_text(CAT, replace(item, country=country))
+
+    for sequence in range(2):
+        assert "GP" in talk("GB", sequence)
+        assert "GP" not in talk("US", sequence) and "doctor" in talk("US", sequence)

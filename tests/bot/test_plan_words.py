@@ -30,3 +30,13 @@ def test_a_series_left_out_on_many_days_says_how_many_instead_of_listing_them() 
     assert text is not None
     assert "not on 6 of its days" in text
     assert "Mon 30 Nov" not in text
+
+
+def test_the_pharmacist_reminder_line_names_the_persons_doctor_in_their_countrys_words() -> None:
+    talk = PlannedNudge("N_MED_TALK", LocalSchedule((dt.time(10, 0),), MONDAY, dates=(MONDAY,)))
+    uk, us = (
+        describe_plan(CAT, (talk,), None, country="GB"),
+        describe_plan(CAT, (talk,), None, country="US"),
+    )
+    assert uk is not None and us is not None
+    assert "pharmacist or GP" in uk and "pharmacist or doctor" in us
