@@ -39,9 +39,10 @@ def peak_mb() -> float:
 
 def seed(path: str, people: int) -> None:
     """Bulk-insert people and their reminder rows, already placed (executemany)."""
-    from scheduler.recurrence import next_occurrence, schedule_to_json
+    from scheduler.recurrence import next_occurrence
     from storage.db import create_engine
     from storage.migrate import upgrade
+    from storage.schedules import ReminderSchedule, schedule_to_json
     from triage.schedule import LocalSchedule
 
     url = f"sqlite+aiosqlite:///{path}"
@@ -63,7 +64,10 @@ def seed(path: str, people: int) -> None:
             schedule = LocalSchedule(tuple(dt.time.fromisoformat(t) for t in times), START.date())
             found = next_occurrence(schedule, zone, START)
             assert found is not None
-            placed[zone, kind, times] = (json.dumps(schedule_to_json(schedule)), found)
+            placed[zone, kind, times] = (
+                json.dumps(schedule_to_json(ReminderSchedule(schedule))),
+                found,
+            )
     rows = []
     for u in range(1, people + 1):
         zone = ZONES[u % len(ZONES)]
@@ -104,14 +108,19 @@ async def measure_rows(path: str) -> dict[str, float]:
     notifier = NullNotifier()
     # A day's grace: every due row takes the full send path (claim, record, send, mark).
     grace = dt.timedelta(days=1)
-    dispatcher = Dispatcher(
-        session_factory(engine), clock, notifier, owner="bench", nudge_grace=grace
-    )
+
+    def dispatcher_() -> Dispatcher:
+        return Dispatcher(
+            session_factory(engine), clock, notifier, owner="bench", nudge_grace=grace
+        )
+
+    dispatcher = dispatcher_()
     driver = DispatchDriver(dispatcher, clock, idle=dt.timedelta(hours=1))
     await driver.start()
     await dispatcher.next_wakeup()
     ready = time.perf_counter() - begun
     await driver.stop()
+    dispatcher = dispatcher_()  # a stopped driver's dispatcher claims nothing more
     ready_mb = peak_mb()
     from sqlalchemy import func, select
 
@@ -119,7 +128,8 @@ async def measure_rows(path: str) -> dict[str, float]:
 
     async with session_factory(engine)() as session:  # the clock where ~20,000 rows are due
         order = select(Reminder.next_due_at).order_by(Reminder.next_due_at)
-        clock.set(await session.scalar(order.offset(DUE - 1).limit(1)))
+        rows = await session.scalar(select(func.count()).select_from(Reminder)) or 0
+        clock.set(await session.scalar(order.offset(min(DUE, rows) - 1).limit(1)))
         due = await session.scalar(
             select(func.count()).where(Reminder.next_due_at <= clock.now(), Reminder.active)
         )

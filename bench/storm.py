@@ -11,7 +11,7 @@ from contextlib import closing
 from bot.playground.server import FakeBotApi
 from scheduler.recurrence import next_occurrence
 from storage.migrate import upgrade
-from storage.reminders import schedule_to_json
+from storage.schedules import ReminderSchedule, schedule_to_json
 from triage.schedule import LocalSchedule
 
 FIRST_ID = 1_000_000
@@ -28,7 +28,7 @@ def seed(path: str, people: int, now: dt.datetime) -> None:
     schedule = LocalSchedule((due_minute.time().replace(tzinfo=None),), due_minute.date())
     found = next_occurrence(schedule, "UTC", due_minute - dt.timedelta(minutes=1))
     assert found is not None
-    text, stamp = json.dumps(schedule_to_json(schedule)), now.strftime(FORMAT)
+    text, stamp = json.dumps(schedule_to_json(ReminderSchedule(schedule))), now.strftime(FORMAT)
     due = found.due_at.strftime(FORMAT)
     ids = range(FIRST_ID, FIRST_ID + people)
     with closing(sqlite3.connect(path)) as conn:
