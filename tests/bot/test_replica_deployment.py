@@ -25,13 +25,13 @@ from pathlib import Path
 import pytest
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.playground.users import ScriptedUser
 from bot.webhook import PATH
 from scheduler.recurrence import next_occurrence
 from storage.db import create_engine, session_factory
-from storage.models import Delivery, Episode
+from storage.models import Episode
 from storage.schedules import ReminderSchedule
 from tests import factories
 from tests.bot.replica_harness import (
@@ -54,7 +54,7 @@ from tests.bot.replica_harness import (
     wait_for_edit,
     wait_for_message,
 )
-from tests.bot.test_crash_safety import _user
+from tests.bot.test_crash_safety import _user, recorded_sent
 from tests.bot.test_roles import free_port
 from tests.conftest import NO_POSTGRES, POSTGRES_URL
 from triage.schedule import LocalSchedule
@@ -164,16 +164,6 @@ async def seed_reminders(url: str, api: StampedBotApi, count: int) -> None:
 def reminders_received(api: StampedBotApi) -> list[int]:
     """How many messages each reminded person got."""
     return [len(api.messages(u)) for u in range(FIRST_REMINDER, FIRST_REMINDER + REMINDERS)]
-
-
-async def recorded_sent(url: str) -> int:
-    engine = create_engine(url)
-    try:
-        async with session_factory(engine)() as session:
-            query = select(func.count()).select_from(Delivery).where(Delivery.status == "sent")
-            return int(await session.scalar(query) or 0)
-    finally:
-        await engine.dispose()
 
 
 async def levels(url: str) -> dict[int, str | None]:

@@ -141,3 +141,11 @@ async def checkins(rig: BotRig, seeded: Seeded) -> list[CheckIn]:
     async with rig.deps.sessions() as session:
         query = select(CheckIn).where(CheckIn.episode_id == seeded.episode_id)
         return list((await session.scalars(query.order_by(CheckIn.id))).all())
+
+
+async def checked_in(rig: BotRig) -> tuple[ScriptedUser, Seeded]:
+    """A new person with an everyday twitch triaged now, their first check-in on screen."""
+    person = rig.user()
+    seeded = await seed_followup(rig, person)
+    await send_checkin(rig, person, seeded)
+    return person, seeded

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from bot.catalogue import catalogue_for
 from bot.playground.users import ScriptedUser, SentMessage
-from tests.bot.e2e.checkin_setup import checkins, followup, seed_followup, send_checkin
+from tests.bot.e2e.checkin_setup import (
+    checked_in,
+    checkins,
+    followup,
+    seed_followup,
+    send_checkin,
+)
 from tests.bot.e2e.harness import BotRig
 from tests.bot.e2e.steps import read_until
 from tests.bot.e2e.test_checkin_escalation import SWALLOWING, tick_new_sign
@@ -63,9 +69,7 @@ async def test_back_from_each_screen_returns_to_the_previous_one_with_its_answer
 async def test_changing_the_status_after_back_changes_what_is_stored_and_what_follows(
     rig: BotRig,
 ) -> None:
-    person = rig.user()
-    seeded = await seed_followup(rig, person)
-    await send_checkin(rig, person, seeded)
+    person, seeded = await checked_in(rig)
     await to_habits(person, "Same")
     await person.tap(BACK)
     signs = await screen(person, SIGNS)
@@ -84,9 +88,7 @@ async def test_changing_the_status_after_back_changes_what_is_stored_and_what_fo
 
 
 async def test_back_past_a_new_sign_never_lowers_the_level_it_raised(rig: BotRig) -> None:
-    person = rig.user()
-    seeded = await seed_followup(rig, person)
-    await send_checkin(rig, person, seeded)
+    person, seeded = await checked_in(rig)
     await tick_new_sign(person, "Same", SWALLOWING)
     await read_until(person, "Get advice today")
     doctor = await screen(person, DOCTOR)
@@ -107,9 +109,7 @@ async def test_back_past_a_new_sign_never_lowers_the_level_it_raised(rig: BotRig
 
 
 async def test_typing_back_goes_to_the_previous_screen(rig: BotRig) -> None:
-    person = rig.user()
-    seeded = await seed_followup(rig, person)
-    await send_checkin(rig, person, seeded)
+    person, seeded = await checked_in(rig)
     await person.tap("No, none of these")
     await screen(person, STATUS)
     await person.tap("Gone")
@@ -124,9 +124,7 @@ async def test_typing_back_goes_to_the_previous_screen(rig: BotRig) -> None:
 async def test_typing_back_on_the_first_screen_says_there_is_nothing_before(
     rig: BotRig,
 ) -> None:
-    person = rig.user()
-    seeded = await seed_followup(rig, person)
-    await send_checkin(rig, person, seeded)
+    person, _ = await checked_in(rig)
     await person.send("back")
     await read_until(person, CAT.text("checkin_ui.back_first"))
     await screen(person, "Any of these now?")
@@ -135,9 +133,7 @@ async def test_typing_back_on_the_first_screen_says_there_is_nothing_before(
 async def test_a_back_on_an_old_screen_is_answered_kindly_and_changes_nothing(
     rig: BotRig,
 ) -> None:
-    person = rig.user()
-    seeded = await seed_followup(rig, person)
-    await send_checkin(rig, person, seeded)
+    person, seeded = await checked_in(rig)
     await person.tap("No, none of these")
     status = await screen(person, STATUS)
     await person.tap("Same", message=status)
@@ -152,9 +148,7 @@ async def test_a_back_on_an_old_screen_is_answered_kindly_and_changes_nothing(
 
 
 async def test_a_restart_after_back_carries_on_at_the_screen_gone_back_to(rig: BotRig) -> None:
-    person = rig.user()
-    seeded = await seed_followup(rig, person)
-    await send_checkin(rig, person, seeded)
+    person, seeded = await checked_in(rig)
     await person.tap("No, none of these")
     await screen(person, STATUS)
     await person.tap("Same")
@@ -170,9 +164,7 @@ async def test_a_restart_after_back_carries_on_at_the_screen_gone_back_to(rig: B
 async def test_the_same_new_sign_answered_again_after_back_keeps_the_escalation_marked(
     rig: BotRig,
 ) -> None:
-    person = rig.user()
-    seeded = await seed_followup(rig, person)
-    await send_checkin(rig, person, seeded)
+    person, seeded = await checked_in(rig)
     await tick_new_sign(person, "Same", SWALLOWING)
     await read_until(person, "Get advice today")
     doctor = await screen(person, DOCTOR)

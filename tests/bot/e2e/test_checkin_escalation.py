@@ -11,6 +11,7 @@ from storage.episodes import EpisodeRepository
 from storage.models import Episode
 from tests.bot.e2e.checkin_setup import (
     ZONE,
+    checked_in,
     checkins,
     followup,
     reminder,
@@ -58,9 +59,7 @@ async def test_f_e2_new_swallowing_trouble_shows_get_advice_today_before_any_oth
 
 
 async def test_f_e2_stopping_after_the_advice_keeps_the_escalation(rig: BotRig) -> None:
-    person = rig.user()
-    seeded = await seed_followup(rig, person)
-    await send_checkin(rig, person, seeded)
+    person, seeded = await checked_in(rig)
     checked_in_at = rig.clock.now()
     await tick_new_sign(person, "Same", SWALLOWING)
     await read_until(person, "Have you seen a doctor about it?")
@@ -80,9 +79,7 @@ async def test_f_e2_stopping_after_the_advice_keeps_the_escalation(rig: BotRig) 
 async def test_f_e2_after_the_doctor_question_the_re_run_comes_prefilled_and_no_habits(
     rig: BotRig,
 ) -> None:
-    person = rig.user()
-    seeded = await seed_followup(rig, person)
-    await send_checkin(rig, person, seeded)
+    person, _ = await checked_in(rig)
     await tick_new_sign(person, "Same", SWALLOWING)
     await read_until(person, "Have you seen a doctor about it?")
     await person.tap("Not yet")
@@ -112,9 +109,7 @@ async def test_f_e2_after_the_doctor_question_the_re_run_comes_prefilled_and_no_
 
 
 async def test_f_e3_rev2_spread_is_assessed_at_once_as_more_than_one_place(rig: BotRig) -> None:
-    person = rig.user()
-    seeded = await seed_followup(rig, person)
-    await send_checkin(rig, person, seeded)
+    person, seeded = await checked_in(rig)
     await person.tap("No, none of these")
     await read_until(person, "How's the twitch now?")
     await person.tap("Spread to a new place")
@@ -130,9 +125,7 @@ async def test_f_e3_rev2_spread_is_assessed_at_once_as_more_than_one_place(rig: 
 async def test_a_check_in_with_nothing_new_shows_no_advice_and_keeps_the_habit_snapshot(
     rig: BotRig,
 ) -> None:
-    person = rig.user()
-    seeded = await seed_followup(rig, person)
-    await send_checkin(rig, person, seeded)
+    person, seeded = await checked_in(rig)
     await person.tap("No, none of these")
     await read_until(person, "How's the twitch now?")
     await person.tap("Same")
@@ -148,9 +141,7 @@ async def test_a_check_in_with_nothing_new_shows_no_advice_and_keeps_the_habit_s
 async def test_f_e2_declining_the_re_run_keeps_the_raised_level_and_starts_nothing(
     rig: BotRig,
 ) -> None:
-    person = rig.user()
-    seeded = await seed_followup(rig, person)
-    await send_checkin(rig, person, seeded)
+    person, seeded = await checked_in(rig)
     await tick_new_sign(person, "Same", SWALLOWING)
     await read_until(person, "Have you seen a doctor about it?")
     await person.tap("Not yet")
@@ -165,9 +156,7 @@ async def test_f_e2_declining_the_re_run_keeps_the_raised_level_and_starts_nothi
 async def test_a_check_in_stopped_after_an_escalation_does_not_count_as_unanswered(
     rig: BotRig,
 ) -> None:
-    person = rig.user()
-    seeded = await seed_followup(rig, person)
-    await send_checkin(rig, person, seeded)
+    person, seeded = await checked_in(rig)
     await tick_new_sign(person, "Same", SWALLOWING)
     await read_until(person, "Have you seen a doctor about it?")
     raised = await followup(rig, seeded)

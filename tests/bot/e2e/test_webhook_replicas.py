@@ -9,11 +9,9 @@ import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from aiohttp import web
-from sqlalchemy import text
 
 from bot.app import build_application
 from bot.config import Settings
@@ -22,7 +20,6 @@ from bot.playground.server import FakeBotApi
 from bot.webhook import PATH, webhook_app
 from scheduler.clock import FakeClock
 from storage.db import create_engine, session_factory
-from storage.migrate import upgrade_async
 from storage.updates import Claim, ProcessedUpdateRepository
 from tests.bot.e2e.harness import START
 from tests.bot.e2e.test_webhook import SECRET, post, start_update
@@ -118,22 +115,6 @@ async def test_the_retry_of_a_crashed_replicas_update_is_processed_after_the_lea
             41, "late", replicas.clock.now(), dt.timedelta(seconds=60)
         )
     assert claim == Claim.DONE
-
-
-async def test_a_transient_database_failure_answers_503_and_the_retry_is_processed(
-    tmp_path: Path,
-) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
-    await upgrade_async(url)
-    async with FakeBotApi() as api, AsyncExitStack() as stack:
-        replicas = await start_replicas(stack, api, url, 1)
-        async with replicas.deps[0].sessions.begin() as session:
-            await session.execute(text("ALTER TABLE users RENAME TO users_away"))
-        assert await post(replicas.urls[0], start_update(50)) == 503
-        async with replicas.deps[0].sessions.begin() as session:
-            await session.execute(text("ALTER TABLE users_away RENAME TO users"))
-        assert await post(replicas.urls[0], start_update(50)) == 200
-        assert replicas.intros() == 1
 
 
 async def test_a_tap_whose_query_is_too_old_to_answer_still_does_its_work(
