@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import Episode, TriageSession
 from storage.statuses import EpisodeStatus, TriageStatus
 from triage.flow import TriageState
+from triage.levels import Level
+from triage.rerun import EpisodeRecord
 
 
 class EpisodeRepository:
@@ -88,3 +90,9 @@ class EpisodeRepository:
     async def session_by_id(self, session_id: int) -> TriageSession | None:
         query = select(TriageSession).where(TriageSession.id == session_id).with_for_update()
         return (await self.session.execute(query)).scalar_one_or_none()
+
+
+def record_of(episode: Episode) -> EpisodeRecord:
+    """What the episode holds of its assessments, as the core folds and shows them."""
+    level = Level(episode.level) if episode.level else None
+    return EpisodeRecord(level, tuple(episode.reasons), episode.onset_date)

@@ -41,16 +41,15 @@ def fold(record: EpisodeRecord, finished: Finished) -> EpisodeRecord:
     )
 
 
-def as_shown(
-    finished: Finished, stored: Level | None, stored_reasons: tuple[str, ...] = ()
-) -> Finished:
+def as_shown(finished: Finished, episode: EpisodeRecord) -> Finished:
     """The result at the episode's level when that stands higher than the answers score,
     led by the stored reasons that set that level, so its advice can name what it was."""
+    stored = episode.level
     if stored is None or stored <= finished.outcome.level:
         return finished
     held = tuple(
         reason
-        for rule_id in stored_reasons
+        for rule_id in episode.reasons
         if (reason := reason_of(rule_id)) is not None and reason.level == stored
     )
     outcome = finished.outcome

@@ -15,12 +15,11 @@ from bot.plans import describe_plan
 from bot.replies import catalogue
 from bot.results import tips_message, why_message
 from bot.screens.result import PLAN, TIPS, WHY
-from storage.episodes import EpisodeRepository
+from storage.episodes import EpisodeRepository, record_of
 from storage.models import Episode, Reminder, TriageSession, User
 from storage.statuses import TriageStatus
 from storage.users import UserRepository
 from triage.flow import Finished, current_step
-from triage.levels import Level
 from triage.rerun import as_shown
 from triage.schedule import CHECKIN, PlannedNudge
 
@@ -58,8 +57,7 @@ async def _detail(
     finished = current_step(state, _local(user, triage.updated_at).date())
     if not isinstance(finished, Finished):
         return None
-    stored = Level(episode.level) if episode.level else None
-    outcome = as_shown(finished, stored, tuple(episode.reasons)).outcome
+    outcome = as_shown(finished, record_of(episode)).outcome
     if detail == WHY:
         return why_message(cat, user, outcome, answers=state.answers, now=triage.updated_at)
     if detail == TIPS:

@@ -28,7 +28,7 @@ from bot.usecases.triage_taps import (
     local_today,
     past_review,
 )
-from storage.episodes import EpisodeRepository
+from storage.episodes import EpisodeRepository, record_of
 from storage.models import Episode, TriageSession, User
 from storage.pseudonyms import person
 from storage.statuses import EpisodeStatus, TriageStatus
@@ -37,7 +37,7 @@ from triage.flow import Finished, current_step, rerun, start
 from triage.followup import on_retriage
 from triage.levels import Level
 from triage.questions import InvalidAnswer, Question
-from triage.rerun import EpisodeRecord, as_shown, fold, pauses_nudges
+from triage.rerun import as_shown, fold, pauses_nudges
 from triage.schedule import PlannedNudge
 
 log = logging.getLogger(__name__)
@@ -175,8 +175,7 @@ async def _finished_as_stored(session: AsyncSession, user: User, tap: Tap, now: 
     episode = await session.get(Episode, tap.session.episode_id)
     if not isinstance(step, Finished) or episode is None:
         return replace(tap, just_after=False)
-    stored = Level(episode.level) if episode.level else None
-    return replace(tap, step=as_shown(step, stored, tuple(episode.reasons)))
+    return replace(tap, step=as_shown(step, record_of(episode)))
 
 
 async def _at_emergency(session: AsyncSession, tap: Tap) -> bool:
@@ -193,8 +192,7 @@ async def _finish(
     assert episode is not None
     plan = await _record_outcome(session, user, episode, tap.step, now)
     ticked = frozenset().union(*tap.step.state.answers.values())
-    stored = Level(episode.level) if episode.level else None
-    shown = as_shown(tap.step, stored, tuple(episode.reasons))
+    shown = as_shown(tap.step, record_of(episode))
     return replace(tap, step=shown, next_steps=describe_plan(cat, *plan, ticked, user.country))
 
 
@@ -204,12 +202,7 @@ async def _record_outcome(
     """Stores the outcome on the episode, then its plan; a re-triage (F-E2/F-E3) folds into
     the running follow-up instead, and the level never drops (F-N1)."""
     rerun = bool(episode.followup)
-    stored = EpisodeRecord(
-        Level(episode.level) if episode.level else None,
-        tuple(episode.reasons),
-        episode.onset_date,
-    )
-    record = fold(stored, finished)
+    record = fold(record_of(episode), finished)
     assert record.level is not None  # a folded record always has the outcome's level
     episode.level, episode.reasons = record.level.value, list(record.reasons)
     episode.onset_date, episode.answers = record.onset, finished.state

@@ -10,7 +10,7 @@ from storage.models import User
 from triage.assess import assess
 from triage.flow import Finished, TriageState
 from triage.levels import Level
-from triage.rerun import as_shown
+from triage.rerun import EpisodeRecord, as_shown
 
 CAT = catalogue_for("en")
 CALM = {
@@ -88,7 +88,8 @@ def test_a_rerun_held_at_its_episode_level_names_what_set_that_level() -> None:
     # "you mentioned {reason}", names the weakness rather than leaving a gap.
     calm = dict(CALM, Q6_NERVE={"N_NONE"})
     outcome = assess({qid: frozenset(picks) for qid, picks in calm.items()}, dt.date(2026, 11, 25))
-    held = as_shown(Finished(outcome, TriageState({}, None, 1)), Level.L2, ("R-S1",)).outcome
+    weakness = EpisodeRecord(Level.L2, ("R-S1",), None)
+    held = as_shown(Finished(outcome, TriageState({}, None, 1)), weakness).outcome
     user = User(id=1, chat_id=1, country="GB", consent_reminders_at=None)
     advice = compose_result(CAT, user, held)[1].split("\n\n")[0]
     assert CAT.text("reason.weakness") in advice

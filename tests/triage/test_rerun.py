@@ -44,9 +44,12 @@ def test_the_first_assessment_takes_the_outcome_as_it_is() -> None:
 
 
 def test_the_result_is_shown_at_the_episode_level_when_that_stands_higher() -> None:
-    shown = as_shown(finished(Level.L1, "R-R1"), Level.L4)
+    shown = as_shown(finished(Level.L1, "R-R1"), EpisodeRecord(Level.L4, (), None))
     assert shown.outcome.level == Level.L4
-    assert as_shown(finished(Level.L2, "R-S1"), Level.L1).outcome.level == Level.L2
+    assert (
+        as_shown(finished(Level.L2, "R-S1"), EpisodeRecord(Level.L1, (), None)).outcome.level
+        == Level.L2
+    )
 
 
 def test_nudges_pause_from_l3() -> None:
@@ -54,12 +57,12 @@ def test_nudges_pause_from_l3() -> None:
 
 
 def test_a_held_level_is_led_by_the_stored_reasons_that_set_it() -> None:
-    shown = as_shown(finished(Level.L0, "R-N0"), Level.L2, ("R-R1", "R-S1"))
+    shown = as_shown(finished(Level.L0, "R-N0"), EpisodeRecord(Level.L2, ("R-R1", "R-S1"), None))
     assert shown.outcome.level == Level.L2
     assert shown.outcome.reasons[0] == Reason("R-S1", "weakness", Level.L2)
     assert [r.rule_id for r in shown.outcome.reasons] == ["R-S1", "R-N0"]  # R-R1 is L1
 
 
 def test_an_emergency_told_outside_the_questions_is_a_stored_reason_too() -> None:
-    shown = as_shown(finished(Level.L1, "R-R1"), Level.L4, ("F-E1",))
+    shown = as_shown(finished(Level.L1, "R-R1"), EpisodeRecord(Level.L4, ("F-E1",), None))
     assert shown.outcome.reasons[0] == Reason("F-E1", "emergency_sign", Level.L4)
