@@ -37,9 +37,14 @@ def render(cat: Catalogue, triage: TriageSession) -> tuple[str, InlineKeyboardMa
 
 
 def _label(cat: Catalogue, question_id: str, option_id: str) -> str:
-    """An option as the review shows it: "None" for a question's "None of these"."""
+    """An option as the review shows it: "None" for a question's "None of these", and a
+    clarifier's answer by what it answered, as its bare "Yes" would say nothing."""
     exclusive = {o.id for o in QUESTIONS[question_id].options if o.exclusive}
-    return cat.text("review.none") if option_id in exclusive else cat.text(f"option.{option_id}")
+    if option_id in exclusive:
+        return cat.text("review.none")
+    if cat.has(f"review.option.{option_id}"):
+        return cat.text(f"review.option.{option_id}")
+    return cat.text(f"option.{option_id}")
 
 
 def _data(session_id: int, option: str) -> str:
