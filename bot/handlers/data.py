@@ -65,7 +65,7 @@ async def on_history(update: Update, context: BotContext) -> None:
 
 
 async def on_report(update: Update, context: BotContext) -> None:
-    """/report: a one-page PDF to hand to a GP."""
+    """/report: a one-page PDF to hand to a doctor."""
     assert update.effective_user and update.effective_message
     user, history = await _history(context, update.effective_user.id)
     cat = words(update, user)
@@ -77,7 +77,7 @@ async def on_report(update: Update, context: BotContext) -> None:
     page = await asyncio.to_thread(render_report, history, cat)
     name = f"{cat.text('report.filename')}-{history.now:%Y-%m-%d}.pdf"
     await update.effective_message.reply_document(
-        InputFile(page, filename=name), caption=cat.text("report.caption")
+        InputFile(page, filename=name), caption=say(cat, "report.caption", user)
     )
     usecases.sent(update.effective_user.id, "got a report")
 

@@ -130,7 +130,8 @@ def test_check_in_words_name_the_doctor_as_people_in_that_country_do(
 
 
 @pytest.mark.parametrize(
-    "key", ["disease_question", "exit.known_condition", "repeat_check.would_change.L0"]
+    "key",
+    ["disease_question", "exit.known_condition", "repeat_check.would_change.L0", "report.caption"],
 )
 def test_the_persons_own_doctor_is_named_in_their_countrys_words(key: str) -> None:
     uk, us = say_for(CAT, key, "GB"), say_for(CAT, key, "US")
