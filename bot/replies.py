@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot.callbacks import encode
@@ -118,3 +118,23 @@ async def edit(message: object, text: str, markup: InlineKeyboardMarkup | None) 
         # refuses those with "message is not modified", which is harmless.
         if "not modified" not in str(exc):
             raise
+
+
+async def show_choice(query: CallbackQuery) -> None:
+    """Leaves the answered question in the chat with the person's choice under it."""
+    message = query.message
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return
+    chosen = next(
+        (
+            button.text
+            for row in message.reply_markup.inline_keyboard
+            for button in row
+            if button.callback_data == query.data
+        ),
+        None,
+    )
+    if chosen is None:
+        await message.edit_reply_markup(reply_markup=None)
+        return
+    await message.edit_text(f"{message.text}\n➜ {chosen}", reply_markup=None)

@@ -20,7 +20,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot import callbacks
 from bot.deps import BotContext
-from bot.replies import catalogue, say
+from bot.replies import catalogue, say, show_choice
 from bot.screens import control as screen
 from bot.usecases import control as usecases
 from bot.usecases.onboarding import is_onboarded
@@ -99,7 +99,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     if user is None or not is_onboarded(user) or action not in ("pause", "stop"):
         raise callbacks.BadCallback("not a control button of this person")
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await show_choice(query)
     if action == "pause":
         await _on_pause_choice(update, context, user, choice)
     else:

@@ -17,10 +17,10 @@ from bot import callbacks
 from bot.catalogue import Catalogue
 from bot.countries import needs_country
 from bot.deps import BotContext
-from bot.replies import catalogue, say
+from bot.replies import catalogue, say, show_choice
 from bot.screens import country
 from bot.screens import triage as triage_screen
-from bot.screens.onboarding import after_step, ask, finish, reshow, show_choice
+from bot.screens.onboarding import after_step, ask, finish, reshow
 from bot.usecases import onboarding as usecases
 from bot.usecases.onboarding import Step
 from storage.models import User

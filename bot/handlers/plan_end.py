@@ -25,7 +25,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot import callbacks
 from bot.deps import BotContext
-from bot.replies import catalogue
+from bot.replies import catalogue, show_choice
 from bot.screens.plan_end import reply
 from bot.usecases import plan_end as usecases
 from bot.usecases.plan_end import RESPONSES
@@ -49,7 +49,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         await query.answer(cat.text("error.stale_button_alert"))
         return
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await show_choice(query)
     log.info("plan question %s answered %s", delivery_id, answer.outcome)
     await context.bot.send_message(user.chat_id, reply(cat, answer))
     d.wake()

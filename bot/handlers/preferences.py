@@ -14,7 +14,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot import callbacks
 from bot.deps import BotContext
-from bot.replies import catalogue
+from bot.replies import catalogue, show_choice
 from bot.screens.preferences import ask_workout_time, days_markup, days_of
 from bot.times import parse_time
 from bot.usecases import preferences as usecases
@@ -69,7 +69,7 @@ async def _on_time(update: Update, context: BotContext, user: User, kind: str, v
     assert query
     field = BEDTIME if kind == "bed" else WORKOUT_TIME
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await show_choice(query)
     if value == "type":
         await usecases.store(context.deps.sessions, user.id, awaiting=field)
         await context.bot.send_message(user.chat_id, catalogue(user).text("preferences.type_now"))

@@ -16,7 +16,6 @@ from __future__ import annotations
 import zoneinfo
 
 from telegram import (
-    CallbackQuery,
     KeyboardButton,
     Message,
     ReplyKeyboardMarkup,
@@ -103,26 +102,6 @@ async def ask_timezone(message: Message, user: User, cat: Catalogue) -> None:
 
 def data(step: Step, *values: object) -> str:
     return callbacks.encode(AREA, step.value, *values)
-
-
-async def show_choice(query: CallbackQuery) -> None:
-    """Leaves the answered question in the chat with the person's choice under it."""
-    message = query.message
-    if not isinstance(message, Message) or message.reply_markup is None:
-        return
-    chosen = next(
-        (
-            button.text
-            for row in message.reply_markup.inline_keyboard
-            for button in row
-            if button.callback_data == query.data
-        ),
-        None,
-    )
-    if chosen is None:
-        await message.edit_reply_markup(reply_markup=None)
-        return
-    await message.edit_text(f"{message.text}\n➜ {chosen}", reply_markup=None)
 
 
 async def after_step(message: Message, context: BotContext, user: User, cat: Catalogue) -> None:

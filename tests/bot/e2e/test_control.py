@@ -130,3 +130,13 @@ async def test_pause_without_reminders_has_nothing_to_pause(rig: BotRig) -> None
     await read_until(person, "stopped all reminders")
     await person.send("/pause")
     await read_until(person, "nothing to pause")
+
+
+async def test_the_pause_question_keeps_the_chosen_length_under_it(rig: BotRig) -> None:
+    person = await planned_person(rig)
+    await person.send("/pause")
+    await read_until(person, "for how long?")
+    await person.tap("For a week")
+    record = await person.next_message()
+    assert record.edited and record.buttons == []
+    assert (record.text or "").endswith("➜ For a week")
