@@ -54,7 +54,7 @@ class Record:
         return sum(1 for at in self.done if since <= at < until) / (until - since)
 
 
-async def _new(person: ScriptedUser, fragments: list[str]) -> SentMessage:
+async def new_message(person: ScriptedUser, fragments: list[str]) -> SentMessage:
     """The next new (not edited) message containing one of `fragments`."""
     while True:
         message = await person.next_message(timeout=WAIT)
@@ -80,17 +80,17 @@ async def onboard(person: ScriptedUser, record: Record) -> None:
     started = time.monotonic()
     await person.send("/start")
     record.starts.append((await person.next_message(timeout=WAIT)).at - started)
-    await _new(person, ["store and use your answers"])
+    await new_message(person, ["store and use your answers"])
     await person.tap("I agree")
-    await _new(person, ["reminders and check-ins?"])
+    await new_message(person, ["reminders and check-ins?"])
     await person.tap("Yes, remind me")
-    await _new(person, ["18 or over?"])
+    await new_message(person, ["18 or over?"])
     await person.tap("I'm 18 or over")
-    await _new(person, ["Which country"])
+    await new_message(person, ["Which country"])
     await person.tap("United Kingdom")
-    await _new(person, ["Or pick one:"])
+    await new_message(person, ["Or pick one:"])
     await person.tap("Europe/London")
-    await _new(person, [QUESTIONS[0]])
+    await new_message(person, [QUESTIONS[0]])
 
 
 async def triage(person: ScriptedUser, record: Record, think: Callable[[], float]) -> None:
@@ -102,11 +102,11 @@ async def triage(person: ScriptedUser, record: Record, think: Callable[[], float
             record.ticks.append((await _edited(person)).at - started)
             started = await _tap(person, CAT.text("triage_ui.done"))
         following = [QUESTIONS[n + 1]] if n + 1 < len(ANSWERS) else [REVIEW]
-        arrived = (await _new(person, following)).at
+        arrived = (await new_message(person, following)).at
         record.steps.append(arrived - started)
         record.done.append(arrived)
     started = await _tap(person, SEE_RESULT)
-    arrived = (await _new(person, [RESULT])).at
+    arrived = (await new_message(person, [RESULT])).at
     record.steps.append(arrived - started)
     record.done.append(arrived)
 
@@ -121,9 +121,9 @@ async def triages(
             return
         started = time.monotonic()
         await person.send("/triage")
-        if SAME in ((await _new(person, [QUESTIONS[0], SAME])).text or ""):
+        if SAME in ((await new_message(person, [QUESTIONS[0], SAME])).text or ""):
             await person.tap(AGAIN)
-            await _new(person, [QUESTIONS[0]])
+            await new_message(person, [QUESTIONS[0]])
         record.first.append(time.monotonic() - started)
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH.parent), str(BENCH)]
 
-from people import Record, echo_chat, onboard, triage, triages  # noqa: E402
+from people import QUESTIONS, Record, echo_chat, new_message, onboard, triage, triages  # noqa: E402
 from procs import Child, area_shares, profile, summarise  # noqa: E402
 from report import Results, pct, sliding_max, write_report  # noqa: E402
 from storm import FIRST_ID, join, seed  # noqa: E402
@@ -110,6 +110,26 @@ async def echo_case(results: Results, seconds: float) -> None:
             "rate": many.per_second(started + 1, until),
             "p99": pct(many.steps, 99),
             "cpu_ms": 1000 * (child.cpu() - cpu) / len(many.steps),
+        }
+        await child.stop()
+
+
+async def floor_case(results: Results, seconds: float) -> None:
+    """50 people tapping at once through bench/floor.py: python-telegram-bot making this bot's
+    calls for each step, with nothing behind them (the bot's floor on this machine)."""
+    async with FakeBotApi(token=TOKEN) as api:
+        child = await Child.start(api, [str(BENCH / "floor.py"), api.root_url, TOKEN], {})
+        crowd = [api.user(user_id=100 + n) for n in range(PEOPLE)]
+        for person in crowd:
+            await person.send("/start")
+        await asyncio.gather(*(new_message(person, [QUESTIONS[0]]) for person in crowd))
+        record, cpu, started = Record(), child.cpu(), time.monotonic()
+        until = started + seconds
+        await asyncio.gather(*(triages(person, until, record) for person in crowd))
+        results.crowd["floor"] = {
+            "rate": record.per_second(started + 1, until),
+            "p99": pct(record.steps, 99),
+            "cpu_ms": 1000 * (child.cpu() - cpu) / len(record.steps),
         }
         await child.stop()
 
@@ -246,13 +266,14 @@ def _seconds_over(times: list[float], first: float, last: float, budget: int = 3
     return over / steps
 
 
-CASES = ("echo", "one", "one_raised", "default", "paced", "raised", "storm")
+CASES = ("echo", "floor", "one", "one_raised", "default", "paced", "raised", "storm")
 
 
 async def main(storm: int, seconds: float, only: list[str]) -> None:
     results = Results()
     runs = {
         "echo": lambda: echo_case(results, seconds),
+        "floor": lambda: floor_case(results, seconds),
         "one": lambda: one_person_case(results, seconds),
         "one_raised": lambda: one_person_case(results, seconds, raised=True),
         "default": lambda: crowd_case(results, "default", {}, seconds),
