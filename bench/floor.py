@@ -6,8 +6,9 @@ answers it, with the real questions' texts and buttons.
 Per tap, as bot/handlers/triage_answers.py does: a tick answers the callback and edits the
 question with the new tick; an answer (or Done) answers the callback, edits the question into
 the record of its answer, then sends the next question; "See my result" answers, edits the
-review and sends the result. Its transport is the bot's own (bot/transport.py). It shows what python-telegram-bot itself costs for a step (four or
-five calls, one or two updates) next to the echo bot's one call per update.
+review and sends the result. Its transport is the bot's own (bot/transport.py). It shows what
+python-telegram-bot itself costs for a step (three to five calls, one or two updates) next to
+the echo bot's one call per update.
 
 Usage: python bench/floor.py BOT_API_URL TOKEN   (polls until SIGINT or SIGTERM)
 """

@@ -9,18 +9,24 @@ TimedOut for a timeout, NetworkError for anything else on the wire.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
+from urllib.parse import urlencode
 
 import aiohttp
+from aiohttp.helpers import get_env_proxy_for_url
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+from yarl import URL
 
 POOL_SIZE = 256
 """python-telegram-bot's default for the sending connection pool."""
 TIMEOUT = 5.0
 POOL_TIMEOUT = 1.0
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+Proxy = tuple[URL, aiohttp.BasicAuth | None] | None
 
 
 class AiohttpRequest(BaseRequest):
@@ -38,6 +44,9 @@ class AiohttpRequest(BaseRequest):
         self._connect_timeout = connect_timeout
         self._pool_timeout = pool_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[tuple[str, str | None], Proxy] = {}
+        self._headers = {"User-Agent": self.USER_AGENT}
+        self._form_headers = self._headers | FORM
 
     @property
     def read_timeout(self) -> float | None:
@@ -46,8 +55,9 @@ class AiohttpRequest(BaseRequest):
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(limit=self._pool_size)
-            # As httpx does: HTTPS_PROXY, HTTP_PROXY and NO_PROXY from the environment apply.
-            self._session = aiohttp.ClientSession(connector=connector, trust_env=True)
+            # The environment's proxy is read once per host (`_proxy`), not by aiohttp's
+            # trust_env, which reads it and ~/.netrc again in a thread for every request.
+            self._session = aiohttp.ClientSession(connector=connector)
 
     async def shutdown(self) -> None:
         if self._session is not None and not self._session.closed:
@@ -75,19 +85,33 @@ class AiohttpRequest(BaseRequest):
             sock_read=_given(read_timeout, self._read_timeout),
         )
         body = _body(request_data, files)
+        target = URL(url)
+        proxy = self._proxy(target)
         try:
             async with self._session.request(
                 method,
-                url,
+                target,
                 data=body,
                 timeout=timeout,
-                headers={"User-Agent": self.USER_AGENT},
+                headers=self._form_headers if isinstance(body, bytes) else self._headers,
+                proxy=proxy[0] if proxy else None,
+                proxy_auth=proxy[1] if proxy else None,
             ) as response:
                 return response.status, await response.read()
         except TimeoutError as error:
             raise TimedOut from error
         except aiohttp.ClientError as error:
             raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
+
+    def _proxy(self, url: URL) -> Proxy:
+        """As httpx does: HTTPS_PROXY, HTTP_PROXY and NO_PROXY from the environment apply."""
+        origin = (url.scheme, url.host)
+        if origin not in self._proxies:
+            found: Proxy = None
+            with suppress(LookupError):
+                found = get_env_proxy_for_url(url)
+            self._proxies[origin] = found
+        return self._proxies[origin]
 
 
 def _given(value: ODVInput[float], default: float | None) -> float | None:
@@ -106,7 +130,7 @@ def _body(request_data: RequestData | None, files: dict[str, Any] | None) -> Any
         return None
     fields = request_data.json_parameters
     if not files:
-        return fields
+        return urlencode(fields).encode() if fields else None
     form = aiohttp.FormData()
     for name, value in fields.items():
         form.add_field(name, value)

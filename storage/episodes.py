@@ -11,7 +11,7 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Episode, TriageSession
+from storage.models import Episode, TriageSession, User
 from storage.statuses import EpisodeStatus, TriageStatus
 from triage.flow import TriageState
 from triage.levels import Level
@@ -90,6 +90,23 @@ class EpisodeRepository:
     async def session_by_id(self, session_id: int) -> TriageSession | None:
         query = select(TriageSession).where(TriageSession.id == session_id).with_for_update()
         return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def session_and_user(
+        self, session_id: int, user_id: int
+    ) -> tuple[TriageSession | None, User | None]:
+        """A session (locked, as `session_by_id`) and a person, in one statement: what every
+        tap on a question reads. Either may be missing; the person is read alone only when the
+        session is (a forged or deleted session's number)."""
+        query = (
+            select(TriageSession, User)
+            .outerjoin(User, User.id == user_id)
+            .where(TriageSession.id == session_id)
+            .with_for_update(of=TriageSession)
+        )
+        row = (await self.session.execute(query)).one_or_none()
+        if row is not None:
+            return row[0], row[1]
+        return None, await self.session.get(User, user_id)
 
 
 def record_of(episode: Episode) -> EpisodeRecord:

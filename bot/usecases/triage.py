@@ -152,8 +152,7 @@ async def answer(
     question the outcome and its plan are stored too."""
     session_id, question_id, option_id, wanted = fields
     async with sessions.begin() as session:
-        user = await UserRepository(session).get(telegram_id)
-        triage = await EpisodeRepository(session).session_by_id(session_id)
+        triage, user = await EpisodeRepository(session).session_and_user(session_id, telegram_id)
         tap = decide(user, triage, question_id, option_id, now, wanted)
         if tap.kind == TapKind.REVIEW and await _at_emergency(session, tap):
             tap = past_review(tap)

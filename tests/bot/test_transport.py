@@ -110,3 +110,21 @@ async def test_a_proxy_named_in_the_environment_carries_the_requests(
         )
     assert code == 200
     assert seen == [{"chat_id": "7", "text": "Hi"}]
+
+
+async def test_hosts_in_no_proxy_are_reached_directly_while_others_go_through_the_proxy(
+    server: tuple[str, Seen], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, seen = server
+    with socket.socket() as free:  # a proxy that is not there: what goes to it fails
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    async with AiohttpRequest() as request:
+        for _ in range(2):  # the second request of each host takes the same way as the first
+            code, _ = await request.do_request(f"{url}/getMe", "POST", _data(a=1))
+            assert code == 200
+            with pytest.raises(NetworkError):
+                await request.do_request("http://api.telegram.invalid/getMe", "POST", _data(a=1))
+    assert seen == [{"a": "1"}, {"a": "1"}]

@@ -85,3 +85,29 @@ async def test_statuses_are_written_as_the_plain_strings_stored_before(sessions:
     async with sessions() as session:
         stored = await session.scalar(text("SELECT status FROM episodes"))
     assert type(stored) is str and stored == "closed"
+
+
+async def test_a_tap_reads_its_session_and_its_person_together_or_whichever_exists(
+    sessions: Sessions,
+) -> None:
+    async with sessions.begin() as session:
+        await factories.add(
+            session,
+            factories.user(7),
+            factories.user(8),
+            factories.episode(7, id=3),
+            factories.triage_session(7, 3, id=5),
+        )
+    async with sessions.begin() as session:
+        repository = EpisodeRepository(session)
+        triage, person = await repository.session_and_user(5, 7)
+        assert (triage and triage.id, person and person.id) == (5, 7)
+        # Another person's tap on this session: both rows, for the use case to refuse.
+        triage, person = await repository.session_and_user(5, 8)
+        assert (triage and triage.user_id, person and person.id) == (7, 8)
+        # A session that is not there (forged, or erased with its person's data).
+        triage, person = await repository.session_and_user(99, 7)
+        assert (triage, person and person.id) == (None, 7)
+        # Someone unknown tapping a real session's button.
+        triage, person = await repository.session_and_user(5, 1234)
+        assert (triage and triage.id, person) == (5, None)
