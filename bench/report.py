@@ -66,8 +66,11 @@ def _machine() -> str:
 
 def lines(r: Results, command: str) -> list[str]:
     echo, one, storm = r.echo, r.one, r.storm
-    default, paced, raised = (r.crowd.get(k, {}) for k in ("default", "paced", "raised"))
+    default, paced, raised, floor = (
+        r.crowd.get(k, {}) for k in ("default", "paced", "raised", "floor")
+    )
     ratio = raised.get("rate", 0) / echo["rate"] if echo.get("rate") else float("nan")
+    floor_ratio = floor.get("rate", 0) / echo["rate"] if echo.get("rate") else float("nan")
     out = [
         f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC: `{command}`. {_machine()}.",
         "",
@@ -81,6 +84,10 @@ def lines(r: Results, command: str) -> list[str]:
         f" {_ms(one['tick_p50'])}; /start {_ms(one['start'])}; the person caused"
         f" {one['sends_per_s']:.1f} sends/s, and {one['held']:.0%} of steps took over 100 ms"
         " | p50 < 30 ms, p99 < 100 ms |",
+        f"| one person, a quarter of a second to tap each answer | next question p50"
+        f" {_ms(one['quick_p50'])}, p99 {_ms(one['quick_p99'])} ({one['quick_steps']:.0f}"
+        f" steps, {one['quick_sends_per_s']:.1f} sends/s, {one['quick_held']:.0%} over 100 ms)"
+        " | (as fast as a person taps) |",
         f"| one person, limits raised (the bot alone, without Telegram's budget) | next question"
         f" p50 {_ms(one['raised_p50'])}, p99 {_ms(one['raised_p99'])}"
         f" ({one['raised_steps']:.0f} steps, {one['raised_sends_per_s']:.0f} sends/s) | (why) |",
@@ -91,6 +98,9 @@ def lines(r: Results, command: str) -> list[str]:
         f"| 50 people, limits raised (own ceiling) | {raised['rate']:.1f} steps/s ="
         f" **{ratio:.2f}× echo**, p99 {_ms(raised['p99'])}, {raised['cpu_ms']:.1f} ms CPU"
         f" a step, {raised['core']:.0%} of a core | ≥ 0.4× echo |",
+        f"| floor: python-telegram-bot making the same calls with nothing behind them"
+        f" (bench/floor.py), 50 people | {floor['rate']:.1f} steps/s = {floor_ratio:.2f}× echo,"
+        f" {floor['cpu_ms']:.1f} ms CPU a step | (what the framework leaves) |",
         f"| storm of {storm['size']:,.0f} due reminders (seeded in {storm['seed_s']:.1f} s):"
         f" a new person | /start {_ms(storm['start'])}; next question p50 {_ms(storm['p50'])},"
         f" p99 {_ms(storm['p99'])} | p99 < 250 ms, /start < 250 ms |",

@@ -1,6 +1,7 @@
 """The benchmarks still run against today's bot: `bench/dispatch.py` at a small size, and the
-one-person case of `bench/updates.py`, whose scripted person follows today's conversation.
-Figures are not checked here (docs/benchmarks.md has them); that they come out at all is."""
+one-person and floor cases of `bench/updates.py`, whose scripted people follow today's
+conversation. Figures are not checked here (docs/benchmarks.md has them); that they come out
+at all is."""
 
 from __future__ import annotations
 
@@ -33,3 +34,10 @@ def test_the_one_person_benchmark_gets_through_triages_to_their_results() -> Non
     steps = re.search(r"'steps': (\d+)", out)
     assert steps is not None, out[-2000:]
     assert int(steps.group(1)) >= 11  # at least one whole triage: ten answers and the review
+
+
+def test_the_floor_benchmark_answers_the_same_questionnaire() -> None:
+    out = _run("bench/updates.py", "--only", "floor", "--seconds", "2")
+    rate = re.search(r"'floor': \{'rate': ([\d.]+)", out)
+    assert rate is not None, out[-2000:]
+    assert float(rate.group(1)) > 0  # its scripted people got through steps
