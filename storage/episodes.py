@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Episode, TriageSession, User
@@ -16,6 +16,15 @@ from storage.statuses import EpisodeStatus, TriageStatus
 from triage.flow import TriageState
 from triage.levels import Level
 from triage.rerun import EpisodeRecord
+
+# Built once: a tap on a question runs it, and building and keying it again each time showed
+# in the profile of the busiest case (docs/benchmarks.md).
+_SESSION_AND_USER = (
+    select(TriageSession, User)
+    .outerjoin(User, User.id == bindparam("user_id"))
+    .where(TriageSession.id == bindparam("session_id"))
+    .with_for_update(of=TriageSession)
+)
 
 
 class EpisodeRepository:
@@ -97,13 +106,8 @@ class EpisodeRepository:
         """A session (locked, as `session_by_id`) and a person, in one statement: what every
         tap on a question reads. Either may be missing; the person is read alone only when the
         session is (a forged or deleted session's number)."""
-        query = (
-            select(TriageSession, User)
-            .outerjoin(User, User.id == user_id)
-            .where(TriageSession.id == session_id)
-            .with_for_update(of=TriageSession)
-        )
-        row = (await self.session.execute(query)).one_or_none()
+        params = {"session_id": session_id, "user_id": user_id}
+        row = (await self.session.execute(_SESSION_AND_USER, params)).one_or_none()
         if row is not None:
             return row[0], row[1]
         return None, await self.session.get(User, user_id)
