@@ -34,12 +34,13 @@ SCREEN_ANSWERS = rf"^c:(?![^:]*:{RERUN}(:|$))"
 def safety_markup(
     cat: Catalogue, checkin_id: int, *, said_no: bool = False
 ) -> InlineKeyboardMarkup:
-    """The emergency list, one sign a row, then "No, none of these" (ticked once said)."""
-    rows = [
+    """The emergency list, one sign a row, under "No, none of these" (ticked once said): the
+    none-option pinned at the top, as on every list of the questionnaire (spec §2 UI notes)."""
+    none = _ticked(cat, cat.text("checkin.safety.none"), said_no)
+    rows = [[(none, data(checkin_id, "safety", NONE))]]
+    rows += [
         [(cat.text(f"option.{sign}"), data(checkin_id, "safety", sign))] for sign in EMERGENCY_SIGNS
     ]
-    none = _ticked(cat, cat.text("checkin.safety.none"), said_no)
-    rows.append([(none, data(checkin_id, "safety", NONE))])
     return keyboard(rows)
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot import callbacks, cities, places
@@ -65,17 +65,17 @@ async def on_button(update: Update, context: BotContext) -> None:
     if handler is None:
         raise callbacks.BadCallback("unknown settings action")
     await query.answer()
-    await handler(context, user, values)
+    await handler(context, user, values, query)
 
 
-async def _on_menu(context: BotContext, user: User, _: Values) -> None:
+async def _on_menu(context: BotContext, user: User, _: Values, _tap: CallbackQuery) -> None:
     """Back to the settings summary; nothing typed is awaited any more."""
     stored = await usecases.store(context.deps.sessions, user.id, awaiting=None)
     assert stored is not None
     await screen.show_summary(context.bot, context.deps, stored)
 
 
-async def _on_tz(context: BotContext, user: User, values: Values) -> None:
+async def _on_tz(context: BotContext, user: User, values: Values, tap: CallbackQuery) -> None:
     if not values:
         await usecases.store(context.deps.sessions, user.id, awaiting=Awaiting.TZ)
         await screen.ask_zone(context.bot, user, places.zone_choices(user.country))
@@ -83,21 +83,21 @@ async def _on_tz(context: BotContext, user: User, values: Values) -> None:
     zone = cities.picked(values, user.country)
     if zone is None:
         raise callbacks.BadCallback("no such zone")
-    await screen.set_zone(context.bot, context.deps, user.id, zone)
+    await screen.set_zone(context.bot, context.deps, user.id, zone, tap)
 
 
-async def _on_country(context: BotContext, user: User, values: Values) -> None:
+async def _on_country(context: BotContext, user: User, values: Values, tap: CallbackQuery) -> None:
     if not values:
         await country.ask(context, user, then_triage=False)
         return
     if not country.valid(values[0]) or values[1:] not in ((), (country.THEN_TRIAGE,)):
         raise callbacks.BadCallback("no such country")
-    saved = await country.save(context, user.id, values[0])
+    saved = await country.save(context, user.id, values[0], tap)
     if values[1:]:
         await triage_screen.begin(context.bot, context.deps, saved.chat_id, saved)
 
 
-async def _on_quiet(context: BotContext, user: User, values: Values) -> None:
+async def _on_quiet(context: BotContext, user: User, values: Values, tap: CallbackQuery) -> None:
     if len(values) != 2:
         await usecases.store(context.deps.sessions, user.id, awaiting=Awaiting.QUIET)
         await screen.ask_quiet(context.bot, user)
@@ -105,24 +105,24 @@ async def _on_quiet(context: BotContext, user: User, values: Values) -> None:
     start, end = (parse_time(f"{v[:2]}:{v[2:]}") for v in values)
     if start is None or end is None:
         raise callbacks.BadCallback("bad quiet hours")
-    await screen.set_quiet(context.bot, context.deps, user.id, start, end)
+    await screen.set_quiet(context.bot, context.deps, user.id, start, end, tap)
 
 
-async def _on_bedtime(context: BotContext, user: User, _: Values) -> None:
+async def _on_bedtime(context: BotContext, user: User, _: Values, _tap: CallbackQuery) -> None:
     await ask_bedtime(context.bot, user)
 
 
-async def _on_workout(context: BotContext, user: User, _: Values) -> None:
+async def _on_workout(context: BotContext, user: User, _: Values, _tap: CallbackQuery) -> None:
     await ask_workout_days(context.bot, user)
 
 
-async def _on_consent(context: BotContext, user: User, _: Values) -> None:
+async def _on_consent(context: BotContext, user: User, _: Values, _tap: CallbackQuery) -> None:
     if user.consent_reminders_at is None:
         await usecases.consent_again(context.deps.sessions, context.deps.clock.now(), user.id)
     await context.bot.send_message(user.chat_id, catalogue(user).text("settings.reminders_on"))
 
 
-async def _on_ring(context: BotContext, user: User, _: Values) -> None:
+async def _on_ring(context: BotContext, user: User, _: Values, _tap: CallbackQuery) -> None:
     """Nudges ring, or arrive silently again (check-ins always ring)."""
     stored = await usecases.store(context.deps.sessions, user.id, ring_nudges=not user.ring_nudges)
     assert stored is not None

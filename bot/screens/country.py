@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from telegram import Message
+from telegram import CallbackQuery, Message
 
 from bot import callbacks, places
 from bot.catalogue import Catalogue
 from bot.countries import LEGACY_EU, region
 from bot.deps import BotContext
-from bot.replies import catalogue, keyboard, say
+from bot.replies import catalogue, keyboard, say, show_choice
 from bot.usecases.country import await_country, save_country
 from storage.models import User
 
@@ -67,9 +67,14 @@ async def ask(context: BotContext, user: User, *, then_triage: bool, legacy: boo
     )
 
 
-async def save(context: BotContext, user_id: int, value: str) -> User:
-    """Stores the chosen country, stops awaiting a typed one, and says so."""
+async def save(
+    context: BotContext, user_id: int, value: str, tap: CallbackQuery | None = None
+) -> User:
+    """Stores the chosen country, stops awaiting a typed one, and says so; the question, when
+    a button answered it, keeps the country under it."""
     user = await save_country(context.deps.sessions, user_id, stored(value))
+    if tap is not None:
+        await show_choice(tap)
     cat = catalogue(user)
     text = say(cat, "country.saved", user, country=label(cat, user.country))
     await context.bot.send_message(user.chat_id, text)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from telegram import (
     Bot,
+    CallbackQuery,
     InlineKeyboardMarkup,
     KeyboardButton,
     ReplyKeyboardMarkup,
@@ -22,7 +23,7 @@ from bot import callbacks, cities
 from bot.catalogue import Catalogue
 from bot.deps import Deps
 from bot.plans import DAY_NAMES, preferences
-from bot.replies import catalogue, keyboard, say
+from bot.replies import catalogue, keyboard, say, show_choice
 from bot.screens import country
 from bot.screens.preferences import hhmm, what
 from bot.usecases import settings as usecases
@@ -145,15 +146,31 @@ async def ask_quiet(bot: Bot, user: User) -> None:
     await bot.send_message(user.chat_id, text, reply_markup=keyboard([*rows, back(cat)]))
 
 
-async def set_zone(bot: Bot, deps: Deps, user_id: int, zone: str) -> None:
-    """The new zone saved, every reminder kept at its local wall time, and said so."""
+async def set_zone(
+    bot: Bot, deps: Deps, user_id: int, zone: str, tap: CallbackQuery | None = None
+) -> None:
+    """The new zone saved, every reminder kept at its local wall time, and said so; the
+    question, when a button answered it, keeps the zone under it."""
     user, text = await usecases.set_zone(deps.sessions, deps.clock.now(), user_id, zone)
     deps.wake()
+    if tap is not None:
+        await show_choice(tap)
     await bot.send_message(user.chat_id, text, reply_markup=ReplyKeyboardRemove())
 
 
-async def set_quiet(bot: Bot, deps: Deps, user_id: int, start: dt.time, end: dt.time) -> None:
-    """New quiet hours saved, or the reason they would swallow every reminder said."""
+async def set_quiet(
+    bot: Bot,
+    deps: Deps,
+    user_id: int,
+    start: dt.time,
+    end: dt.time,
+    tap: CallbackQuery | None = None,
+) -> None:
+    """New quiet hours saved, or the reason they would swallow every reminder said. Once
+    saved, the question a button answered keeps the window under it; a refused one keeps its
+    buttons, to pick another."""
     user, text = await usecases.set_quiet(deps.sessions, deps.clock.now(), user_id, start, end)
     deps.wake()
+    if tap is not None and (user.quiet_start, user.quiet_end) == (hhmm(start), hhmm(end)):
+        await show_choice(tap)
     await bot.send_message(user.chat_id, text)

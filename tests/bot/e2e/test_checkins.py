@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
+from bot.catalogue import languages
+from bot.checkin_screens import NONE, data, safety_markup
 from bot.playground.users import ScriptedUser
 from storage.episodes import EpisodeRepository
 from tests.bot.e2e.checkin_setup import (
@@ -17,6 +21,7 @@ from tests.bot.e2e.checkin_setup import (
 )
 from tests.bot.e2e.harness import BotRig
 from tests.bot.e2e.steps import read_until
+from triage.checkin_flow import EMERGENCY_SIGNS
 from triage.levels import Level
 
 
@@ -58,8 +63,19 @@ async def test_the_first_screen_opens_with_the_safety_question_and_the_emergency
     assert (first.text or "").startswith("Hi! Checking in on that twitch.")
     assert "Any of these now?" in (first.text or "")
     labels = first.button_labels()
-    assert labels[0].startswith("Trouble breathing") and labels[-1] == "No, none of these"
+    assert labels[0] == "No, none of these" and labels[1].startswith("Trouble breathing")
     assert all(len(row) == 1 for row in first.buttons)
+
+
+@pytest.mark.parametrize("language", sorted(languages()))
+def test_the_safety_question_pins_its_none_option_at_the_top_in_every_language(
+    language: str,
+) -> None:
+    cat = languages()[language]
+    buttons = [row[0] for row in safety_markup(cat, 7).inline_keyboard]
+    none = (cat.text("checkin.safety.none"), data(7, "safety", NONE))
+    assert (buttons[0].text, buttons[0].callback_data) == none
+    assert [b.callback_data for b in buttons[1:]] == [data(7, "safety", s) for s in EMERGENCY_SIGNS]
 
 
 async def test_a_late_check_in_says_sorry_first(rig: BotRig) -> None:

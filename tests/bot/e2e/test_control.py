@@ -97,7 +97,7 @@ async def test_checkin_now_asks_the_safety_question_at_once(rig: BotRig) -> None
     await person.send("/checkin")
     first = await person.next_message()
     assert "Any of these now?" in (first.text or "")
-    assert first.button_labels()[-1] == "No, none of these"
+    assert first.button_labels()[0] == "No, none of these"
     await person.tap("No, none of these")
     await read_until(person, "How's the twitch now?")
 

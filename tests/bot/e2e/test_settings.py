@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.playground.users import ScriptedUser
 from bot.usecases import settings
@@ -18,6 +18,7 @@ from tests.bot.e2e.harness import BotRig
 from tests.bot.e2e.steps import onboard, read_until
 from tests.bot.e2e.test_triage import CALM, walk
 from triage.quiet import QuietHours
+from triage.schedule import ReminderKind
 
 
 async def planned_person(rig: BotRig, answers: dict[str, list[str]] | None = None) -> ScriptedUser:
@@ -33,6 +34,25 @@ async def open_settings(person: ScriptedUser, button: str) -> None:
     await person.send("/settings")
     await read_until(person, "Your settings")
     await person.tap(button)
+
+
+async def answered(person: ScriptedUser) -> str:
+    """The question a tap just answered: edited, its buttons gone; its text."""
+    record = await person.next_message()
+    assert record.edited and record.buttons == []
+    return record.text or ""
+
+
+async def retime(person: ScriptedUser, nudge: str, was: str, typed: str) -> None:
+    """New times for the nudge series at `was`, typed after its 🕒 button in /settings."""
+    await open_settings(person, "🔔 Reminders")
+    await read_until(person, "Your reminders.")
+    assert person.last is not None
+    row = next(b for b in person.last.buttons if b[0].text == f"✅ {nudge}: {was}")
+    await person.tap_button(row[1], message=person.last)
+    await read_until(person, f"{nudge} comes at")
+    await person.send(typed)
+    await read_until(person, f"{nudge} moved to")
 
 
 async def rows(rig: BotRig, kind: str) -> list[Reminder]:
@@ -139,6 +159,48 @@ async def test_a_quiet_hours_button_is_saved_at_once(rig: BotRig) -> None:
     await person.tap("00:00–08:00")
     assert "Next reminder: Water check" in await read_until(person, "Quiet hours are now")
     assert (await user_row(rig)).quiet_start == "00:00"
+
+
+@pytest.mark.parametrize(
+    ("button", "question", "choice", "confirmed"),
+    [
+        ("🌙 Quiet hours", "Quiet hours are", "23:00–08:00", "Quiet hours are now 23:00–08:00."),
+        ("🌍 Time zone", "Or pick one:", "Europe/London", "Time zone set to Europe/London"),
+        ("🏳️ Country", "Which country", "🇺🇸 United States", "Country set to"),
+    ],
+    ids=["quiet", "zone", "country"],
+)
+async def test_a_settings_question_keeps_the_tapped_answer_under_it_before_confirming(
+    rig: BotRig, button: str, question: str, choice: str, confirmed: str
+) -> None:
+    person = await planned_person(rig)
+    await open_settings(person, button)
+    await read_until(person, question)
+    await person.tap(choice)
+    assert (await answered(person)).endswith(f"\n➜ {choice}")
+    await read_until(person, confirmed)
+
+
+async def test_a_refused_quiet_hours_button_leaves_the_others_to_pick_from(rig: BotRig) -> None:
+    person = await planned_person(rig)
+    async with rig.deps.sessions.begin() as session:  # the check-ins and plan question are over
+        kinds = (ReminderKind.CHECKIN, ReminderKind.PLAN_END)
+        await session.execute(update(Reminder).where(Reminder.kind.in_(kinds)).values(active=False))
+    for nudge, was in (
+        ("Water check", "10:00"),
+        ("Water check", "15:00"),
+        ("Screen break", "11:00"),
+    ):
+        await retime(person, nudge, was, "07:30")
+    await open_settings(person, "🌙 Quiet hours")
+    await read_until(person, "Quiet hours are")
+    question = person.last
+    await person.tap("00:00–08:00")
+    refusal = await person.next_message()
+    assert "would cover every one of your reminders (07:30)" in (refusal.text or "")
+    await person.tap("22:00–07:00", message=question)
+    assert (await answered(person)).endswith("\n➜ 22:00–07:00")
+    await read_until(person, "Quiet hours are now 22:00–07:00.")
 
 
 async def test_turning_the_water_check_off_stops_it_and_on_brings_it_back(rig: BotRig) -> None:
