@@ -92,6 +92,8 @@ async def test_a_positive_safety_screen_shows_the_emergency_text_and_pauses_nudg
     await person.tap("Trouble breathing", message=person.last)
     text = await read_until(person, "urgent medical help")
     assert "999" in text and "General information only" in text
+    # Like the L4 result, it says the reminders stopped and that it will check in again.
+    assert "I've paused all reminders and will check on you later." in text
     assert not (await reminder(rig, seeded.nudge_reminder_id)).active
     state = await followup(rig, seeded)
     assert state.level is Level.L4
