@@ -41,6 +41,7 @@ from bot.replies import (
     keyboard,
     say,
     say_for,
+    show_choice,
 )
 from bot.screens import triage as triage_screen
 from bot.screens.onboarding import ask
@@ -101,8 +102,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     if choice not in (SAFETY_NOW, SAFETY_BACK):
         raise callbacks.BadCallback("unknown safety choice")
     await query.answer()
-    if query.message is not None and hasattr(query.message, "edit_reply_markup"):
-        await query.message.edit_reply_markup(None)  # the advice stays; the choice is made
+    await show_choice(query)  # the advice stays, with the choice under it
     if choice == SAFETY_NOW:
         await _on_happening_now(update, context)
     else:
