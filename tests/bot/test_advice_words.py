@@ -111,6 +111,20 @@ def test_the_last_check_in_at_l3_or_l4_says_be_seen_today_not_the_routine_gp(
     assert "please see your GP" not in text
 
 
+def _not_seen_yet(level: Level) -> Decision:
+    day = dt.date(2026, 11, 24)
+    state = FollowUpState(level, (), day, day, day, restated_advice=True)
+    return Decision(state, ("F-E7",), frozenset(), ("checkin.restate",))
+
+
+def test_advice_restated_at_l3_to_someone_not_yet_seen_says_today_not_book_an_appointment() -> None:
+    user = User(id=1, chat_id=1, country="US", tz="America/Chicago")
+    text = summary(CAT, user, _not_seen_yet(Level.L3))
+    assert "today" in text and "911" in text
+    assert "booking an appointment" not in text
+    assert "booking an appointment" in summary(CAT, user, _not_seen_yet(Level.L2))
+
+
 def test_the_last_check_in_at_a_routine_level_keeps_the_routine_closing() -> None:
     user = User(id=1, chat_id=1, country="GB", tz="Europe/London")
     assert "please see your GP" in summary(CAT, user, _last_checkin(Level.L1))
