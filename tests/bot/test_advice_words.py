@@ -151,3 +151,15 @@ def test_the_persons_own_doctor_is_named_in_their_countrys_words(key: str) -> No
     uk, us = say_for(CAT, key, "GB"), say_for(CAT, key, "US")
     assert "GP" in uk
     assert "GP" not in us and "doctor" in us
+
+
+@pytest.mark.parametrize("country", [None, "EU"])
+@pytest.mark.parametrize("key", ["exit.under18", "onboarding.declined", "advice.L3"])
+def test_words_naming_the_persons_doctor_then_the_urgent_service_never_name_the_doctor_twice(
+    country: str | None, key: str
+) -> None:
+    # The age and consent steps come before the country, so everyone sees the generic words:
+    # never "your doctor, or your own doctor or ...".
+    text = say_for(CAT, key, country)
+    assert "your doctor" in text or "doctor's office" in text, text
+    assert "own doctor" not in text, text
