@@ -185,9 +185,13 @@ async def test_seen_by_a_doctor_who_said_keep_an_eye_on_it_turns_on_monitoring(
 async def test_two_unanswered_check_ins_end_with_the_closing_message_and_stop_everything(
     rig: BotRig,
 ) -> None:
-    _, seeded = await started(rig)
+    person, seeded = await started(rig)
     first = await due_checkin(rig, seeded)
     assert first is not None and first.next_local is not None
+    await rig.app.bot.send_message(  # type: ignore[attr-defined]
+        person.chat_id, first.text, reply_markup=first.markup
+    )
+    shown = await person.next_message()
     second = await due_checkin(rig, seeded, at_local=first.next_local)
     assert second is not None and second.markup is not None and second.next_local is not None
     closing = await due_checkin(rig, seeded, at_local=second.next_local)
@@ -199,6 +203,10 @@ async def test_two_unanswered_check_ins_end_with_the_closing_message_and_stop_ev
     assert not (await reminder(rig, seeded.checkin_reminder_id)).active
     later = second.next_local + dt.timedelta(days=1)
     assert await due_checkin(rig, seeded, at_local=later) is None
+    # A late tap on the first one is not promised a next check-in that will never come.
+    await person.tap("No, none of these", message=shown)
+    said = await latest_answer(person)
+    assert "stopped checking in" in said and "next one" not in said
 
 
 async def test_a_tap_on_a_finished_check_in_is_answered_gently_and_changes_nothing(
