@@ -147,6 +147,9 @@ async def test_f_e2_declining_the_re_run_keeps_the_raised_level_and_starts_nothi
     await person.tap("Not yet")
     await read_until(person, "go through a few of the questions again")
     await person.tap("Not now")
+    record = await person.next_message()  # the offer keeps the answer, its buttons gone
+    assert record.edited and record.buttons == []
+    assert (record.text or "").endswith("\n➜ Not now")
     await read_until(person, "The advice I gave stands")
     async with rig.deps.sessions() as session:
         assert await EpisodeRepository(session).active_session(person.user_id) is None
