@@ -251,3 +251,24 @@ async def test_a_restart_between_two_answers_carries_on_at_the_same_screen(rig: 
     await read_until(person, "habit snapshot")
     row = (await checkins(rig, seeded))[0]
     assert row.answers == {"safety": False, "status": "gone", "new_signs": []}
+
+
+@pytest.mark.parametrize(
+    ("typed", "answer"),
+    [("kms", "Carry on"), ("my chest is tight", "No, I was describing something else")],
+)
+async def test_danger_words_typed_mid_check_in_lead_back_to_the_screen_waiting(
+    rig: BotRig, typed: str, answer: str
+) -> None:
+    person, seeded = await started(rig)
+    first = await send_checkin(rig, person, seeded)
+    await person.tap("No, none of these", message=first)
+    await read_until(person, "How's the twitch now?")
+    await person.send(typed)
+    await read_until(person, "call 999")
+    await person.tap(answer)
+    await read_until(person, "Here is where you were")
+    screen = await person.next_message()
+    assert screen.text == "How's the twitch now?" and "Same" in screen.button_labels()
+    await person.tap("Same", message=screen)
+    await read_until(person, "Anything new from this list?")
