@@ -120,7 +120,7 @@ async def _on_next(
     await query.answer()
     await edit(query.message, answered(cat, *tap.answered), None)
     if tap.escalation is not None and user is not None:
-        await context.bot.send_message(user.chat_id, advice(cat, user, tap.escalation.outcome))
+        await context.bot.send_message(user.chat_id, advice(cat, user, tap.escalation))
     text, markup = render(cat, tap.row)
     await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
 
@@ -134,7 +134,7 @@ async def _on_finished(
     record = answered(cat, *tap.answered) if tap.answered else habits_record(cat, tap.row)
     await edit(query.message, record, None)
     if tap.escalation is not None:
-        await context.bot.send_message(user.chat_id, advice(cat, user, tap.escalation.outcome))
+        await context.bot.send_message(user.chat_id, advice(cat, user, tap.escalation))
     raised = tap.escalation is not None
     await context.bot.send_message(user.chat_id, summary(cat, user, tap.decision, raised=raised))
     which = rerun_offered(tap.decision.actions)

@@ -53,6 +53,9 @@ async def test_f_e2_new_swallowing_trouble_shows_get_advice_today_before_any_oth
     assert not advice.edited and advice.buttons == []
     assert "Get advice today" in text and "today" in text.split("Get advice today")[1]
     assert "speech or swallowing changing" in text
+    # The check-in comes on a Saturday: the surgery is shut, so the urgent service now (§4.4).
+    assert "outside usual opening hours" in text and "NHS 111" in text
+    assert "GP surgery today" not in text
     assert "Thanks, that's noted" not in text and "habit" not in text
     doctor = await person.next_message()
     assert "Have you seen a doctor about it?" in (doctor.text or "")
