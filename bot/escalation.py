@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.catalogue import Catalogue
 from bot.plans import pause_nudges
 from bot.replies import say
-from bot.results import advice_key, driving, reason_phrases
+from bot.results import advice_key, driving, level_name, reason_phrases
 from storage.checkins import CheckInRepository
 from storage.models import CheckIn, Delivery, Episode, User
 from storage.reminders import ReminderRepository
@@ -75,7 +75,7 @@ def advice(cat: Catalogue, user: User, escalation: Escalation) -> str:
     the check-in (§4.4: "get advice today" outside surgery hours), with the footer (§5.3)."""
     outcome = escalation.outcome
     phrases = reason_phrases(cat, outcome)
-    parts = [cat.text("checkin_ui.raised", level=cat.text(f"level.{outcome.level}.name"))]
+    parts = [cat.text("checkin_ui.raised", level=level_name(cat, user, outcome.level))]
     if phrases:
         parts.append(cat.text("triage_ui.result_reasons", reasons="; ".join(phrases)))
     reason = " and ".join(driving(cat, outcome))

@@ -9,12 +9,15 @@ import datetime as dt
 import pytest
 
 from bot.catalogue import catalogue_for
+from bot.escalation import advice
 from bot.replies import say_for
 from bot.results import compose_result
 from bot.screens.checkin import summary
 from storage.models import User
+from tests.triage.test_escalation import AT_CHECKIN, everyday
 from triage.assess import assess
-from triage.followup import Decision, FollowUpState
+from triage.escalation import escalate
+from triage.followup import Decision, FollowUpState, Status
 from triage.levels import Level
 
 CAT = catalogue_for("en")
@@ -163,3 +166,16 @@ def test_words_naming_the_persons_doctor_then_the_urgent_service_never_name_the_
     text = say_for(CAT, key, country)
     assert "your doctor" in text or "doctor's office" in text, text
     assert "own doctor" not in text, text
+
+
+@pytest.mark.parametrize(
+    ("country", "name"), [("US", "Routine doctor appointment"), ("GB", "Routine GP appointment")]
+)
+def test_advice_raised_in_a_check_in_names_the_level_in_the_countrys_words(
+    country: str, name: str
+) -> None:
+    answers, state = everyday()
+    stiff = escalate(state, answers, frozenset({"N_STIFF"}), Status.SAME, AT_CHECKIN)
+    assert stiff is not None and stiff.outcome.level is Level.L1
+    text = advice(CAT, User(id=1, chat_id=1, country=country, tz="UTC"), stiff)
+    assert f"It is now: {name}." in text
