@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.catalogue import Catalogue
 from bot.plans import pause_nudges
 from bot.replies import say
-from bot.results import advice_key, driving, reason_phrases
+from bot.results import advice_key, driving, level_name, reason_phrases
 from storage.checkins import CheckInRepository
 from storage.models import CheckIn, Delivery, Episode, User
 from storage.reminders import ReminderRepository
@@ -26,7 +26,6 @@ from triage.escalation import Escalation, escalate, is_due
 from triage.flow import TriageState
 from triage.followup import FollowUpState
 from triage.levels import Level
-from triage.outcome import Outcome
 
 log = logging.getLogger(__name__)
 
@@ -71,14 +70,16 @@ async def _follow_the_new_level(
         await pause_nudges(session, user.id)  # §0.2.6: no nudges at L3 or L4
 
 
-def advice(cat: Catalogue, user: User, outcome: Outcome) -> str:
-    """The raised level's advice, as a triage result words it, with the footer (§5.3)."""
+def advice(cat: Catalogue, user: User, escalation: Escalation) -> str:
+    """The raised level's advice, as a triage result words it at the person's local time of
+    the check-in (§4.4: "get advice today" outside surgery hours), with the footer (§5.3)."""
+    outcome = escalation.outcome
     phrases = reason_phrases(cat, outcome)
-    parts = [cat.text("checkin_ui.raised", level=cat.text(f"level.{outcome.level}.name"))]
+    parts = [cat.text("checkin_ui.raised", level=level_name(cat, user, outcome.level))]
     if phrases:
         parts.append(cat.text("triage_ui.result_reasons", reasons="; ".join(phrases)))
     reason = " and ".join(driving(cat, outcome))
-    parts.append(say(cat, advice_key(outcome), user, reason=reason))
+    parts.append(say(cat, advice_key(outcome, escalation.at), user, reason=reason))
     parts.extend(say(cat, f"extra.{extra}", user) for extra in outcome.extras)
     parts.append(say(cat, "footer", user))
     return "\n\n".join(parts)

@@ -32,7 +32,8 @@ _NONE_OF_THESE = {"Q6_NERVE": "N_NONE", "Q7_EYE_BODY": "S_NONE"}
 class Escalation:
     """What the new signs changed: the rules that fired, the answers, the outcome and state.
 
-    `rose` is True when the level went up: the new advice is then shown at once.
+    `rose` is True when the level went up: the new advice is then shown at once. `at` is the
+    person's local time of the assessment, which the advice's wording depends on (§4.4).
     """
 
     fired: tuple[str, ...]
@@ -40,6 +41,7 @@ class Escalation:
     outcome: Outcome
     state: FollowUpState
     rose: bool
+    at: dt.datetime | None = None
 
 
 def is_due(new_signs: frozenset[str], status: Status | None) -> bool:
@@ -78,4 +80,4 @@ def escalate(
     outcome = assess(answers.answers, now_local.date(), answers.episodes_90d)
     raised = on_retriage(state, outcome, now_local)
     fired = (("F-E2",) if new_signs else ()) + (("F-E3",) if status is Status.SPREAD else ())
-    return Escalation(fired, answers, outcome, raised, raised.level > state.level)
+    return Escalation(fired, answers, outcome, raised, raised.level > state.level, now_local)

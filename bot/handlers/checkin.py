@@ -80,6 +80,8 @@ def reply_to(kind: TapKind) -> Reply:
             return moved_on("checkin_ui.moved_on")
         case TapKind.CLOSED:
             return answer_only("checkin_ui.finished", show_alert=True)
+        case TapKind.ENDED:
+            return answer_only("checkin_ui.ended", show_alert=True)
         case TapKind.FOREIGN:
             return NOT_YOURS
         case TapKind.EMPTY:
@@ -118,7 +120,7 @@ async def _on_next(
     await query.answer()
     await edit(query.message, answered(cat, *tap.answered), None)
     if tap.escalation is not None and user is not None:
-        await context.bot.send_message(user.chat_id, advice(cat, user, tap.escalation.outcome))
+        await context.bot.send_message(user.chat_id, advice(cat, user, tap.escalation))
     text, markup = render(cat, tap.row)
     await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
 
@@ -132,7 +134,7 @@ async def _on_finished(
     record = answered(cat, *tap.answered) if tap.answered else habits_record(cat, tap.row)
     await edit(query.message, record, None)
     if tap.escalation is not None:
-        await context.bot.send_message(user.chat_id, advice(cat, user, tap.escalation.outcome))
+        await context.bot.send_message(user.chat_id, advice(cat, user, tap.escalation))
     raised = tap.escalation is not None
     await context.bot.send_message(user.chat_id, summary(cat, user, tap.decision, raised=raised))
     which = rerun_offered(tap.decision.actions)

@@ -11,7 +11,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from bot import callbacks
 from bot.checkin_screens import NONE, RERUN_ANSWERS
 from bot.deps import BotContext
-from bot.replies import catalogue, edit
+from bot.replies import catalogue, show_choice
 from bot.screens import triage as triage_screen
 from bot.usecases import checkin
 from triage.checkin_flow import RERUNS
@@ -31,7 +31,7 @@ async def on_rerun(update: Update, context: BotContext) -> None:
         await query.answer(cat.text("error.stale_button_alert"))
         return
     await query.answer()
-    await edit(query.message, cat.text("checkin_ui.rerun"), None)
+    await show_choice(query)
     if choice == NONE:
         await context.bot.send_message(user.chat_id, cat.text("checkin_ui.rerun_declined"))
     elif offer.active is not None:

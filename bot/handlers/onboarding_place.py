@@ -13,8 +13,11 @@ from bot.replies import catalogue, keyboard, say
 from bot.screens import country
 from bot.screens.onboarding import after_step, ask, data
 from bot.usecases import onboarding as usecases
-from bot.usecases.onboarding import Step
+from bot.usecases.onboarding import ASKING, Step
 from storage.models import User
+
+ENDED = {Step.UNDER18: "exit.under18", Step.DECLINED: "onboarding.declined"}
+"""What typed text gets once onboarding has ended without a questionnaire: its ending again."""
 
 
 async def on_text(update: Update, context: BotContext, user: User) -> None:
@@ -25,10 +28,13 @@ async def on_text(update: Update, context: BotContext, user: User) -> None:
         await _typed_country(message, context, user, message.text)
     elif user.onboarding_step == Step.TIMEZONE:
         await _typed_zone(message, context, user, message.text)
-    else:
+    elif user.onboarding_step in ASKING:
         cat = catalogue(user)
         await message.reply_text(say(cat, "error.text_instead_of_button", user))
         await ask(message, user, cat)
+    else:  # onboarding ended (under 18, no consent) or not begun: nothing to ask
+        key = ENDED.get(Step(user.onboarding_step), "triage_ui.not_onboarded")
+        await message.reply_text(say(catalogue(user), key, user))
 
 
 async def _typed_country(message: Message, context: BotContext, user: User, text: str) -> None:

@@ -15,7 +15,7 @@ spec's fallback text naming 999, 112 and 911).
 | tap                      | then                                                          |
 |--------------------------|---------------------------------------------------------------|
 | This is happening now    | F-E1 on the episode (L4, nudges paused, a check-in in 12 h)   |
-| No, something else/Carry on | the question that was waiting, or a short "nothing waits"  |
+| No, something else/Carry on | the question or check-in screen waiting, or "nothing waits" |
 
 Nothing is abandoned: a questionnaire in progress simply waits for its next tap.
 Callback data: `x:now`, `x:back`.
@@ -30,6 +30,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filt
 
 from bot import callbacks
 from bot.catalogue import catalogue_for
+from bot.checkin_screens import render
 from bot.deps import BotContext
 from bot.hints import country_of
 from bot.replies import (
@@ -41,6 +42,7 @@ from bot.replies import (
     keyboard,
     say,
     say_for,
+    show_choice,
 )
 from bot.screens import triage as triage_screen
 from bot.screens.onboarding import ask
@@ -101,8 +103,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     if choice not in (SAFETY_NOW, SAFETY_BACK):
         raise callbacks.BadCallback("unknown safety choice")
     await query.answer()
-    if query.message is not None and hasattr(query.message, "edit_reply_markup"):
-        await query.message.edit_reply_markup(None)  # the advice stays; the choice is made
+    await show_choice(query)  # the advice stays, with the choice under it
     if choice == SAFETY_NOW:
         await _on_happening_now(update, context)
     else:
@@ -125,7 +126,7 @@ async def _on_happening_now(update: Update, context: BotContext) -> None:
 async def _on_back(update: Update, context: BotContext) -> None:
     d, person, chat = context.deps, update.effective_user, update.effective_chat
     assert person and chat
-    user, waiting = await with_questionnaire(d.sessions, person.id)
+    user, waiting, checkin = await with_questionnaire(d.sessions, person.id)
     cat = catalogue(user, person.language_code)
     if user is not None and user.onboarding_step in ASKING:
         await context.bot.send_message(chat.id, cat.text("safety.back"))
@@ -134,5 +135,9 @@ async def _on_back(update: Update, context: BotContext) -> None:
     elif user is not None and waiting is not None:
         await context.bot.send_message(chat.id, cat.text("safety.back"))
         await triage_screen.send_current(context.bot, chat.id, user, waiting, d.clock.now())
+    elif user is not None and checkin is not None:
+        await context.bot.send_message(chat.id, cat.text("safety.back"))
+        text, markup = render(cat, checkin)
+        await context.bot.send_message(chat.id, text, reply_markup=markup)
     else:
         await context.bot.send_message(chat.id, say(cat, "safety.nothing_waiting", user))

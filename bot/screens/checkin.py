@@ -18,11 +18,14 @@ def summary(cat: Catalogue, user: User, decision: Decision, *, raised: bool = Fa
     as if nothing had changed.
     """
     parts = [say(cat, "emergency", user)] if Action.SHOW_EMERGENCY in decision.actions else []
+    upcoming = decision.state.next_checkin
+    if Action.PAUSE_NUDGES in decision.actions and parts:
+        # §1.1: the L4 text ends by saying the reminders stopped and whether a check-in follows.
+        parts.append(cat.text("triage_ui.paused" if upcoming else "triage_ui.paused_no_checkin"))
     level = decision.state.level
     parts += [say(cat, closing_key(key, level), user) for key in decision.message_keys]
     if not parts and not raised:
         parts.append(cat.text("checkin_ui.thanks"))
-    upcoming = decision.state.next_checkin
     if upcoming is not None and Action.SHOW_EMERGENCY not in decision.actions:
         parts.append(cat.text("checkin_ui.next", when=upcoming.strftime("%a %d %b, %H:%M")))
     parts.append(say(cat, "footer", user))

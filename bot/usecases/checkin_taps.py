@@ -29,6 +29,7 @@ class TapKind(StrEnum):
     EMPTY = "empty"  # Done with nothing ticked
     FOREIGN = "foreign"  # not the person's own check-in
     CLOSED = "closed"  # the check-in is over
+    ENDED = "ended"  # the check-in is over, and so are the check-ins of its episode
 
 
 @dataclass
@@ -53,7 +54,9 @@ def decide(
 ) -> Tap:
     if user is None or row is None or episode is None or episode.user_id != user.id:
         return Tap(TapKind.FOREIGN)
-    if row.status != CheckInStatus.OPEN or not episode.followup:
+    if not episode.followup or episode.followup.closed:
+        return Tap(TapKind.ENDED, row)
+    if row.status != CheckInStatus.OPEN:
         return Tap(TapKind.CLOSED, row)
     if row.step != screen or not options:
         return Tap(TapKind.STALE, row)

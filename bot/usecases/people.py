@@ -7,8 +7,9 @@ import datetime as dt
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.emergency import Recorded, confirm_typed_emergency
+from storage.checkins import CheckInRepository
 from storage.episodes import EpisodeRepository
-from storage.models import TriageSession, User
+from storage.models import CheckIn, TriageSession, User
 from storage.users import UserRepository
 
 
@@ -19,12 +20,16 @@ async def user_of(sessions: async_sessionmaker[AsyncSession], telegram_id: int) 
 
 async def with_questionnaire(
     sessions: async_sessionmaker[AsyncSession], telegram_id: int
-) -> tuple[User | None, TriageSession | None]:
-    """The person and the questionnaire they are in the middle of, if any."""
+) -> tuple[User | None, TriageSession | None, CheckIn | None]:
+    """The person, the questionnaire they are in the middle of, and the newest check-in still
+    waiting for answers, each if any."""
     async with sessions.begin() as session:
         user = await UserRepository(session).get(telegram_id)
-        waiting = await EpisodeRepository(session).active_session(user.id) if user else None
-    return user, waiting
+        if user is None:
+            return None, None, None
+        waiting = await EpisodeRepository(session).active_session(user.id)
+        checkin = await CheckInRepository(session).newest_open_of(user.id)
+    return user, waiting, checkin
 
 
 async def confirm_emergency(

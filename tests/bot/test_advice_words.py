@@ -9,12 +9,15 @@ import datetime as dt
 import pytest
 
 from bot.catalogue import catalogue_for
+from bot.escalation import advice
 from bot.replies import say_for
 from bot.results import compose_result
 from bot.screens.checkin import summary
 from storage.models import User
+from tests.triage.test_escalation import AT_CHECKIN, everyday
 from triage.assess import assess
-from triage.followup import Decision, FollowUpState
+from triage.escalation import escalate
+from triage.followup import Decision, FollowUpState, Status
 from triage.levels import Level
 
 CAT = catalogue_for("en")
@@ -111,6 +114,20 @@ def test_the_last_check_in_at_l3_or_l4_says_be_seen_today_not_the_routine_gp(
     assert "please see your GP" not in text
 
 
+def _not_seen_yet(level: Level) -> Decision:
+    day = dt.date(2026, 11, 24)
+    state = FollowUpState(level, (), day, day, day, restated_advice=True)
+    return Decision(state, ("F-E7",), frozenset(), ("checkin.restate",))
+
+
+def test_advice_restated_at_l3_to_someone_not_yet_seen_says_today_not_book_an_appointment() -> None:
+    user = User(id=1, chat_id=1, country="US", tz="America/Chicago")
+    text = summary(CAT, user, _not_seen_yet(Level.L3))
+    assert "today" in text and "911" in text
+    assert "booking an appointment" not in text
+    assert "booking an appointment" in summary(CAT, user, _not_seen_yet(Level.L2))
+
+
 def test_the_last_check_in_at_a_routine_level_keeps_the_routine_closing() -> None:
     user = User(id=1, chat_id=1, country="GB", tz="Europe/London")
     assert "please see your GP" in summary(CAT, user, _last_checkin(Level.L1))
@@ -137,3 +154,28 @@ def test_the_persons_own_doctor_is_named_in_their_countrys_words(key: str) -> No
     uk, us = say_for(CAT, key, "GB"), say_for(CAT, key, "US")
     assert "GP" in uk
     assert "GP" not in us and "doctor" in us
+
+
+@pytest.mark.parametrize("country", [None, "EU"])
+@pytest.mark.parametrize("key", ["exit.under18", "onboarding.declined", "advice.L3"])
+def test_words_naming_the_persons_doctor_then_the_urgent_service_never_name_the_doctor_twice(
+    country: str | None, key: str
+) -> None:
+    # The age and consent steps come before the country, so everyone sees the generic words:
+    # never "your doctor, or your own doctor or ...".
+    text = say_for(CAT, key, country)
+    assert "your doctor" in text or "doctor's office" in text, text
+    assert "own doctor" not in text, text
+
+
+@pytest.mark.parametrize(
+    ("country", "name"), [("US", "Routine doctor appointment"), ("GB", "Routine GP appointment")]
+)
+def test_advice_raised_in_a_check_in_names_the_level_in_the_countrys_words(
+    country: str, name: str
+) -> None:
+    answers, state = everyday()
+    stiff = escalate(state, answers, frozenset({"N_STIFF"}), Status.SAME, AT_CHECKIN)
+    assert stiff is not None and stiff.outcome.level is Level.L1
+    text = advice(CAT, User(id=1, chat_id=1, country=country, tz="UTC"), stiff)
+    assert f"It is now: {name}." in text

@@ -76,6 +76,21 @@ def test_a_country_without_a_verified_crisis_line_gets_a_local_line_and_its_numb
     assert "a local crisis line" in text and "112" in text
 
 
+@pytest.mark.parametrize(
+    ("country", "emergency"),
+    [
+        pytest.param("IT", "112", id="no-verified-line"),
+        pytest.param(LEGACY_EU, "112", id="legacy-eu"),
+        pytest.param(None, "your local emergency number", id="country-unknown"),
+    ],
+)
+def test_without_a_crisis_line_to_name_the_crisis_text_says_when_to_call_the_number_once(
+    country: str | None, emergency: str
+) -> None:
+    text = say(CAT, "crisis", User(country=country))
+    assert text.count(emergency) == 1 and text.count("in danger") == 1, text
+
+
 @pytest.mark.parametrize("stored", [LEGACY_EU, LEGACY_EU_ASKED])
 def test_a_person_still_stored_as_eu_keeps_112_until_they_pick(stored: str) -> None:
     assert "112" in say(CAT, "footer", User(country=stored))

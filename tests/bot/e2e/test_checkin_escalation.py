@@ -53,6 +53,9 @@ async def test_f_e2_new_swallowing_trouble_shows_get_advice_today_before_any_oth
     assert not advice.edited and advice.buttons == []
     assert "Get advice today" in text and "today" in text.split("Get advice today")[1]
     assert "speech or swallowing changing" in text
+    # The check-in comes on a Saturday: the surgery is shut, so the urgent service now (§4.4).
+    assert "outside usual opening hours" in text and "NHS 111" in text
+    assert "GP surgery today" not in text
     assert "Thanks, that's noted" not in text and "habit" not in text
     doctor = await person.next_message()
     assert "Have you seen a doctor about it?" in (doctor.text or "")
@@ -147,6 +150,9 @@ async def test_f_e2_declining_the_re_run_keeps_the_raised_level_and_starts_nothi
     await person.tap("Not yet")
     await read_until(person, "go through a few of the questions again")
     await person.tap("Not now")
+    record = await person.next_message()  # the offer keeps the answer, its buttons gone
+    assert record.edited and record.buttons == []
+    assert (record.text or "").endswith("\n➜ Not now")
     await read_until(person, "The advice I gave stands")
     async with rig.deps.sessions() as session:
         assert await EpisodeRepository(session).active_session(person.user_id) is None

@@ -92,6 +92,8 @@ async def test_a_positive_safety_screen_shows_the_emergency_text_and_pauses_nudg
     await person.tap("Trouble breathing", message=person.last)
     text = await read_until(person, "urgent medical help")
     assert "999" in text and "General information only" in text
+    # Like the L4 result, it says the reminders stopped and that it will check in again.
+    assert "I've paused all reminders and will check on you later." in text
     assert not (await reminder(rig, seeded.nudge_reminder_id)).active
     state = await followup(rig, seeded)
     assert state.level is Level.L4
@@ -183,9 +185,13 @@ async def test_seen_by_a_doctor_who_said_keep_an_eye_on_it_turns_on_monitoring(
 async def test_two_unanswered_check_ins_end_with_the_closing_message_and_stop_everything(
     rig: BotRig,
 ) -> None:
-    _, seeded = await started(rig)
+    person, seeded = await started(rig)
     first = await due_checkin(rig, seeded)
     assert first is not None and first.next_local is not None
+    await rig.app.bot.send_message(  # type: ignore[attr-defined]
+        person.chat_id, first.text, reply_markup=first.markup
+    )
+    shown = await person.next_message()
     second = await due_checkin(rig, seeded, at_local=first.next_local)
     assert second is not None and second.markup is not None and second.next_local is not None
     closing = await due_checkin(rig, seeded, at_local=second.next_local)
@@ -197,6 +203,10 @@ async def test_two_unanswered_check_ins_end_with_the_closing_message_and_stop_ev
     assert not (await reminder(rig, seeded.checkin_reminder_id)).active
     later = second.next_local + dt.timedelta(days=1)
     assert await due_checkin(rig, seeded, at_local=later) is None
+    # A late tap on the first one is not promised a next check-in that will never come.
+    await person.tap("No, none of these", message=shown)
+    said = await latest_answer(person)
+    assert "stopped checking in" in said and "next one" not in said
 
 
 async def test_a_tap_on_a_finished_check_in_is_answered_gently_and_changes_nothing(
@@ -241,3 +251,24 @@ async def test_a_restart_between_two_answers_carries_on_at_the_same_screen(rig: 
     await read_until(person, "habit snapshot")
     row = (await checkins(rig, seeded))[0]
     assert row.answers == {"safety": False, "status": "gone", "new_signs": []}
+
+
+@pytest.mark.parametrize(
+    ("typed", "answer"),
+    [("kms", "Carry on"), ("my chest is tight", "No, I was describing something else")],
+)
+async def test_danger_words_typed_mid_check_in_lead_back_to_the_screen_waiting(
+    rig: BotRig, typed: str, answer: str
+) -> None:
+    person, seeded = await started(rig)
+    first = await send_checkin(rig, person, seeded)
+    await person.tap("No, none of these", message=first)
+    await read_until(person, "How's the twitch now?")
+    await person.send(typed)
+    await read_until(person, "call 999")
+    await person.tap(answer)
+    await read_until(person, "Here is where you were")
+    screen = await person.next_message()
+    assert screen.text == "How's the twitch now?" and "Same" in screen.button_labels()
+    await person.tap("Same", message=screen)
+    await read_until(person, "Anything new from this list?")

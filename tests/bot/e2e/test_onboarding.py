@@ -69,6 +69,9 @@ async def test_refusing_consent_ends_politely_and_stores_no_health_data(rig: Bot
     assert user.consent_health_at is None and user.adult is None and user.tz is None
     await person.send("/triage")
     assert "/start" in ((await person.next_message()).text or "")
+    await person.send("ok thanks")  # typed text gets the ending again, never an error
+    assert "haven't stored any health information" in ((await person.next_message()).text or "")
+    await person.expect_quiet()
 
 
 async def test_under_18_is_signposted_and_not_asked_anything_more(rig: BotRig) -> None:
@@ -82,6 +85,9 @@ async def test_under_18_is_signposted_and_not_asked_anything_more(rig: BotRig) -
     await person.tap("I'm under 18")
     text = await read_until(person, "only set up for adults")
     assert "parent or carer" in text
+    await person.expect_quiet()
+    await person.send("hello?")  # typed text gets the signposting again, never an error
+    assert ((await person.next_message()).text or "") == text
     await person.expect_quiet()
 
 

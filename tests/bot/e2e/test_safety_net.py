@@ -261,3 +261,23 @@ async def test_after_happening_now_a_finished_questionnaire_keeps_the_emergency_
     # The calm answers alone would read "self-care"; what was happening now stands (§0.2.2).
     assert CAT.text("level.L4.name") in result
     assert CAT.text("level.L0.name") not in result
+
+
+async def test_each_safety_question_keeps_the_tapped_answer_under_it_with_its_buttons_gone(
+    rig: BotRig,
+) -> None:
+    person = rig.user()
+    await onboard(person)
+    waiting = CAT.text("question.Q1_EMERGENCY.text")
+    for phrase, shown, tap, then in [
+        ("my chest is tight", URGENT, SOMETHING_ELSE, waiting),
+        ("kms", SAMARITANS, CARRY_ON, waiting),
+        ("I can't swallow properly", URGENT, HAPPENING, "paused all reminders"),
+    ]:
+        await person.send(phrase)
+        await read_until(person, shown)
+        await person.tap(tap)
+        record = await person.next_message()
+        assert record.edited and record.buttons == [], phrase
+        assert (record.text or "").endswith(f"\n➜ {tap}"), phrase
+        await read_until(person, then)
