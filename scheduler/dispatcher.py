@@ -129,16 +129,18 @@ class Dispatcher:
         rows = [row for row in claimed if isinstance(row, Row)]
         ended = [move for move in claimed if isinstance(move, Move)]
         async with self._sessions.begin() as session:
-            await leases.hold(session, self._owner, [row.id for row in rows], now + self._lease)
+            held = await leases.hold(session, self._owner, [r.id for r in rows], now + self._lease)
+            rows = [row for row in rows if row.id in held]  # the others went to another
             people, chats = await records.people(session, {row.user_id for row in rows}, now)
             keys = [(row.id, row.occurrence.key) for row in rows]
             existing = await records.existing(session, keys)
             jobs, moves = decide_batch(rows, people, existing, now, self._grace)
             await self._record(session, jobs, moves + ended, now)
         sends = [job for job in jobs if isinstance(job.decision, Send)]
-        held = [j.row.id for job in sends for j in (job, *job.merged)]
-        async with self._renewing(held):
-            report = await self._send_all(sends, chats, now, progress)
+        sending = [j.row.id for job in sends for j in (job, *job.merged)]
+        lost: set[int] = set()
+        async with self._renewing(sending, lost):
+            report = await self._send_all(sends, chats, now, progress, lost)
         skipped = sum(isinstance(job.decision, Skip) for job in jobs)
         return report + TickReport(skipped=skipped)
 
@@ -148,20 +150,25 @@ class Dispatcher:
         chats: dict[int, Recipient],
         now: dt.datetime,
         progress: Callable[[], None],
+        lost: set[int],
     ) -> TickReport:
         """Sends concurrently and records each result as soon as it is back.
 
         Results that come back while the previous ones are being written are written
         together (a group commit), so recording keeps up with sending; and after a crash
         only the sends still unanswered, or answered in the last commit's few
-        milliseconds, are sent again.
+        milliseconds, are sent again. A send whose lease went to another dispatcher before
+        it began (`lost`) is not made, and nothing is recorded for it: that one sends it.
         """
-        tasks = {asyncio.create_task(self._send(job, chats[job.row.user_id])): job for job in sends}
+        tasks = {
+            asyncio.create_task(self._send(job, chats[job.row.user_id], lost)): job for job in sends
+        }
         report, pending = TickReport(), set(tasks)
         try:
             while pending:
                 finished, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-                outcomes = [(tasks[task], task.result()) for task in finished]
+                results = [(tasks[task], task.result()) for task in finished]
+                outcomes = [(job, result) for job, result in results if result is not None]
                 async with self._sessions.begin() as session:
                     report += await self._recorder.record(session, outcomes, now)
                 progress()
@@ -171,9 +178,10 @@ class Dispatcher:
         return report
 
     @contextlib.asynccontextmanager
-    async def _renewing(self, ids: list[int]) -> AsyncIterator[None]:
-        """Keep the lease on `ids` while their sends are in flight, however slow they are."""
-        task = asyncio.create_task(self._renew(ids)) if ids else None
+    async def _renewing(self, ids: list[int], lost: set[int]) -> AsyncIterator[None]:
+        """Keep the lease on `ids` while their sends are in flight, however slow they are;
+        the ids another dispatcher claimed meanwhile are added to `lost`."""
+        task = asyncio.create_task(self._renew(ids, lost)) if ids else None
         try:
             yield
         finally:
@@ -182,14 +190,17 @@ class Dispatcher:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
 
-    async def _renew(self, ids: list[int]) -> None:
+    async def _renew(self, ids: list[int], lost: set[int]) -> None:
         every = self._lease.total_seconds() / self._speed / RENEWALS_PER_LEASE
         while True:
             await asyncio.sleep(every)
             try:
                 async with self._sessions.begin() as session:
                     until = self._clock.now() + self._lease
-                    await leases.hold(session, self._owner, ids, until)
+                    held = await leases.hold(session, self._owner, ids, until)
+                if gone := set(ids) - held - lost:
+                    log.warning("%d reminder leases ran out and were taken over", len(gone))
+                    lost |= gone
             except Exception as error:  # the next renewal tries again; the class only
                 log.warning("lease renewal failed (%s)", type(error).__name__)
 
@@ -217,9 +228,11 @@ class Dispatcher:
 
     # -- 3. send ----------------------------------------------------------------------------
 
-    async def _send(self, job: Job, to: Recipient) -> SendResult:
+    async def _send(self, job: Job, to: Recipient, lost: set[int]) -> SendResult | None:
         message = outgoing(job, to)
         async with self._concurrency:
+            if any(j.row.id in lost for j in (job, *job.merged)):
+                return None  # another dispatcher holds it now, and sends it
             try:
                 return await self._notifier.send(message)
             except Exception as error:  # the port promises results; a raise is still transient

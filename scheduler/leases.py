@@ -76,17 +76,26 @@ async def claim_due(
     return [row_from(m) for m in result.mappings()]
 
 
-async def hold(session: AsyncSession, owner: str, ids: list[int], until: dt.datetime) -> None:
-    """Renew the lease, and so open the transaction with a write.
+async def hold(session: AsyncSession, owner: str, ids: list[int], until: dt.datetime) -> set[int]:
+    """Renew the lease, and so open the transaction with a write; the ids still `owner`'s.
+
+    An id missing from the answer was claimed by another dispatcher after this one's lease
+    ran out (a process starved of CPU for longer than a lease): that one sends it now.
 
     SQLite: a transaction that reads first and writes later fails at once (SQLITE_BUSY)
     if another connection committed in between; writing first takes the write lock up
     front, where the busy timeout applies.
     """
+    if not ids:
+        return set()
     r = REMINDERS.c
-    await session.execute(
-        update(REMINDERS).where(r.id.in_(ids), r.lease_owner == owner).values(lease_until=until)
+    renewed = await session.execute(
+        update(REMINDERS)
+        .where(r.id.in_(ids), r.lease_owner == owner)
+        .values(lease_until=until)
+        .returning(r.id)
     )
+    return set(renewed.scalars())
 
 
 async def release(session: AsyncSession, ids: list[int]) -> None:

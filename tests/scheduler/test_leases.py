@@ -85,6 +85,30 @@ async def test_sends_slower_than_the_lease_are_never_sent_again_by_a_second_disp
     assert sent == Counter(range(1, 7))
 
 
+async def test_a_dispatcher_whose_lease_was_taken_over_sends_none_of_what_it_had_not_begun(
+    sessions: Sessions,
+) -> None:
+    # A process starved of CPU for longer than its lease: another dispatcher claims its rows
+    # while it is still sending them one at a time. It finishes the send it had begun (that
+    # one is in flight and may arrive twice, as after a crash), and sends none of the rest.
+    now = dt.datetime(2026, 6, 1, 10, 0, tzinfo=dt.UTC)
+    clock = FakeClock(now)
+    await crowd(sessions, 6, now)
+    lease = dt.timedelta(seconds=30)  # renewed every second of real time (30 s / 10 / 3)
+    starved, other = SlowNotifier(2.0), SlowNotifier(0.0)
+    a = Dispatcher(sessions, clock, starved, owner="a", lease=lease, speed=10, concurrency=1)
+    b = Dispatcher(sessions, clock, other, owner="b", lease=lease, speed=10)
+
+    async def b_takes_over_once_the_lease_has_run_out() -> None:
+        await asyncio.sleep(0.3)  # a's first send is under way
+        clock.set(now + 2 * lease)
+        await b.tick()
+
+    await asyncio.gather(a.tick(), b_takes_over_once_the_lease_has_run_out())
+    assert len(starved.sent) == 1
+    assert Counter(o.user_id for o in other.sent) == Counter(range(1, 7))
+
+
 async def test_a_claim_is_no_bigger_than_the_budget_sends_within_half_a_lease(
     sessions: Sessions,
 ) -> None:
