@@ -137,10 +137,10 @@ class Dispatcher:
             jobs, moves = decide_batch(rows, people, existing, now, self._grace)
             await self._record(session, jobs, moves + ended, now)
         sends = [job for job in jobs if isinstance(job.decision, Send)]
-        sending = [j.row.id for job in sends for j in (job, *job.merged)]
+        sending = {j.row.id for job in sends for j in (job, *job.merged)}
         lost: set[int] = set()
         async with self._renewing(sending, lost):
-            report = await self._send_all(sends, chats, now, progress, lost)
+            report = await self._send_all(sends, chats, now, progress, lost, sending)
         skipped = sum(isinstance(job.decision, Skip) for job in jobs)
         return report + TickReport(skipped=skipped)
 
@@ -151,6 +151,7 @@ class Dispatcher:
         now: dt.datetime,
         progress: Callable[[], None],
         lost: set[int],
+        sending: set[int],
     ) -> TickReport:
         """Sends concurrently and records each result as soon as it is back.
 
@@ -171,6 +172,7 @@ class Dispatcher:
                 outcomes = [(job, result) for job, result in results if result is not None]
                 async with self._sessions.begin() as session:
                     report += await self._recorder.record(session, outcomes, now)
+                sending -= {j.row.id for job, _ in results for j in (job, *job.merged)}
                 progress()
         finally:
             for task in pending:  # shutting down: sends not begun stay pending, for a retry
@@ -178,9 +180,10 @@ class Dispatcher:
         return report
 
     @contextlib.asynccontextmanager
-    async def _renewing(self, ids: list[int], lost: set[int]) -> AsyncIterator[None]:
-        """Keep the lease on `ids` while their sends are in flight, however slow they are;
-        the ids another dispatcher claimed meanwhile are added to `lost`."""
+    async def _renewing(self, ids: set[int], lost: set[int]) -> AsyncIterator[None]:
+        """Keep the lease on `ids` (those not yet sent: the sender takes out what it has
+        recorded) while their sends are in flight, however slow they are; the ids another
+        dispatcher claimed meanwhile are added to `lost`."""
         task = asyncio.create_task(self._renew(ids, lost)) if ids else None
         try:
             yield
@@ -190,15 +193,17 @@ class Dispatcher:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
 
-    async def _renew(self, ids: list[int], lost: set[int]) -> None:
+    async def _renew(self, ids: set[int], lost: set[int]) -> None:
         every = self._lease.total_seconds() / self._speed / RENEWALS_PER_LEASE
         while True:
             await asyncio.sleep(every)
             try:
+                asked = sorted(ids)
                 async with self._sessions.begin() as session:
                     until = self._clock.now() + self._lease
-                    held = await leases.hold(session, self._owner, ids, until)
-                if gone := set(ids) - held - lost:
+                    held = await leases.hold(session, self._owner, asked, until)
+                # Rows recorded meanwhile gave up their lease themselves: not taken over.
+                if gone := (set(asked) - held - lost) & ids:
                     log.warning("%d reminder leases ran out and were taken over", len(gone))
                     lost |= gone
             except Exception as error:  # the next renewal tries again; the class only
