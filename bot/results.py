@@ -66,6 +66,13 @@ def level_name(cat: Catalogue, user: User | None, level: Level) -> str:
     return cat.text(f"level.{level.value}.name")
 
 
+def in_country_words(cat: Catalogue, user: User | None) -> Catalogue:
+    """`cat` with every level named in the person's country's words, for what names levels
+    by their catalogue key: /history's summary and chart, the /report page, the /export
+    glossary."""
+    return cat.with_messages({f"level.{lv.value}.name": level_name(cat, user, lv) for lv in Level})
+
+
 def local_time(user: User, now: dt.datetime) -> dt.datetime:
     return now.astimezone(zoneinfo.ZoneInfo(user.tz or "UTC"))
 

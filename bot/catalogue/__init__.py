@@ -69,6 +69,10 @@ class Catalogue:
     def has(self, key: str) -> bool:
         return key in self._messages
 
+    def with_messages(self, overrides: Mapping[str, str]) -> Catalogue:
+        """This catalogue with `overrides` in place of its own words for those keys."""
+        return Catalogue(overrides, self._messages)
+
     def keys(self) -> frozenset[str]:
         return frozenset(self._messages)
 

@@ -12,6 +12,7 @@ from bot import callbacks
 from bot.catalogue import Catalogue
 from bot.replies import catalogue, keyboard
 from bot.reports.history import History
+from bot.results import in_country_words
 from storage.models import User
 
 AREA = "d"
@@ -19,8 +20,10 @@ ERASE, KEEP = "erase", "keep"
 
 
 def words(update: Update, user: User | None) -> Catalogue:
-    """The person's catalogue, or their Telegram language's when they have no row."""
-    return catalogue(user, update.effective_user.language_code if update.effective_user else None)
+    """The person's catalogue, or their Telegram language's when they have no row, with the
+    levels named in their country's words ("Routine doctor appointment" where there is no GP)."""
+    language = update.effective_user.language_code if update.effective_user else None
+    return in_country_words(catalogue(user, language), user)
 
 
 def summary(history: History, cat: Catalogue) -> str:

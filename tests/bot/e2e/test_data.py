@@ -121,6 +121,25 @@ async def test_report_is_a_one_page_pdf_with_the_answers_and_the_disclaimer(rig:
     assert "07 Dec 2026 (triage)" in text and "Routine GP appointment" in text
 
 
+async def test_history_report_and_export_name_the_level_in_the_persons_countrys_words(
+    rig: BotRig,
+) -> None:
+    person = rig.user()
+    await seed_fortnight(rig, person)
+    async with rig.deps.sessions.begin() as session:
+        (await session.get_one(User, person.user_id)).country = "US"  # no GPs there
+    await person.send("/history")
+    caption = (await person.next_message()).caption or ""
+    await person.send("/report")
+    page = PdfReader(io.BytesIO((await person.next_message()).file or b""))
+    text = " ".join(page.pages[0].extract_text().split())
+    await person.send("/export")
+    archive = zipfile.ZipFile(io.BytesIO((await person.next_message()).file or b""))
+    exported = json.loads(archive.read("my-data.json"))["tables"]["episodes"][0]
+    for shown in (caption, text, exported["level_readable"]):
+        assert "Routine doctor appointment" in shown and "GP" not in shown
+
+
 async def test_export_zips_json_and_csv_with_the_persons_rows_in_their_zone(rig: BotRig) -> None:
     person = rig.user()
     await seed_fortnight(rig, person)
