@@ -97,6 +97,12 @@ def suggestions(tz: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys([first, *BUTTONS] if first else BUTTONS))
 
 
+def zone_fits(tz: str | None, country: str | None) -> bool:
+    """Whether `tz` is one of `country`'s zones; True when either is unknown (nothing to say)."""
+    listed = _country_zones().get(country or "", ())
+    return not tz or not listed or tz in listed
+
+
 def zone_choices(country: str | None) -> tuple[str, ...]:
     """Zones to offer as buttons for a country: the short list where one exists, else the
     country's zones from the tz database, else the world list."""

@@ -92,7 +92,7 @@ async def _on_country(context: BotContext, user: User, values: Values, tap: Call
         return
     if not country.valid(values[0]) or values[1:] not in ((), (country.THEN_TRIAGE,)):
         raise callbacks.BadCallback("no such country")
-    saved = await country.save(context, user.id, values[0], tap)
+    saved = await country.save(context, user.id, values[0], tap, then_triage=bool(values[1:]))
     if values[1:]:
         await triage_screen.begin(context.bot, context.deps, saved.chat_id, saved)
 

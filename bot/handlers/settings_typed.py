@@ -96,6 +96,7 @@ async def on_location(update: Update, context: BotContext, user: User) -> None:
 
 
 async def _save_country(context: BotContext, user: User, code: str) -> None:
-    saved = await country.save(context, user.id, code)
-    if user.awaiting == Awaiting.COUNTRY_THEN_TRIAGE:
+    then_triage = user.awaiting == Awaiting.COUNTRY_THEN_TRIAGE
+    saved = await country.save(context, user.id, code, then_triage=then_triage)
+    if then_triage:
         await triage_screen.begin(context.bot, context.deps, saved.chat_id, saved)

@@ -68,16 +68,27 @@ async def ask(context: BotContext, user: User, *, then_triage: bool, legacy: boo
 
 
 async def save(
-    context: BotContext, user_id: int, value: str, tap: CallbackQuery | None = None
+    context: BotContext,
+    user_id: int,
+    value: str,
+    tap: CallbackQuery | None = None,
+    *,
+    then_triage: bool = False,
 ) -> User:
     """Stores the chosen country, stops awaiting a typed one, and says so; the question, when
-    a button answered it, keeps the country under it."""
+    a button answered it, keeps the country under it. When the person's time zone is not one
+    of the new country's, the confirmation says so and offers to change it (reminders follow
+    the zone, not the country); not when the questionnaire follows at once."""
     user = await save_country(context.deps.sessions, user_id, stored(value))
     if tap is not None:
         await show_choice(tap)
     cat = catalogue(user)
     text = say(cat, "country.saved", user, country=label(cat, user.country))
-    await context.bot.send_message(user.chat_id, text)
+    markup = None
+    if not then_triage and not places.zone_fits(user.tz, user.country):
+        text += "\n\n" + cat.text("country.zone_check", tz=user.tz)
+        markup = keyboard([[(cat.text("country.change_zone"), callbacks.encode("s", "tz"))]])
+    await context.bot.send_message(user.chat_id, text, reply_markup=markup)
     return user
 
 

@@ -257,6 +257,35 @@ async def test_a_new_country_brings_its_emergency_number(rig: BotRig) -> None:
     assert (await user_row(rig)).country == "US"
 
 
+async def test_a_new_country_outside_the_persons_zone_offers_to_change_the_zone(
+    rig: BotRig,
+) -> None:
+    person = await planned_person(rig)  # in the UK, on Europe/London
+    await open_settings(person, "🏳️ Country")
+    await read_until(person, "Which country")
+    await person.tap("Germany")
+    saved = await read_until(person, "Country set to")
+    assert "Your reminders still follow the clock of Europe/London" in saved
+    await person.tap("🌍 Change time zone")
+    await read_until(person, "Or pick one:")
+    await person.tap("Europe/Berlin")
+    await read_until(person, "Time zone set to Europe/Berlin")
+    assert ((await user_row(rig)).country, (await user_row(rig)).tz) == ("DE", "Europe/Berlin")
+
+
+async def test_a_new_country_that_includes_the_persons_zone_says_nothing_of_it(
+    rig: BotRig,
+) -> None:
+    person = await planned_person(rig)
+    async with rig.deps.sessions.begin() as session:
+        await session.execute(update(User).values(country="DE", tz="Europe/London"))
+    await open_settings(person, "🏳️ Country")
+    await read_until(person, "Which country")
+    await person.tap("United Kingdom")
+    saved = await read_until(person, "Country set to")
+    assert "still follow" not in saved
+
+
 async def test_someone_elses_reminder_cannot_be_switched_off(rig: BotRig) -> None:
     person = await planned_person(rig)
     await open_settings(person, "🔔 Reminders")
