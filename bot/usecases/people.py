@@ -21,14 +21,20 @@ async def user_of(sessions: async_sessionmaker[AsyncSession], telegram_id: int) 
 async def with_questionnaire(
     sessions: async_sessionmaker[AsyncSession], telegram_id: int
 ) -> tuple[User | None, TriageSession | None, CheckIn | None]:
-    """The person, the questionnaire they are in the middle of, and the newest check-in still
-    waiting for answers, each if any."""
+    """The person, and what waits for their answers: the questionnaire they are in the middle
+    of, or the newest check-in still open. When both wait, the one that came to them last: a
+    check-in that arrived after the questionnaire's last answer, or the questionnaire answered
+    since the check-in arrived."""
     async with sessions.begin() as session:
         user = await UserRepository(session).get(telegram_id)
         if user is None:
             return None, None, None
         waiting = await EpisodeRepository(session).active_session(user.id)
         checkin = await CheckInRepository(session).newest_open_of(user.id)
+    if waiting is not None and checkin is not None:
+        if checkin.created_at > waiting.updated_at:
+            return user, None, checkin
+        return user, waiting, None
     return user, waiting, checkin
 
 

@@ -10,6 +10,8 @@ from bot.catalogue import languages
 from bot.checkin_screens import NONE, data, safety_markup
 from bot.playground.users import ScriptedUser
 from storage.episodes import EpisodeRepository
+from storage.statuses import TriageStatus
+from tests import factories
 from tests.bot.e2e.checkin_setup import (
     Seeded,
     checkins,
@@ -22,6 +24,7 @@ from tests.bot.e2e.checkin_setup import (
 from tests.bot.e2e.harness import BotRig
 from tests.bot.e2e.steps import read_until
 from triage.checkin_flow import EMERGENCY_SIGNS
+from triage.flow import advance, start
 from triage.levels import Level
 
 
@@ -251,6 +254,27 @@ async def test_a_restart_between_two_answers_carries_on_at_the_same_screen(rig: 
     await read_until(person, "habit snapshot")
     row = (await checkins(rig, seeded))[0]
     assert row.answers == {"safety": False, "status": "gone", "new_signs": []}
+
+
+async def test_danger_words_mid_check_in_lead_back_to_it_past_an_older_unfinished_triage(
+    rig: BotRig,
+) -> None:
+    person, seeded = await started(rig)
+    earlier = rig.clock.now() - dt.timedelta(hours=3)  # a triage left on its second question
+    async with rig.deps.sessions.begin() as session:
+        left = factories.triage_session(person.user_id, seeded.episode_id, at=earlier)
+        left.step, left.status = "Q2_AREA", TriageStatus.ACTIVE
+        left.answers = advance(start().state, frozenset({"E_NONE"}), earlier.date()).state
+        session.add(left)
+    first = await send_checkin(rig, person, seeded)
+    await person.tap("No, none of these", message=first)
+    await read_until(person, "How's the twitch now?")
+    await person.send("my chest is tight")
+    await read_until(person, "call 999")
+    await person.tap("No, I was describing something else")
+    await read_until(person, "Here is where you were")
+    screen = await person.next_message()
+    assert screen.text == "How's the twitch now?" and "Same" in screen.button_labels()
 
 
 @pytest.mark.parametrize(
