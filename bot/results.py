@@ -194,13 +194,18 @@ def _closing(cat: Catalogue, user: User, outcome: Outcome) -> str:
 
 ROUTINE_CLOSING = "checkin.finished"
 ROUTINE_RESTATE = "checkin.restate"
-_SAID_TODAY = {ROUTINE_CLOSING: "checkin.last.go_today", ROUTINE_RESTATE: "checkin.today.restate"}
+SILENCE_CLOSING = "checkin.closing"
+_SAID_TODAY = {
+    ROUTINE_CLOSING: "checkin.last.go_today",
+    ROUTINE_RESTATE: "checkin.today.restate",
+    SILENCE_CLOSING: "checkin.silence.go_today",
+}
 
 
 def closing_key(key: str, level: Level) -> str:
-    """§4.4: the last check-in's closing, and advice restated to someone not yet seen (F-E7),
-    match the level; at L3 or L4 they say to be seen today, never the routine "see your GP"
-    or "book an appointment"."""
+    """§4.4: the last check-in's closing, the goodbye after two silences (F-T4), and advice
+    restated to someone not yet seen (F-E7), match the level; at L3 or L4 they say to be seen
+    today, never the routine "see your GP" or "book an appointment"."""
     if closing_after_booked(level) == Closing.GO_TODAY:
         return _SAID_TODAY.get(key, key)
     return key

@@ -21,6 +21,7 @@ from telegram import InlineKeyboardMarkup
 from bot.checkin_screens import BACK, safety_markup
 from bot.escalation import escalate_now
 from bot.replies import catalogue, say
+from bot.results import SILENCE_CLOSING, closing_key
 from bot.usecases.checkin_taps import Tap, TapKind, decide, raised
 from scheduler.clock import Clock
 from scheduler.ports import Outgoing
@@ -32,6 +33,7 @@ from storage.statuses import EpisodeStatus
 from storage.users import UserRepository
 from triage.checkin_flow import assess_after, next_screen
 from triage.followup import Action, Decision, FollowUpState, on_answers, on_unanswered
+from triage.levels import Level
 from triage.schedule import CHECKIN
 
 log = logging.getLogger(__name__)
@@ -75,7 +77,7 @@ async def prepare_checkin(
             if state.closed:
                 await ReminderRepository(session).deactivate(user.id, episode_id=episode.id)
                 log.info("check-ins of episode %s ended after silence (F-T4)", episode.id)
-                return PreparedCheckin(_closing(user), None, None)
+                return PreparedCheckin(_closing(user, state.level), None, None)
         row = repeat or await checkins.open(episode.id, outgoing.delivery_id, now)
         return PreparedCheckin(
             _opening(user, outgoing.late),
@@ -120,9 +122,10 @@ def _opening(user: User, late: bool) -> str:
     return f"{prefix}{cat.text('checkin.opening')}\n\n{cat.text('checkin.safety.question')}"
 
 
-def _closing(user: User) -> str:
+def _closing(user: User, level: Level) -> str:
     cat = catalogue(user)
-    return f"{say(cat, 'checkin.closing', user)}\n\n{say(cat, 'footer', user)}"
+    goodbye = say(cat, closing_key(SILENCE_CLOSING, level), user)
+    return f"{goodbye}\n\n{say(cat, 'footer', user)}"
 
 
 # ---- A tap on a screen ------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
@@ -10,6 +11,7 @@ from bot.catalogue import languages
 from bot.checkin_screens import NONE, data, safety_markup
 from bot.playground.users import ScriptedUser
 from storage.episodes import EpisodeRepository
+from storage.models import Episode
 from storage.statuses import TriageStatus
 from tests import factories
 from tests.bot.e2e.checkin_setup import (
@@ -183,6 +185,24 @@ async def test_seen_by_a_doctor_who_said_keep_an_eye_on_it_turns_on_monitoring(
     first = await send_checkin(rig, person, seeded)
     await person.tap("No, none of these", message=first)
     await read_until(person, "Next check-in")  # monitoring asks the safety screen only
+
+
+async def test_the_goodbye_after_two_silences_at_get_advice_today_says_to_be_seen_today(
+    rig: BotRig,
+) -> None:
+    _, seeded = await started(rig)
+    async with rig.deps.sessions.begin() as session:  # the twitch stood at L3 when it went quiet
+        episode = await session.get_one(Episode, seeded.episode_id)
+        assert episode.followup is not None
+        episode.followup = replace(episode.followup, level=Level.L3)
+    first = await due_checkin(rig, seeded)
+    assert first is not None and first.next_local is not None
+    second = await due_checkin(rig, seeded, at_local=first.next_local)
+    assert second is not None and second.next_local is not None
+    closing = await due_checkin(rig, seeded, at_local=second.next_local)
+    assert closing is not None and closing.text.startswith("I haven't heard back")
+    assert "make sure you're seen today" in closing.text and "999" in closing.text
+    assert "please see your GP" not in closing.text
 
 
 async def test_two_unanswered_check_ins_end_with_the_closing_message_and_stop_everything(
