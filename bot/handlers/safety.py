@@ -46,7 +46,7 @@ from bot.replies import (
 )
 from bot.screens import triage as triage_screen
 from bot.screens.onboarding import ask
-from bot.usecases.onboarding import ASKING
+from bot.usecases.onboarding import ASKING, Step
 from bot.usecases.people import confirm_emergency, with_questionnaire
 from triage.keywords import DANGER, Concern, scan
 
@@ -139,5 +139,7 @@ async def _on_back(update: Update, context: BotContext) -> None:
         await context.bot.send_message(chat.id, cat.text("safety.back"))
         text, markup = render(cat, checkin)
         await context.bot.send_message(chat.id, text, reply_markup=markup)
-    else:
-        await context.bot.send_message(chat.id, say(cat, "safety.nothing_waiting", user))
+    else:  # someone whose sign-up ended (under 18, or no consent) is not sent to /triage
+        ended = user is not None and user.onboarding_step in (Step.UNDER18, Step.DECLINED)
+        key = "safety.nothing_waiting_ended" if ended else "safety.nothing_waiting"
+        await context.bot.send_message(chat.id, say(cat, key, user))

@@ -91,6 +91,25 @@ async def test_under_18_is_signposted_and_not_asked_anything_more(rig: BotRig) -
     await person.expect_quiet()
 
 
+async def test_under_18_after_crisis_words_is_not_sent_to_the_questionnaire(
+    rig: BotRig,
+) -> None:
+    person = rig.user()
+    await person.send("/start")
+    await read_until(person, "store and use your answers")
+    await person.tap("I agree")
+    await read_until(person, "reminders and check-ins?")
+    await person.tap("No reminders")
+    await read_until(person, "18 or over?")
+    await person.tap("I'm under 18")
+    await read_until(person, "only set up for adults")
+    await person.send("kms")
+    await read_until(person, "crisis line")
+    await person.tap(CAT.text("safety.carry_on"))
+    reply = await read_until(person, "If anything changes")  # after the "➜ Carry on" record
+    assert reply.startswith("Okay.") and "/triage" not in reply
+
+
 @pytest.mark.parametrize("chat_type", ["group", "supergroup"])
 async def test_a_group_chat_is_told_the_bot_works_only_in_private_and_nothing_is_stored(
     rig: BotRig, chat_type: str
