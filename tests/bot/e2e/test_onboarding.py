@@ -74,7 +74,8 @@ async def test_refusing_consent_ends_politely_and_stores_no_health_data(rig: Bot
     await person.expect_quiet()
 
 
-async def test_under_18_is_signposted_and_not_asked_anything_more(rig: BotRig) -> None:
+async def under_18(rig: BotRig) -> ScriptedUser:
+    """A new person who agrees, declines reminders and says they are under 18."""
     person = rig.user()
     await person.send("/start")
     await read_until(person, "store and use your answers")
@@ -83,6 +84,11 @@ async def test_under_18_is_signposted_and_not_asked_anything_more(rig: BotRig) -
     await person.tap("No reminders")
     await read_until(person, "18 or over?")
     await person.tap("I'm under 18")
+    return person
+
+
+async def test_under_18_is_signposted_and_not_asked_anything_more(rig: BotRig) -> None:
+    person = await under_18(rig)
     text = await read_until(person, "only set up for adults")
     assert "parent or carer" in text
     await person.expect_quiet()
@@ -94,14 +100,7 @@ async def test_under_18_is_signposted_and_not_asked_anything_more(rig: BotRig) -
 async def test_under_18_after_crisis_words_is_not_sent_to_the_questionnaire(
     rig: BotRig,
 ) -> None:
-    person = rig.user()
-    await person.send("/start")
-    await read_until(person, "store and use your answers")
-    await person.tap("I agree")
-    await read_until(person, "reminders and check-ins?")
-    await person.tap("No reminders")
-    await read_until(person, "18 or over?")
-    await person.tap("I'm under 18")
+    person = await under_18(rig)
     await read_until(person, "only set up for adults")
     await person.send("kms")
     await read_until(person, "crisis line")
