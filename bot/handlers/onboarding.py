@@ -21,8 +21,10 @@ from bot.replies import catalogue, say, show_choice
 from bot.screens import country
 from bot.screens import triage as triage_screen
 from bot.screens.onboarding import after_step, ask, finish, reshow
+from bot.screens.waiting import show_waiting
 from bot.usecases import onboarding as usecases
 from bot.usecases.onboarding import Step
+from bot.usecases.people import with_questionnaire
 from storage.models import User
 
 
@@ -37,7 +39,10 @@ async def on_start(update: Update, context: BotContext) -> None:
     if user.onboarding_step == Step.DONE and needs_country(user.country):
         await country.ask(context, user, then_triage=False, legacy=True)
     elif user.onboarding_step == Step.DONE:
-        await message.reply_text(say(cat, "onboarding.already_done", user))
+        _, waiting, checkin = await with_questionnaire(d.sessions, tg_user.id)
+        where = cat.text("onboarding.welcome_back_waiting")
+        if not await show_waiting(context.bot, user, waiting, checkin, d.clock.now(), where):
+            await message.reply_text(say(cat, "onboarding.already_done", user))
     else:
         await message.reply_text(say(cat, "onboarding.intro", user))
         await ask(message, user, cat)

@@ -30,7 +30,6 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filt
 
 from bot import callbacks
 from bot.catalogue import catalogue_for
-from bot.checkin_screens import render
 from bot.deps import BotContext
 from bot.hints import country_of
 from bot.replies import (
@@ -44,8 +43,8 @@ from bot.replies import (
     say_for,
     show_choice,
 )
-from bot.screens import triage as triage_screen
 from bot.screens.onboarding import ask
+from bot.screens.waiting import show_waiting
 from bot.usecases.onboarding import ASKING, Step
 from bot.usecases.people import confirm_emergency, with_questionnaire
 from triage.keywords import DANGER, Concern, scan
@@ -127,19 +126,16 @@ async def _on_back(update: Update, context: BotContext) -> None:
     d, person, chat = context.deps, update.effective_user, update.effective_chat
     assert person and chat
     user, waiting, checkin = await with_questionnaire(d.sessions, person.id)
-    cat = catalogue(user, person.language_code)
+    cat, now = catalogue(user, person.language_code), d.clock.now()
     if user is not None and user.onboarding_step in ASKING:
         await context.bot.send_message(chat.id, cat.text("safety.back"))
         assert update.effective_message
         await ask(update.effective_message, user, cat)
-    elif user is not None and waiting is not None:
-        await context.bot.send_message(chat.id, cat.text("safety.back"))
-        await triage_screen.send_current(context.bot, chat.id, user, waiting, d.clock.now())
-    elif user is not None and checkin is not None:
-        await context.bot.send_message(chat.id, cat.text("safety.back"))
-        text, markup = render(cat, checkin)
-        await context.bot.send_message(chat.id, text, reply_markup=markup)
-    else:  # someone whose sign-up ended (under 18, or no consent) is not sent to /triage
-        ended = user is not None and user.onboarding_step in (Step.UNDER18, Step.DECLINED)
-        key = "safety.nothing_waiting_ended" if ended else "safety.nothing_waiting"
-        await context.bot.send_message(chat.id, say(cat, key, user))
+        return
+    back = cat.text("safety.back")
+    if user is not None and await show_waiting(context.bot, user, waiting, checkin, now, back):
+        return
+    # Someone whose sign-up ended (under 18, or no consent) is not sent to /triage.
+    ended = user is not None and user.onboarding_step in (Step.UNDER18, Step.DECLINED)
+    key = "safety.nothing_waiting_ended" if ended else "safety.nothing_waiting"
+    await context.bot.send_message(chat.id, say(cat, key, user))

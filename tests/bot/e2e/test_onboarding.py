@@ -109,6 +109,20 @@ async def test_under_18_after_crisis_words_is_not_sent_to_the_questionnaire(
     assert reply.startswith("Okay.") and "/triage" not in reply
 
 
+async def test_start_in_the_middle_of_the_questions_shows_where_the_person_was(
+    rig: BotRig,
+) -> None:
+    person = rig.user()
+    await onboard(person)  # the first question is on screen
+    await person.tap(CAT.text("option.E_NONE"))
+    await person.tap(CAT.text("triage_ui.done"))
+    await read_until(person, CAT.text("question.Q2_AREA.text"))
+    await person.send("/start")
+    await read_until(person, "Welcome back! Here is where you were:")
+    shown = await person.next_message()
+    assert CAT.text("question.Q2_AREA.text") in (shown.text or "") and shown.buttons
+
+
 @pytest.mark.parametrize("chat_type", ["group", "supergroup"])
 async def test_a_group_chat_is_told_the_bot_works_only_in_private_and_nothing_is_stored(
     rig: BotRig, chat_type: str
