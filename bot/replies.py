@@ -63,6 +63,11 @@ def emergency_prompt(cat: Catalogue, country: str | None) -> tuple[str, InlineKe
     return text, keyboard(rows)
 
 
+def back_to_settings(cat: Catalogue) -> list[tuple[str, str]]:
+    """A row with Back to the /settings menu, under each settings question."""
+    return [(cat.text("back.to_settings"), encode("s", "menu"))]
+
+
 def keyboard(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
     """An inline keyboard from rows of (label, callback data)."""
     return InlineKeyboardMarkup(

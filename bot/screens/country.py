@@ -20,7 +20,7 @@ from bot import callbacks, places
 from bot.catalogue import Catalogue
 from bot.countries import LEGACY_EU, region
 from bot.deps import BotContext
-from bot.replies import catalogue, keyboard, say, show_choice
+from bot.replies import back_to_settings, catalogue, keyboard, say, show_choice
 from bot.usecases.country import await_country, save_country
 from storage.models import User
 
@@ -62,9 +62,10 @@ async def ask(context: BotContext, user: User, *, then_triage: bool, legacy: boo
     def data(code: str) -> str:
         return callbacks.encode("s", "country", code, *extra)
 
-    await context.bot.send_message(
-        user.chat_id, text, reply_markup=keyboard(rows(cat, user.tz, data))
-    )
+    choices = rows(cat, user.tz, data)
+    if not then_triage and not legacy:  # asked from /settings: Back to its menu
+        choices.append(back_to_settings(cat))
+    await context.bot.send_message(user.chat_id, text, reply_markup=keyboard(choices))
 
 
 async def save(

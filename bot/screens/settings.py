@@ -23,7 +23,7 @@ from bot import callbacks, cities
 from bot.catalogue import Catalogue
 from bot.deps import Deps
 from bot.plans import DAY_NAMES, preferences
-from bot.replies import catalogue, keyboard, say, show_choice
+from bot.replies import back_to_settings, catalogue, keyboard, say, show_choice
 from bot.screens import country
 from bot.screens.preferences import hhmm, what
 from bot.usecases import settings as usecases
@@ -35,11 +35,6 @@ QUIET_PRESETS = (("2200", "0700"), ("2230", "0730"), ("2300", "0800"), ("0000", 
 
 def data(*fields: object) -> str:
     return callbacks.encode(AREA, *fields)
-
-
-def back(cat: Catalogue) -> list[tuple[str, str]]:
-    """A row with Back to the settings menu, under each settings question."""
-    return [(cat.text("back.to_settings"), data("menu"))]
 
 
 def summary(user: User, now: dt.datetime, following: str) -> str:
@@ -134,7 +129,9 @@ async def ask_zone(bot: Bot, user: User, names: Sequence[str]) -> None:
     )
     rows = [[(name.replace("_", " "), data("tz", i))] for i, name in enumerate(names)]
     await bot.send_message(
-        user.chat_id, cat.text("settings.tz_pick"), reply_markup=keyboard([*rows, back(cat)])
+        user.chat_id,
+        cat.text("settings.tz_pick"),
+        reply_markup=keyboard([*rows, back_to_settings(cat)]),
     )
 
 
@@ -143,7 +140,9 @@ async def ask_quiet(bot: Bot, user: User) -> None:
     cat = catalogue(user)
     rows = [[(f"{a[:2]}:{a[2:]}–{b[:2]}:{b[2:]}", data("quiet", a, b))] for a, b in QUIET_PRESETS]
     text = cat.text("settings.quiet_question", quiet=f"{user.quiet_start}–{user.quiet_end}")
-    await bot.send_message(user.chat_id, text, reply_markup=keyboard([*rows, back(cat)]))
+    await bot.send_message(
+        user.chat_id, text, reply_markup=keyboard([*rows, back_to_settings(cat)])
+    )
 
 
 async def set_zone(

@@ -286,6 +286,15 @@ async def test_a_new_country_that_includes_the_persons_zone_says_nothing_of_it(
     assert "still follow" not in saved
 
 
+async def test_the_country_question_in_settings_has_back_to_the_menu(rig: BotRig) -> None:
+    person = await planned_person(rig)
+    await open_settings(person, "🏳️ Country")
+    await read_until(person, "Which country")
+    await person.tap("⬅ Back to settings")
+    await read_until(person, "Your settings")
+    assert (await user_row(rig)).country == "GB"
+
+
 async def test_someone_elses_reminder_cannot_be_switched_off(rig: BotRig) -> None:
     person = await planned_person(rig)
     await open_settings(person, "🔔 Reminders")
