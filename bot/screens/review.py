@@ -27,7 +27,7 @@ def render(cat: Catalogue, triage: TriageSession) -> tuple[str, InlineKeyboardMa
     changes = []
     for question_id, options in shown:
         n = MAIN_ORDER.index(question_id) + 1
-        answers = ", ".join(_label(cat, question_id, option) for option in options)
+        answers = "; ".join(_label(cat, question_id, option) for option in options)
         label = cat.text(f"review.label.{question_id}")
         text.append(cat.text("review.line", n=n, question=label, answers=answers))
         changes.append((cat.text("review.change", n=n), _data(triage.id, question_id)))

@@ -129,7 +129,7 @@ def _number(question_id: str) -> int:
 def answered(cat: Catalogue, user: User, question_id: str, answer: frozenset[str]) -> str:
     """An answered question as a record of the answer, without buttons."""
     order = QUESTIONS[question_id].option_ids
-    labels = ", ".join(cat.text(f"option.{option}") for option in order if option in answer)
+    labels = "; ".join(cat.text(f"option.{option}") for option in order if option in answer)
     question = say(cat, f"question.{question_id}.text", user)
     return cat.text("triage_ui.answered", question=question, answers=labels)
 
