@@ -9,6 +9,8 @@ from typing import Any
 
 SUGGESTED: dict[str, tuple[str, ...]] = {
     "GB": ("Europe/London",),
+    # Germany's other zone, Europe/Busingen, is one Swiss-bordered village: typed, it is found.
+    "DE": ("Europe/Berlin",),
     "EU": (
         "Europe/Dublin",
         "Europe/Lisbon",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.places import zone_choices
 from bot.zones import WORLD, canonical
 
 
@@ -24,3 +25,8 @@ def test_offsets_abbreviations_aliases_and_non_zones_are_refused(typed: str) -> 
 
 def test_every_suggested_zone_except_utc_is_a_region_zone() -> None:
     assert all(canonical(name) == name for name in WORLD if name != "UTC")
+
+
+def test_germany_is_offered_berlin_alone_and_a_country_without_a_short_list_its_own_zones() -> None:
+    assert zone_choices("DE") == ("Europe/Berlin",)
+    assert zone_choices("NZ") == ("Pacific/Auckland", "Pacific/Chatham")
