@@ -43,6 +43,8 @@ from triage.schedule import PlannedNudge
 log = logging.getLogger(__name__)
 Sessions = async_sessionmaker[AsyncSession]
 EPISODE_WINDOW = dt.timedelta(days=90)
+PROGRESS = frozenset({TapKind.TICK, TapKind.NEXT, TapKind.REVIEW, TapKind.BACK, TapKind.CHANGE})
+"""Taps that change their session and nothing else: saved as one statement."""
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,10 @@ async def answer(
         if tap.kind == TapKind.REVIEW and await _at_emergency(session, tap):
             tap = past_review(tap)
         cat = catalogue(user, language)
-        if tap.kind == TapKind.FINISHED:
+        if tap.kind in PROGRESS and tap.session is not None:
+            ticks_only = tap.kind == TapKind.TICK
+            await EpisodeRepository(session).save_progress(tap.session, ticks_only=ticks_only)
+        elif tap.kind == TapKind.FINISHED:
             assert user and tap.session and isinstance(tap.step, Finished)
             tap = await _finish(session, cat, user, tap, now)
         elif tap.kind == TapKind.CLOSED and tap.just_after and user is not None:

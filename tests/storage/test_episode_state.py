@@ -111,3 +111,42 @@ async def test_a_tap_reads_its_session_and_its_person_together_or_whichever_exis
         # Someone unknown tapping a real session's button.
         triage, person = await repository.session_and_user(5, 1234)
         assert (triage and triage.id, person) == (5, None)
+
+
+async def test_a_taps_progress_is_written_once_and_a_tick_writes_only_the_ticks(
+    sessions: Sessions,
+) -> None:
+    async with sessions.begin() as session:
+        await factories.add(
+            session,
+            factories.user(7),
+            factories.episode(7, id=3),
+            factories.triage_session(7, 3, id=5),
+        )
+    asked = advance(start().state, frozenset({"E_NONE"}), TODAY)
+    later = NOW + dt.timedelta(minutes=1)
+    async with sessions.begin() as session:
+        repository = EpisodeRepository(session)
+        triage, _ = await repository.session_and_user(5, 7)
+        assert triage is not None
+        triage.answers, triage.step, triage.selection = asked.state, "Q2_AREA", ["A_EYELID"]
+        triage.version, triage.updated_at = triage.version + 1, later
+        await repository.save_progress(triage)
+        assert triage not in session  # the unit of work does not write it a second time
+        assert triage.step == "Q2_AREA"  # what is said next reads the new values
+    async with sessions.begin() as session:
+        repository = EpisodeRepository(session)
+        triage, _ = await repository.session_and_user(5, 7)
+        assert triage is not None
+        assert (triage.answers, triage.step, triage.selection) == (
+            asked.state,
+            "Q2_AREA",
+            ["A_EYELID"],
+        )
+        assert (triage.version, triage.updated_at) == (1, later)
+        triage.selection, triage.step, triage.version = ["A_EYELID", "A_FACE"], "Q3", 2
+        await repository.save_progress(triage, ticks_only=True)
+    async with sessions() as session:
+        stored = await session.get_one(TriageSession, 5)
+        assert stored.selection == ["A_EYELID", "A_FACE"] and stored.version == 2
+        assert stored.step == "Q2_AREA"  # a tick never moves the question on
