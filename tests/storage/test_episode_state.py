@@ -35,6 +35,18 @@ async def _episode(sessions: Sessions) -> int:
     return 3
 
 
+async def _questionnaire(sessions: Sessions, *others: User) -> None:
+    """Person 7's episode 3, its questionnaire 5 just begun, and `others` beside them."""
+    async with sessions.begin() as session:
+        await factories.add(
+            session,
+            factories.user(7),
+            *others,
+            factories.episode(7, id=3),
+            factories.triage_session(7, 3, id=5),
+        )
+
+
 async def test_a_saved_follow_up_comes_back_as_the_same_state(sessions: Sessions) -> None:
     episode_id = await _episode(sessions)
     async with sessions.begin() as session:
@@ -90,14 +102,7 @@ async def test_statuses_are_written_as_the_plain_strings_stored_before(sessions:
 async def test_a_tap_reads_its_session_and_its_person_together_or_whichever_exists(
     sessions: Sessions,
 ) -> None:
-    async with sessions.begin() as session:
-        await factories.add(
-            session,
-            factories.user(7),
-            factories.user(8),
-            factories.episode(7, id=3),
-            factories.triage_session(7, 3, id=5),
-        )
+    await _questionnaire(sessions, factories.user(8))
     async with sessions.begin() as session:
         repository = EpisodeRepository(session)
         triage, person = await repository.session_and_user(5, 7)
@@ -116,13 +121,7 @@ async def test_a_tap_reads_its_session_and_its_person_together_or_whichever_exis
 async def test_a_taps_progress_is_written_once_and_a_tick_writes_only_the_ticks(
     sessions: Sessions,
 ) -> None:
-    async with sessions.begin() as session:
-        await factories.add(
-            session,
-            factories.user(7),
-            factories.episode(7, id=3),
-            factories.triage_session(7, 3, id=5),
-        )
+    await _questionnaire(sessions)
     asked = advance(start().state, frozenset({"E_NONE"}), TODAY)
     later = NOW + dt.timedelta(minutes=1)
     async with sessions.begin() as session:
