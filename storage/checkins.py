@@ -126,6 +126,11 @@ class CheckInRepository:
         return bool(row.answers.get("escalated"))
 
     @staticmethod
+    def begun(row: CheckIn) -> bool:
+        """Whether the person answered any of its screens, if not all."""
+        return bool(row.answers)
+
+    @staticmethod
     def answers(row: CheckIn) -> CheckinAnswers:
         """The answers as the follow-up rules take them; ValueError when they are not such."""
         return answers_from(row.answers)

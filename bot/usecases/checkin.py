@@ -101,10 +101,15 @@ def _followup(episode: Episode | None) -> FollowUpState | None:
 def _expire(
     previous: Sequence[CheckIn], episode: Episode, state: FollowUpState, now_local: dt.datetime
 ) -> FollowUpState:
-    """The last check-in went unanswered: count it (F-T4) and close its row."""
+    """The last check-in went unfinished: close its row, and count it as silence (F-T4)
+    when the person answered none of it."""
     CheckInRepository.expire(previous)
     if any(CheckInRepository.escalated(row) for row in previous):
         return state  # a new red flag was reported and acted on: not silence
+    if any(CheckInRepository.begun(row) for row in previous):
+        # Answered in part: the person is there, so the silences in a row start again.
+        episode.followup = state = replace(state, unanswered=0)
+        return state
     decision = on_unanswered(state, now_local)
     episode.followup = decision.state
     return decision.state

@@ -232,6 +232,31 @@ async def test_two_unanswered_check_ins_end_with_the_closing_message_and_stop_ev
     assert "stopped checking in" in said and "next one" not in said
 
 
+async def test_a_check_in_answered_halfway_is_no_silence_and_the_check_ins_go_on(
+    rig: BotRig,
+) -> None:
+    person, seeded = await started(rig)
+    first = await due_checkin(rig, seeded)  # goes unanswered
+    assert first is not None and first.next_local is not None
+    second = await due_checkin(rig, seeded, at_local=first.next_local)
+    assert second is not None and second.next_local is not None
+    await rig.app.bot.send_message(  # type: ignore[attr-defined]
+        person.chat_id, second.text, reply_markup=second.markup
+    )
+    shown = await person.next_message()
+    await person.tap("No, none of these", message=shown)
+    await read_until(person, "How's the twitch now?")  # and the person goes no further
+    third = await due_checkin(rig, seeded, at_local=second.next_local)
+    assert third is not None and third.text.startswith("Hi! Checking in on that twitch.")
+    assert third.markup is not None
+    assert not (await followup(rig, seeded)).closed
+    assert (await reminder(rig, seeded.checkin_reminder_id)).active
+    # The streak of silences starts again: two more in a row say goodbye, not one.
+    assert third.next_local is not None
+    fourth = await due_checkin(rig, seeded, at_local=third.next_local)
+    assert fourth is not None and fourth.text.startswith("Hi! Checking in on that twitch.")
+
+
 async def test_a_tap_on_a_finished_check_in_is_answered_gently_and_changes_nothing(
     rig: BotRig,
 ) -> None:
