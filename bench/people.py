@@ -120,11 +120,16 @@ async def triages(
         if time.monotonic() >= until:
             return
         started = time.monotonic()
-        await person.send("/triage")
-        if SAME in ((await new_message(person, [QUESTIONS[0], SAME])).text or ""):
-            await person.tap(AGAIN)
-            await new_message(person, [QUESTIONS[0]])
+        await begin_again(person)
         record.first.append(time.monotonic() - started)
+
+
+async def begin_again(person: ScriptedUser) -> None:
+    """/triage after a result, past the repeated-checking answer, to the first question."""
+    await person.send("/triage")
+    if SAME in ((await new_message(person, [QUESTIONS[0], SAME])).text or ""):
+        await person.tap(AGAIN)
+        await new_message(person, [QUESTIONS[0]])
 
 
 async def echo_chat(person: ScriptedUser, until: float, record: Record) -> None:

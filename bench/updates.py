@@ -27,7 +27,16 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH.parent), str(BENCH)]
 
-from people import QUESTIONS, Record, echo_chat, new_message, onboard, triage, triages  # noqa: E402
+from people import (  # noqa: E402
+    QUESTIONS,
+    Record,
+    begin_again,
+    echo_chat,
+    new_message,
+    onboard,
+    triage,
+    triages,
+)
 from procs import Child, area_shares, profile, summarise  # noqa: E402
 from report import Results, pct, sliding_max, write_report  # noqa: E402
 from storm import FIRST_ID, join, seed  # noqa: E402
@@ -186,10 +195,6 @@ async def crowd_case(
             await asyncio.gather(*(onboard(person, Record()) for person in crowd))
             record, cpu, started = Record(), child.cpu(), time.monotonic()
             until = started + seconds
-            spied = None
-            if name == "raised":
-                out = Path(tmp) / "profile.txt"
-                spied = asyncio.create_task(profile(child, seconds - 2, out))
             pace = think if paced else no_wait
             await asyncio.gather(*(triages(person, until, record, pace) for person in crowd))
             used = child.cpu() - cpu
@@ -200,9 +205,17 @@ async def crowd_case(
                 "cpu_ms": 1000 * used / len(record.steps),
                 "core": used / (time.monotonic() - started),
             }
-            if spied is not None and (collapsed := await spied) is not None:
-                results.profile = summarise(collapsed)
-                results.areas = area_shares(collapsed, AREAS)
+            if name == "raised":
+                # Profiled in a window of its own: py-spy stops the process for each sample,
+                # which would slow the figures above.
+                out = Path(tmp) / "profile.txt"
+                spied = asyncio.create_task(profile(child, seconds - 2, out))
+                until = time.monotonic() + seconds
+                await asyncio.gather(*(begin_again(person) for person in crowd))
+                await asyncio.gather(*(triages(person, until, Record()) for person in crowd))
+                if (collapsed := await spied) is not None:
+                    results.profile = summarise(collapsed)
+                    results.areas = area_shares(collapsed, AREAS)
             await child.stop()
 
 
