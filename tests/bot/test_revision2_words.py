@@ -25,6 +25,14 @@ def test_q1_rev2_options_name_numbness_swallowing_headache_and_combined_medicine
     assert "mix" in CAT.text("option.E_MEDTOX")
 
 
+def test_q1_asks_about_speech_and_swallowing_that_change_suddenly() -> None:
+    """Speech or swallowing getting harder over days or weeks is Q6's (N_BULBAR, get advice
+    today); Q1 and the check-in's safety question ask only about a sudden change."""
+    assert "suddenly" in CAT.text("option.E_SPEECH")
+    assert CAT.text("option.E_SWALLOW").startswith("Sudden trouble swallowing")
+    assert CAT.text("option.N_BULBAR").endswith("over days or weeks")
+
+
 def test_q10_rev2_wording_of_mood_medicines_neck_surgery_and_drinking() -> None:
     assert "tramadol" in CAT.text("option.M_ANTIDEP")
     assert "triptan" in CAT.text("option.M_ANTIDEP")
