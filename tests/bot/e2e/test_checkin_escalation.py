@@ -22,7 +22,7 @@ from tests.bot.e2e.harness import BotRig
 from tests.bot.e2e.steps import read_until
 from triage.levels import Level
 
-SWALLOWING = "Speech or swallowing getting harder over days or weeks"
+SWALLOWING = "Speech or swallowing slowly getting harder"
 
 
 async def tick_new_sign(person: ScriptedUser, status: str, sign: str) -> None:

@@ -103,7 +103,8 @@ async def test_under_18_after_crisis_words_is_not_sent_to_the_questionnaire(
     person = await under_18(rig)
     await read_until(person, "only set up for adults")
     await person.send("kms")
-    await read_until(person, "crisis line")
+    crisis = await read_until(person, "crisis line")
+    assert "where you were" not in crisis  # there is nothing to go back to
     await person.tap(CAT.text("safety.carry_on"))
     reply = await read_until(person, "If anything changes")  # after the "➜ Carry on" record
     assert reply.startswith("Okay.") and "/triage" not in reply
