@@ -27,7 +27,7 @@ from bot import callbacks, cities, places
 from bot.awaiting import Awaiting
 from bot.countries import needs_country
 from bot.deps import BotContext
-from bot.replies import catalogue
+from bot.replies import catalogue, show_choice
 from bot.screens import country
 from bot.screens import settings as screen
 from bot.screens import triage as triage_screen
@@ -76,6 +76,9 @@ async def _on_menu(context: BotContext, user: User, _: Values, _tap: CallbackQue
 
 
 async def _on_tz(context: BotContext, user: User, values: Values, tap: CallbackQuery) -> None:
+    if values == (country.ZONE_OFFER,):  # under a new country: tapped once, then it goes
+        await show_choice(tap)
+        values = ()
     if not values:
         await usecases.store(context.deps.sessions, user.id, awaiting=Awaiting.TZ)
         await screen.ask_zone(context.bot, user, places.zone_choices(user.country))

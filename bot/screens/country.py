@@ -26,6 +26,8 @@ from storage.models import User
 
 OTHER = "OTHER"
 THEN_TRIAGE = "t"
+ZONE_OFFER = "offer"
+"""The time-zone button under a new country's confirmation (its own, so it can go once tapped)."""
 
 
 def valid(value: str) -> bool:
@@ -88,7 +90,8 @@ async def save(
     markup = None
     if not then_triage and not places.zone_fits(user.tz, user.country):
         text += "\n\n" + cat.text("country.zone_check", tz=user.tz)
-        markup = keyboard([[(cat.text("country.change_zone"), callbacks.encode("s", "tz"))]])
+        offer = callbacks.encode("s", "tz", ZONE_OFFER)
+        markup = keyboard([[(cat.text("country.change_zone"), offer)]])
     await context.bot.send_message(user.chat_id, text, reply_markup=markup)
     return user
 

@@ -268,6 +268,9 @@ async def test_a_new_country_outside_the_persons_zone_offers_to_change_the_zone(
     assert "Your reminders still follow the clock of Europe/London" in saved
     await person.tap("🌍 Change time zone")
     await read_until(person, "Or pick one:")
+    shown = reversed(person.transcript())  # the offer as it stands now, edited
+    offer = next(m for m in shown if "still follow the clock" in (m.text or ""))
+    assert offer.buttons == [] and (offer.text or "").endswith("➜ 🌍 Change time zone")
     await person.tap("Europe/Berlin")
     await read_until(person, "Time zone set to Europe/Berlin")
     assert ((await user_row(rig)).country, (await user_row(rig)).tz) == ("DE", "Europe/Berlin")
