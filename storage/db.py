@@ -47,7 +47,7 @@ def create_engine(
     SQLite writes one transaction at a time whatever the pool, and a second connection that
     finds the file locked sleeps in SQLite's busy handler (1, 2, 5, 10 ms and on) while the
     event loop has work to do. With one connection, transactions wait their turn in the
-    event loop instead: 50 people answering at once took 25 to 35 % more steps a second,
+    event loop instead: 50 people answering at once took 18 to 36 % more steps a second,
     at less CPU a step (docs/benchmarks.md)."""
     if is_sqlite(url):
         database = make_url(url).database
