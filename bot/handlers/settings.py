@@ -1,6 +1,5 @@
-"""/settings: time zone, country, quiet hours, bedtime, workouts, and each nudge on or off at
-its time. Every change re-plans the affected reminders at once and the reply says, in local
-time, when the next one comes.
+"""/settings: time zone, country, quiet hours, bedtime, workouts, each nudge on or off and its
+time. Every change re-plans its reminders at once; the reply says when the next one comes.
 
 | button        | then                                                   | typed text awaited |
 |---------------|--------------------------------------------------------|--------------------|
@@ -11,9 +10,8 @@ time, when the next one comes.
 | Workouts      | the plan's workout questions                           | "workout_time"     |
 | Reminders     | each nudge: on/off, and a new time                     | "time:<reminder>"  |
 
-The menu is here; the nudges' list, on/off and new times bot/handlers/settings_nudges.py. The
-changes are bot/usecases/settings.py; the screens bot/screens/settings.py; typed answers and
-shared locations reach bot/handlers/settings_typed.py through bot/routing.py.
+The menu is here; nudges in bot/handlers/settings_nudges.py, changes in bot/usecases/settings.py,
+screens in bot/screens/settings.py, typed answers (via bot/routing.py) in settings_typed.py.
 """
 
 from __future__ import annotations
@@ -78,15 +76,14 @@ async def _on_menu(context: BotContext, user: User, _: Values, _tap: CallbackQue
 async def _on_tz(context: BotContext, user: User, values: Values, tap: CallbackQuery) -> None:
     if values == (country.ZONE_OFFER,):  # under a new country: tapped once, then it goes
         await show_choice(tap)
-        values = ()
-    if not values:
-        await usecases.store(context.deps.sessions, user.id, awaiting=Awaiting.TZ)
-        await screen.ask_zone(context.bot, user, places.zone_choices(user.country))
+    elif values:
+        zone = cities.picked(values, user.country)
+        if zone is None:
+            raise callbacks.BadCallback("no such zone")
+        await screen.set_zone(context.bot, context.deps, user.id, zone, tap)
         return
-    zone = cities.picked(values, user.country)
-    if zone is None:
-        raise callbacks.BadCallback("no such zone")
-    await screen.set_zone(context.bot, context.deps, user.id, zone, tap)
+    await usecases.store(context.deps.sessions, user.id, awaiting=Awaiting.TZ)
+    await screen.ask_zone(context.bot, user, places.zone_choices(user.country))
 
 
 async def _on_country(context: BotContext, user: User, values: Values, tap: CallbackQuery) -> None:
