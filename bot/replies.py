@@ -48,6 +48,7 @@ def doctor_words(cat: Catalogue, country: str | None) -> dict[str, str]:
 SAFETY_AREA = "x"
 SAFETY_NOW = "now"
 SAFETY_BACK = "back"
+SAFETY_CARRY_ON = "on"  # after crisis signposting
 
 
 def emergency_prompt(cat: Catalogue, country: str | None) -> tuple[str, InlineKeyboardMarkup]:

@@ -35,6 +35,7 @@ from bot.hints import country_of
 from bot.replies import (
     SAFETY_AREA,
     SAFETY_BACK,
+    SAFETY_CARRY_ON,
     SAFETY_NOW,
     catalogue,
     emergency_prompt,
@@ -86,7 +87,7 @@ async def on_danger(update: Update, context: BotContext) -> None:
         text = say_for(cat, "crisis", country)
         if Concern.EMERGENCY not in found:
             text += "\n\n" + cat.text("safety.carry_on_offer")
-            rows = [[(cat.text("safety.carry_on"), callbacks.encode(SAFETY_AREA, SAFETY_BACK))]]
+            rows = [[(cat.text("safety.carry_on"), callbacks.encode(SAFETY_AREA, SAFETY_CARRY_ON))]]
             await message.reply_text(text, reply_markup=keyboard(rows))
             return
         await message.reply_text(text)
@@ -99,14 +100,14 @@ async def on_button(update: Update, context: BotContext) -> None:
     query, person = update.callback_query, update.effective_user
     assert query and person
     choice = callbacks.decode(query.data).field(0)
-    if choice not in (SAFETY_NOW, SAFETY_BACK):
+    if choice not in (SAFETY_NOW, SAFETY_BACK, SAFETY_CARRY_ON):
         raise callbacks.BadCallback("unknown safety choice")
     await query.answer()
     await show_choice(query)  # the advice stays, with the choice under it
     if choice == SAFETY_NOW:
         await _on_happening_now(update, context)
-    else:
-        await _on_back(update, context)
+    else:  # after crisis words, no "thanks for saying": only where they were
+        await _on_back(update, context, "carried_on" if choice == SAFETY_CARRY_ON else "back")
 
 
 async def _on_happening_now(update: Update, context: BotContext) -> None:
@@ -122,17 +123,17 @@ async def _on_happening_now(update: Update, context: BotContext) -> None:
     await context.bot.send_message(chat.id, say(cat, key, user))
 
 
-async def _on_back(update: Update, context: BotContext) -> None:
+async def _on_back(update: Update, context: BotContext, intro: str) -> None:
     d, person, chat = context.deps, update.effective_user, update.effective_chat
     assert person and chat
     user, waiting, checkin = await with_questionnaire(d.sessions, person.id)
     cat, now = catalogue(user, person.language_code), d.clock.now()
     if user is not None and user.onboarding_step in ASKING:
-        await context.bot.send_message(chat.id, cat.text("safety.back"))
+        await context.bot.send_message(chat.id, cat.text(f"safety.{intro}"))
         assert update.effective_message
         await ask(update.effective_message, user, cat)
         return
-    back = cat.text("safety.back")
+    back = cat.text(f"safety.{intro}")
     if user is not None and await show_waiting(context.bot, user, waiting, checkin, now, back):
         return
     # Someone whose sign-up ended (under 18, or no consent) is not sent to /triage.

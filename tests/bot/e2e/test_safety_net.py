@@ -233,6 +233,22 @@ async def test_the_emergency_help_button_asks_the_same_question_and_loses_nothin
     await read_until(person, CAT.text("question.Q1_EMERGENCY.text"))
 
 
+async def test_carry_on_after_crisis_words_shows_where_they_were_without_thanks(
+    rig: BotRig,
+) -> None:
+    person = rig.user()
+    await onboard(person)
+    await expect_crisis(person, "I want to end it")
+    await person.tap(CARRY_ON)
+    intro = await read_until(person, "where you were")
+    assert intro == CAT.text("safety.carried_on")
+    assert "thanks" not in intro.lower()  # after crisis words, thanks reads too lightly
+    await read_until(person, CAT.text("question.Q1_EMERGENCY.text"))
+    await expect_emergency(person, "my chest hurts")
+    await person.tap(SOMETHING_ELSE)  # describing something else: thanked for saying
+    assert await read_until(person, "where you were") == CAT.text("safety.back")
+
+
 async def test_during_onboarding_something_else_asks_the_waiting_step_again(rig: BotRig) -> None:
     person = rig.user()
     await person.send("/start")
