@@ -40,7 +40,7 @@ from bot.checkin_screens import SCREEN_ANSWERS, render
 from bot.deps import BotContext
 from bot.escalation import advice
 from bot.replies import NOT_YOURS, NOTHING_TICKED, answer_only, catalogue, edit, keyboard, moved_on
-from bot.screens.checkin import answered, habits_record, rerun_rows, summary
+from bot.screens.checkin import answered, record, rerun_rows, summary
 from bot.usecases import checkin
 from bot.usecases.checkin_taps import Tap, TapKind
 from storage.models import User
@@ -118,7 +118,7 @@ async def _on_next(
     query = update.callback_query
     assert query and tap.row and tap.answered and update.effective_chat
     await query.answer()
-    await edit(query.message, answered(cat, *tap.answered), None)
+    await edit(query.message, answered(cat, *tap.answered, query.message), None)
     if tap.escalation is not None and user is not None:
         await context.bot.send_message(user.chat_id, advice(cat, user, tap.escalation))
     text, markup = render(cat, tap.row)
@@ -131,8 +131,7 @@ async def _on_finished(
     query = update.callback_query
     assert query and user and tap.decision and tap.row
     await query.answer()
-    record = answered(cat, *tap.answered) if tap.answered else habits_record(cat, tap.row)
-    await edit(query.message, record, None)
+    await edit(query.message, record(cat, tap.answered, tap.row, query.message), None)
     if tap.escalation is not None:
         await context.bot.send_message(user.chat_id, advice(cat, user, tap.escalation))
     raised = tap.escalation is not None

@@ -32,10 +32,19 @@ def summary(cat: Catalogue, user: User, decision: Decision, *, raised: bool = Fa
     return "\n\n".join(parts)
 
 
-def answered(cat: Catalogue, question: str, labels: str) -> str:
-    """An answered screen as a record of the answer, without buttons."""
+def answered(cat: Catalogue, question: str, labels: str, message: object = None) -> str:
+    """An answered screen as a record of the answer, without buttons, under what `message`
+    said above its question (a check-in's opening stays)."""
     answers = ", ".join(cat.text(label) for label in labels.split(","))
-    return cat.text("checkin_ui.answered", question=cat.text(question), answers=answers)
+    asked = cat.text(question)
+    above, found, _ = (getattr(message, "text", None) or "").rpartition(asked)
+    record = cat.text("checkin_ui.answered", question=asked, answers=answers)
+    return f"{above}{record}" if found else record
+
+
+def record(cat: Catalogue, asked: tuple[str, str] | None, row: CheckIn, message: object) -> str:
+    """What a finished check-in's last screen becomes: its answer, or the habits chosen."""
+    return answered(cat, *asked, message) if asked else habits_record(cat, row)
 
 
 def habits_record(cat: Catalogue, row: CheckIn) -> str:

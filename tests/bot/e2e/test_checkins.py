@@ -72,6 +72,20 @@ async def test_the_first_screen_opens_with_the_safety_question_and_the_emergency
     assert all(len(row) == 1 for row in first.buttons)
 
 
+@pytest.mark.parametrize("answer", ["No, none of these", "Trouble breathing"])
+async def test_the_answered_safety_screen_keeps_its_opening_above_the_answer(
+    rig: BotRig, answer: str
+) -> None:
+    person, seeded = await started(rig)
+    first = await send_checkin(rig, person, seeded)
+    await person.tap(answer, message=first)
+    record = await person.next_message()
+    assert record.edited and record.buttons == []
+    text = record.text or ""
+    assert text.startswith("Hi! Checking in on that twitch.")  # not a bare question
+    assert "Any of these now?" in text and f"➜ {answer}" in text.splitlines()[-1]
+
+
 @pytest.mark.parametrize("language", sorted(languages()))
 def test_the_safety_question_pins_its_none_option_at_the_top_in_every_language(
     language: str,
