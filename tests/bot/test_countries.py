@@ -70,6 +70,15 @@ def test_the_crisis_text_names_the_countrys_own_lines(
     assert emergency in text and crisis in text
 
 
+@pytest.mark.parametrize("country", ["US", "CA"])
+def test_in_north_america_same_day_advice_names_urgent_care_not_out_of_hours(
+    country: str,
+) -> None:
+    for key in ("advice.L3", "out_of_hours.advice"):  # in opening hours, and after them
+        text = say(CAT, key, User(country=country))
+        assert "urgent care clinic" in text and "out-of-hours" not in text, key
+
+
 def test_a_country_without_a_verified_crisis_line_gets_a_local_line_and_its_number() -> None:
     assert table()["IT"].crisis is None
     text = say(CAT, "crisis", User(country="IT"))
