@@ -104,10 +104,9 @@ def _expire(
     """The last check-in went unfinished: close its row, and count it as silence (F-T4)
     when the person answered none of it."""
     CheckInRepository.expire(previous)
-    if any(CheckInRepository.escalated(row) for row in previous):
-        return state  # a new red flag was reported and acted on: not silence
     if any(CheckInRepository.begun(row) for row in previous):
-        # Answered in part: the person is there, so the silences in a row start again.
+        # Answered in part (a new red flag reported and acted on among such answers): the
+        # person is there, so the silences in a row start again.
         episode.followup = state = replace(state, unanswered=0)
         return state
     decision = on_unanswered(state, now_local)

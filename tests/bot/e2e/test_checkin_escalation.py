@@ -13,6 +13,7 @@ from tests.bot.e2e.checkin_setup import (
     ZONE,
     checked_in,
     checkins,
+    due_checkin,
     followup,
     reminder,
     seed_followup,
@@ -171,3 +172,24 @@ async def test_a_check_in_stopped_after_an_escalation_does_not_count_as_unanswer
     state = await followup(rig, seeded)
     assert state.unanswered == 0 and state.level is Level.L3
     assert state.next_checkin == raised.next_checkin
+
+
+async def test_a_check_in_that_raised_the_level_breaks_a_run_of_silences(rig: BotRig) -> None:
+    person = rig.user()
+    seeded = await seed_followup(rig, person)
+    first = await due_checkin(rig, seeded)  # goes unanswered
+    assert first is not None and first.next_local is not None
+    second = await due_checkin(rig, seeded, at_local=first.next_local)
+    assert second is not None
+    await rig.app.bot.send_message(  # type: ignore[attr-defined]
+        person.chat_id, second.text, reply_markup=second.markup
+    )
+    await tick_new_sign(person, "Same", SWALLOWING)
+    await read_until(person, "Get advice today")  # and the person goes no further
+    third = await due_checkin(rig, seeded)  # at the raised level's next check-in
+    assert third is not None and third.text.startswith("Hi! Checking in on that twitch.")
+    assert third.next_local is not None
+    # The person was there at the second: the third alone unanswered is one silence, not two.
+    fourth = await due_checkin(rig, seeded, at_local=third.next_local)
+    assert fourth is not None and fourth.text.startswith("Hi! Checking in on that twitch.")
+    assert not (await followup(rig, seeded)).closed
