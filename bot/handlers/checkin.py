@@ -80,6 +80,8 @@ def reply_to(kind: TapKind) -> Reply:
             return moved_on("checkin_ui.moved_on")
         case TapKind.CLOSED:
             return answer_only("checkin_ui.finished", show_alert=True)
+        case TapKind.REPLACED:
+            return answer_only("checkin_ui.replaced", show_alert=True)
         case TapKind.ENDED:
             return answer_only("checkin_ui.ended", show_alert=True)
         case TapKind.FOREIGN:

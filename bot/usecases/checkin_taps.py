@@ -29,6 +29,7 @@ class TapKind(StrEnum):
     EMPTY = "empty"  # Done with nothing ticked
     FOREIGN = "foreign"  # not the person's own check-in
     CLOSED = "closed"  # the check-in is over
+    REPLACED = "replaced"  # left unanswered, and a newer check-in has come since
     ENDED = "ended"  # the check-in is over, and so are the check-ins of its episode
 
 
@@ -56,6 +57,8 @@ def decide(
         return Tap(TapKind.FOREIGN)
     if not episode.followup or episode.followup.closed:
         return Tap(TapKind.ENDED, row)
+    if row.status == CheckInStatus.EXPIRED:
+        return Tap(TapKind.REPLACED, row)
     if row.status != CheckInStatus.OPEN:
         return Tap(TapKind.CLOSED, row)
     if row.step != screen or not options:

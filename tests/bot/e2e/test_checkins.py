@@ -284,6 +284,28 @@ async def test_a_tap_on_a_finished_check_in_is_answered_gently_and_changes_nothi
     assert await followup(rig, seeded) == before
 
 
+async def test_a_tap_on_a_check_in_left_for_a_newer_one_points_to_the_newer_one(
+    rig: BotRig,
+) -> None:
+    person, seeded = await started(rig)
+    shown = []
+    at_local = None
+    for _ in range(2):  # the first is left unanswered
+        prepared = await due_checkin(rig, seeded, at_local=at_local)
+        assert prepared is not None
+        await rig.app.bot.send_message(  # type: ignore[attr-defined]
+            person.chat_id, prepared.text, reply_markup=prepared.markup
+        )
+        shown.append(await person.next_message())
+        at_local = prepared.next_local
+    first, second = shown
+    await person.tap("No, none of these", message=first)
+    assert "newer check-in" in await latest_answer(person)
+    await person.expect_quiet()
+    await person.tap("No, none of these", message=second)  # the newer one still works
+    await read_until(person, "How's the twitch now?")
+
+
 async def test_a_tap_on_someone_elses_check_in_is_refused(rig: BotRig) -> None:
     person, seeded = await started(rig)
     first = await send_checkin(rig, person, seeded)
