@@ -180,10 +180,10 @@ def _emergency(cat: Catalogue, user: User, outcome: Outcome, now: dt.datetime | 
 
 def _closing(cat: Catalogue, user: User, outcome: Outcome) -> str:
     lines = []
-    if outcome.level >= Level.L3:
-        follow = "triage_ui.paused" if user.consent_reminders_at else "triage_ui.paused_no_checkin"
-        lines.append(cat.text(follow))
-    elif user.consent_reminders_at is None:
+    if user.consent_reminders_at is not None:
+        if outcome.level >= Level.L3:
+            lines.append(cat.text("triage_ui.paused"))
+    elif outcome.level < Level.L4:  # without reminders there are none to pause
         lines.append(cat.text("triage_ui.next_one_off"))
     if Level.L1 <= outcome.level <= Level.L3:
         # From a routine GP visit up, the one-page summary helps; at L4 only the call matters.

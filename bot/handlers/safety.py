@@ -118,8 +118,12 @@ async def _on_happening_now(update: Update, context: BotContext) -> None:
     cat = catalogue(user, person.language_code)
     if recorded is None:
         key = "safety.recorded_not_set_up"
-    else:
-        key = "safety.recorded" if recorded.checkin_at else "safety.recorded_no_checkin"
+    elif recorded.checkin_at:
+        key = "safety.recorded"
+    else:  # no check-in: reminders paused, or none to pause
+        key = (
+            "safety.recorded_no_checkin" if user and user.consent_reminders_at else "safety.thanks"
+        )
     await context.bot.send_message(chat.id, say(cat, key, user))
 
 

@@ -172,6 +172,15 @@ async def test_happening_now_makes_the_episode_l4_with_one_check_in_in_12_hours(
     assert due is not None and dt.timedelta(hours=11) <= due - START <= dt.timedelta(hours=24)
 
 
+async def test_happening_now_without_reminders_pauses_nothing_it_never_had(rig: BotRig) -> None:
+    person = rig.user()
+    await onboard(person, reminders=False)
+    await expect_emergency(person, "I can't breathe")
+    await person.tap(HAPPENING)
+    text = await read_until(person, "Thank you for telling me")
+    assert "999" in text and "paused" not in text
+
+
 async def test_a_caption_and_an_edited_message_are_read_too(rig: BotRig) -> None:
     person = rig.user()
     await onboard(person)

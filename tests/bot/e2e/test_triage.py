@@ -166,6 +166,24 @@ async def test_any_emergency_sign_ends_the_questions_at_once_with_the_emergency_
     assert list(nudges) == []
 
 
+async def test_without_reminders_an_urgent_result_pauses_nothing_it_never_had(
+    rig: BotRig,
+) -> None:
+    person = rig.user()
+    await onboard(person, reminders=False)
+    result = await walk(person, {**CALM, "Q10_CONTEXT": ["M_PPI"]})  # get advice today
+    assert CAT.text("level.L3.name") in result
+    assert "paused" not in result and CAT.text("triage_ui.next_one_off") in result
+    await person.send("/triage")
+    await read_until(person, "has changed")
+    await person.tap(CAT.text("repeat_check.again"))
+    await read_until(person, "1/10")
+    await answer(person, "Q1_EMERGENCY", ["E_BREATH"])
+    await read_until(person, "Result:")
+    closing = await read_until(person, "General information only")
+    assert "paused" not in closing and "999" in closing
+
+
 async def test_a_known_condition_sends_the_person_back_to_their_care_team(rig: BotRig) -> None:
     person = rig.user()
     await onboard(person)
