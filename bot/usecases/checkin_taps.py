@@ -29,7 +29,7 @@ class TapKind(StrEnum):
     EMPTY = "empty"  # Done with nothing ticked
     FOREIGN = "foreign"  # not the person's own check-in
     CLOSED = "closed"  # the check-in is over
-    REPLACED = "replaced"  # left unanswered, and a newer check-in has come since
+    REPLACED = "replaced"  # left unfinished, and a newer check-in has come since
     ENDED = "ended"  # the check-in is over, and so are the check-ins of its episode
 
 

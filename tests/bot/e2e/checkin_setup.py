@@ -119,6 +119,11 @@ async def send_checkin(rig: BotRig, person: ScriptedUser, seeded: Seeded) -> Sen
     """Delivers the due check-in's first screen; returns it as the person sees it."""
     prepared = await due_checkin(rig, seeded)
     assert prepared is not None
+    return await deliver(rig, person, prepared)
+
+
+async def deliver(rig: BotRig, person: ScriptedUser, prepared: PreparedCheckin) -> SentMessage:
+    """Sends a prepared check-in as the notifier would; returns it as the person sees it."""
     await rig.app.bot.send_message(  # type: ignore[attr-defined]
         person.chat_id, prepared.text, reply_markup=prepared.markup
     )

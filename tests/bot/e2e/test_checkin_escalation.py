@@ -13,6 +13,7 @@ from tests.bot.e2e.checkin_setup import (
     ZONE,
     checked_in,
     checkins,
+    deliver,
     due_checkin,
     followup,
     reminder,
@@ -181,9 +182,7 @@ async def test_a_check_in_that_raised_the_level_breaks_a_run_of_silences(rig: Bo
     assert first is not None and first.next_local is not None
     second = await due_checkin(rig, seeded, at_local=first.next_local)
     assert second is not None
-    await rig.app.bot.send_message(  # type: ignore[attr-defined]
-        person.chat_id, second.text, reply_markup=second.markup
-    )
+    await deliver(rig, person, second)
     await tick_new_sign(person, "Same", SWALLOWING)
     await read_until(person, "Get advice today")  # and the person goes no further
     third = await due_checkin(rig, seeded)  # at the raised level's next check-in

@@ -17,6 +17,7 @@ from tests import factories
 from tests.bot.e2e.checkin_setup import (
     Seeded,
     checkins,
+    deliver,
     due_checkin,
     followup,
     reminder,
@@ -225,10 +226,7 @@ async def test_two_unanswered_check_ins_end_with_the_closing_message_and_stop_ev
     person, seeded = await started(rig)
     first = await due_checkin(rig, seeded)
     assert first is not None and first.next_local is not None
-    await rig.app.bot.send_message(  # type: ignore[attr-defined]
-        person.chat_id, first.text, reply_markup=first.markup
-    )
-    shown = await person.next_message()
+    shown = await deliver(rig, person, first)
     second = await due_checkin(rig, seeded, at_local=first.next_local)
     assert second is not None and second.markup is not None and second.next_local is not None
     closing = await due_checkin(rig, seeded, at_local=second.next_local)
@@ -254,10 +252,7 @@ async def test_a_check_in_answered_halfway_is_no_silence_and_the_check_ins_go_on
     assert first is not None and first.next_local is not None
     second = await due_checkin(rig, seeded, at_local=first.next_local)
     assert second is not None and second.next_local is not None
-    await rig.app.bot.send_message(  # type: ignore[attr-defined]
-        person.chat_id, second.text, reply_markup=second.markup
-    )
-    shown = await person.next_message()
+    shown = await deliver(rig, person, second)
     await person.tap("No, none of these", message=shown)
     await read_until(person, "How's the twitch now?")  # and the person goes no further
     third = await due_checkin(rig, seeded, at_local=second.next_local)
@@ -293,10 +288,7 @@ async def test_a_tap_on_a_check_in_left_for_a_newer_one_points_to_the_newer_one(
     for _ in range(2):  # the first is left unanswered
         prepared = await due_checkin(rig, seeded, at_local=at_local)
         assert prepared is not None
-        await rig.app.bot.send_message(  # type: ignore[attr-defined]
-            person.chat_id, prepared.text, reply_markup=prepared.markup
-        )
-        shown.append(await person.next_message())
+        shown.append(await deliver(rig, person, prepared))
         at_local = prepared.next_local
     first, second = shown
     await person.tap("No, none of these", message=first)
